@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# V-Core: build, test, demo and benchmark entry points.  See README.md.
+#
+#   make            modules (against the newest installed 6.12 headers) and tools
+#   make check      every test tier; ends with "N passed, N failed"
+#   make demo       boot the VM, load the suite, exercise it, print a report
+#
+# Every target installs missing packages first (scripts/deps.sh).
+
+SHELL		:= /bin/bash
+TOP		:= $(abspath .)
+BUILD		:= $(TOP)/build
+
+# Kernel headers to build against: the newest installed 6.12 by default.
+# Evaluated lazily, after "deps" has installed them on a fresh machine.
+KDIR		?= $(lastword $(sort $(wildcard /usr/src/linux-headers-6.12*-amd64)))
+KVER		 = $(shell cat $(KDIR)/include/config/kernel.release)
+
+# Caches that outlive a clone: the extracted kernel source, ccache, the
+# debug kernel's object tree.
+VCORE_CACHE	?= $(HOME)/.cache/vcore
+export VCORE_CACHE
+LINUX_SRC	:= $(VCORE_CACHE)/linux-source-6.12
+LINUX_TAR	:= /usr/src/linux-source-6.12.tar.xz
+
+CC		:= gcc
+UCFLAGS		:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -D_GNU_SOURCE -I$(TOP)/uapi -I$(BUILD)/include
+SANFLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+NL_CFLAGS	 = $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS		 = $(shell pkg-config --libs libnl-genl-3.0)
+
+KSRC_DIRS	:= kernel firmware uapi selftests/harness/module
+SRC_FILES	 = $(shell git -C $(TOP) ls-files -co --exclude-standard \
+		     '*.c' '*.h' 2>/dev/null)
+
+.PHONY: all deps modules tools selftests native lint check check-debug \
+	vm-run vm-shell demo bench clean FORCE
+
+all: modules tools selftests
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+# --- kernel modules ------------------------------------------------------
+# Built in a tree of symbolic links per kernel, so that the stock and the
+# debug kernel's modules do not overwrite each other.
+define build_modules
+	@for d in Kbuild $(KSRC_DIRS); do \
+		mkdir -p $(2)/$$(dirname $$d) && cp -rsf $(TOP)/$$d $(2)/$$(dirname $$d)/; \
+	done
+	$(MAKE) -C $(1) M=$(2) W=1 VCORE_WERROR=y $(3) modules
+endef
+
+modules: deps
+	$(call build_modules,$(KDIR),$(BUILD)/stock)
+
+# --- kernel source (checkpatch, kselftest harness, debug kernel) ---------
+$(LINUX_SRC)/.extracted: | deps
+	@mkdir -p $(VCORE_CACHE)
+	@echo "  EXTRACT $(LINUX_TAR)"
+	@rm -rf $(LINUX_SRC)
+	@tar -xJf $(LINUX_TAR) -C $(VCORE_CACHE)
+	@touch $@
+
+$(BUILD)/include/kselftest_harness.h: $(LINUX_SRC)/.extracted
+	@mkdir -p $(@D)
+	@cp $(LINUX_SRC)/tools/testing/selftests/kselftest.h \
+	    $(LINUX_SRC)/tools/testing/selftests/kselftest_harness.h $(@D)/
+
+# --- user-space tools ------------------------------------------------------
+TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl
+
+tools: deps $(TOOLS)
+
+$(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c uapi/linux/vaal.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $<
+
+$(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c uapi/linux/svnic.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $< $(NL_LIBS)
+
+# --- selftests (run in the VM) --------------------------------------------
+SELFTEST_SRCS	:= $(wildcard selftests/*/*_test.c)
+SELFTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
+
+selftests: deps $(SELFTEST_BINS)
+
+$(BUILD)/selftests/svnic/%: selftests/svnic/%.c $(BUILD)/include/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $< $(NL_LIBS)
+
+$(BUILD)/selftests/%: selftests/%.c $(BUILD)/include/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $< -lpthread
+
+# --- pure logic, natively in user space ------------------------------------
+NATIVE_CFLAGS	:= $(UCFLAGS) -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400
+NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c
+NATIVE_TESTS	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
+		     $(wildcard tools/testing/native/*_test.c))
+NATIVE_BENCHES	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
+		     $(wildcard tools/testing/native/*_bench.c))
+
+native: deps $(NATIVE_TESTS) $(NATIVE_BENCHES)
+
+$(BUILD)/native/%_test: tools/testing/native/%_test.c $(NATIVE_LIB_SRCS) \
+			$(BUILD)/include/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(NATIVE_CFLAGS) $(SANFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) -lpthread
+
+$(BUILD)/native/%_bench: tools/testing/native/%_bench.c $(NATIVE_LIB_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(NATIVE_CFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) -lpthread
+
+# --- lint ---------------------------------------------------------------------
+lint: deps $(LINUX_SRC)/.extracted
+	@KDIR=$(KDIR) BUILD=$(BUILD) LINUX_SRC=$(LINUX_SRC) \
+		$(TOP)/scripts/lint.sh $(SRC_FILES)
+
+# --- tests, demo, benchmarks ----------------------------------------------
+check: deps
+	@KDIR=$(KDIR) $(TOP)/scripts/check.sh
+
+check-debug: deps
+	@KDIR=$(KDIR) $(TOP)/scripts/check.sh debug
+
+VM_ARGS ?=
+vm-run: all
+	@$(TOP)/vm/vcore-vm --kdir $(KDIR) $(VM_ARGS) -- $(CMD)
+
+vm-shell: all
+	@$(TOP)/vm/vcore-vm --kdir $(KDIR) $(VM_ARGS) --shell
+
+demo: all
+	@KDIR=$(KDIR) $(TOP)/scripts/demo.sh
+
+bench: deps native
+	@KDIR=$(KDIR) $(TOP)/scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)

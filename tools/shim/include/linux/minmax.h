@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User-space shim: type-checked min()/max() as the kernel spells them.
+ */
+#ifndef _SHIM_LINUX_MINMAX_H
+#define _SHIM_LINUX_MINMAX_H
+
+#define min(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b);	\
+	(void)(&_a == &_b); _a < _b ? _a : _b; })
+#define max(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b);	\
+	(void)(&_a == &_b); _a > _b ? _a : _b; })
+
+#endif /* _SHIM_LINUX_MINMAX_H */
