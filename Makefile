@@ -29,6 +29,8 @@ UCFLAGS		:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -D_GNU_SOURCE -I$(TOP)/uapi -I$(BUILD)/include
 SANFLAGS	:= -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
+# kselftest_harness.h compares signed and unsigned in its macros.
+SELFTEST_CFLAGS	:= $(UCFLAGS) -Wno-sign-compare -Wno-clobbered
 NL_CFLAGS	 = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS		 = $(shell pkg-config --libs libnl-genl-3.0)
 
@@ -75,13 +77,16 @@ TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl
 
 tools: deps $(TOOLS)
 
-$(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c uapi/linux/vaal.h
-	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -o $@ $<
+LIBVAAL		:= tools/lib/libvaal.c tools/lib/libvaal.h uapi/linux/vaal.h
+SVNIC_NL	:= tools/lib/svnic_nl.c tools/lib/svnic_nl.h uapi/linux/svnic.h
 
-$(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c uapi/linux/svnic.h
+$(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c $(LIBVAAL)
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $< $(NL_LIBS)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS)
 
 # --- selftests (run in the VM) --------------------------------------------
 SELFTEST_SRCS	:= $(wildcard selftests/*/*_test.c)
@@ -89,13 +94,14 @@ SELFTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 
 selftests: deps $(SELFTEST_BINS)
 
-$(BUILD)/selftests/svnic/%: selftests/svnic/%.c $(BUILD)/include/kselftest_harness.h
+$(BUILD)/selftests/svnic/%: selftests/svnic/%.c $(SVNIC_NL) \
+			    $(BUILD)/include/kselftest_harness.h
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $< $(NL_LIBS)
+	$(CC) $(SELFTEST_CFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS)
 
-$(BUILD)/selftests/%: selftests/%.c $(BUILD)/include/kselftest_harness.h
+$(BUILD)/selftests/%: selftests/%.c $(LIBVAAL) $(BUILD)/include/kselftest_harness.h
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -o $@ $< -lpthread
+	$(CC) $(SELFTEST_CFLAGS) -o $@ $(filter %.c,$^) -lpthread
 
 # --- pure logic, natively in user space ------------------------------------
 NATIVE_CFLAGS	:= $(UCFLAGS) -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400

@@ -1,0 +1,113 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run_tests.sh - run the V-Core selftests (and, with --kunit, the KUnit
+# suites of the modules) inside the VM; print KTAP and, last, a line
+#   # totals: pass:N fail:N skip:N
+# Exit status 0 when nothing failed.
+#
+#   run_tests.sh [--build DIR] [--suite DIR] [--kunit] [TEST...]
+#
+# TEST is a selftest binary or *_test.sh script; by default every one, in
+# the order of COMPONENTS (modules last: it unloads and reloads the suite).
+set -u
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+COMPONENTS=(vaal_core svnic tools modules)
+build=$TOP/build
+suite=
+kunit=0
+tests=()
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build=$2; shift 2 ;;
+	--suite) suite=$2; shift 2 ;;
+	--kunit) kunit=1; shift ;;
+	-*) echo "usage: $0 [--build DIR] [--suite DIR] [--kunit] [TEST...]" >&2; exit 2 ;;
+	*) tests+=("$1"); shift ;;
+	esac
+done
+[ -n "$suite" ] || suite=$build/stock
+export VCORE_BUILD=$build VCORE_SUITE=$suite
+
+if [ ${#tests[@]} -eq 0 ]; then
+	for c in "${COMPONENTS[@]}"; do
+		for t in "$build/selftests/$c"/*_test "$TOP/selftests/$c"/*_test.sh; do
+			[ -x "$t" ] && tests+=("$t")
+		done
+	done
+fi
+
+kunit_mods=()
+[ $kunit = 1 ] && mapfile -t kunit_mods < <(find "$suite" -name '*_kunit.ko' | sort)
+
+pass=0 fail=0 skip=0 idx=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# count FILE INDENT: tally the leaf results of a TAP/KTAP stream.
+count() {
+	local p f s
+	p=$(grep -cE "^$2ok " "$1")
+	s=$(grep -cE "^$2ok .*# SKIP" "$1")
+	f=$(grep -cE "^$2not ok " "$1")
+	echo "$((p - s)) $f $s"
+}
+
+# result NAME STATUS: fold one test program's results into the totals.
+result() {
+	local name=$1 status=$2 p f s
+	read -r p f s < <(count "$out" "${3:-}")
+	# A program that failed without saying which case failed still failed.
+	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "  # $name exited with status $status"
+	fi
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	idx=$((idx + 1))
+	if [ "$f" != 0 ]; then
+		echo "not ok $idx $name"
+	elif [ "$p" = 0 ] && [ "$s" != 0 ]; then
+		echo "ok $idx $name # SKIP"
+	else
+		echo "ok $idx $name"
+	fi
+}
+
+echo "KTAP version 1"
+echo "1..$((${#tests[@]} + ${#kunit_mods[@]}))"
+
+for t in "${tests[@]}"; do
+	name=${t#"$build/selftests/"}
+	name=${name#"$TOP/selftests/"}
+	echo "# selftest $name"
+	timeout -k 5 600 "$t" >"$out" 2>&1
+	status=$?
+	sed 's/^/  /' "$out"
+	result "$name" "$status"
+done
+
+for ko in "${kunit_mods[@]}"; do
+	name=kunit/$(basename "$ko" .ko)
+	echo "# $name"
+	before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+	: >"$out"
+	status=0
+	if insmod "$ko"; then
+		for s in $(ls /sys/kernel/debug/kunit); do
+			grep -qx "$s" <<<"$before" ||
+				cat "/sys/kernel/debug/kunit/$s/results" >>"$out"
+		done
+		rmmod "$(basename "$ko" .ko)" || status=1
+	else
+		status=1
+	fi
+	[ -s "$out" ] || { echo "  # no KUnit results"; status=1; }
+	sed 's/^/  /' "$out"
+	# Suites print their cases indented under the suite's own line.
+	result "$name" "$status" '[[:space:]]+'
+done
+
+echo "# totals: pass:$pass fail:$fail skip:$skip"
+[ $fail = 0 ]

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_dev_test.c - /dev/vaal: the device node, the query ioctl and its
+ * argument checking, the context limit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../tools/lib/libvaal.h"
+#include "kselftest_harness.h"
+
+#define MAX_CONTEXTS_PARAM "/sys/module/vaal_core/parameters/max_contexts"
+
+FIXTURE(vaal) {
+	int fd;
+};
+
+FIXTURE_SETUP(vaal)
+{
+	self->fd = vaal_open(NULL);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", VAAL_DEFAULT_PATH,
+				      strerror(-self->fd));
+}
+
+FIXTURE_TEARDOWN(vaal)
+{
+	close(self->fd);
+}
+
+TEST(device_node_is_0660_misc)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(VAAL_DEFAULT_PATH, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(10, major(st.st_rdev));	/* MISC_MAJOR */
+	EXPECT_EQ(0660, st.st_mode & 07777);
+}
+
+/* Mode 0660 root:root: an unprivileged user must not get a context. */
+TEST(unprivileged_open_refused)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		_exit(vaal_open(NULL) == -EACCES ? 0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(vaal, query_reports_abi)
+{
+	struct vaal_query q;
+
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	EXPECT_EQ(sizeof(q), q.size);
+	EXPECT_EQ(VAAL_ABI_MAJOR, q.abi_major);
+	EXPECT_EQ(VAAL_ABI_MINOR, q.abi_minor);
+	EXPECT_EQ(0, q.features & ~VAAL_FEATURES_ALL);
+	EXPECT_LE(1, q.nr_contexts);
+	EXPECT_LE(q.nr_contexts, q.max_contexts);
+	EXPECT_EQ(0, q.flags);
+}
+
+/* vcore_sched is loaded by the harness and registers itself. */
+TEST_F(vaal, query_counts_sched_plugin)
+{
+	struct vaal_query q;
+
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	EXPECT_TRUE(q.features & VAAL_FEAT_SCHED_PLUGIN);
+	EXPECT_EQ(1, q.nr_sched_policies);
+}
+
+TEST_F(vaal, query_rejects_unknown_flags)
+{
+	struct vaal_query q = { .size = sizeof(q), .flags = 1 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, VAAL_IOC_QUERY, &q));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(vaal, query_rejects_reserved)
+{
+	struct vaal_query q = { .size = sizeof(q) };
+
+	q.reserved[3] = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VAAL_IOC_QUERY, &q));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(vaal, query_rejects_short_size)
+{
+	struct vaal_query q = { .size = VAAL_QUERY_SIZE_VER0 - 8 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, VAAL_IOC_QUERY, &q));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* A newer user space may pass a larger struct: a zero tail is fine. */
+TEST_F(vaal, query_accepts_larger_zero_tail)
+{
+	union {
+		struct vaal_query q;
+		char bytes[256];
+	} u;
+
+	memset(&u, 0, sizeof(u));
+	u.q.size = sizeof(u);
+	ASSERT_EQ(0, ioctl(self->fd, VAAL_IOC_QUERY, &u));
+	EXPECT_EQ(sizeof(struct vaal_query), u.q.size);
+	EXPECT_EQ(VAAL_ABI_MAJOR, u.q.abi_major);
+}
+
+/* ... but a field this kernel does not know must not be silently dropped. */
+TEST_F(vaal, query_rejects_nonzero_tail)
+{
+	union {
+		struct vaal_query q;
+		char bytes[256];
+	} u;
+
+	memset(&u, 0, sizeof(u));
+	u.q.size = sizeof(u);
+	u.bytes[200] = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VAAL_IOC_QUERY, &u));
+	EXPECT_EQ(E2BIG, errno);
+}
+
+TEST_F(vaal, query_bad_pointer)
+{
+	EXPECT_EQ(-1, ioctl(self->fd, VAAL_IOC_QUERY, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(vaal, unknown_ioctl)
+{
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(VAAL_IOC_MAGIC, 0x7f)));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+static int write_param(const char *path, unsigned int val)
+{
+	char buf[32];
+	int fd, len, ret;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%u\n", val);
+	ret = write(fd, buf, len) == len ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+/* Contexts are bounded by max_contexts; a freed one can be reused. */
+TEST_F(vaal, context_limit)
+{
+	struct vaal_query q;
+	int fds[4], i, fd;
+
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	ASSERT_EQ(1, q.nr_contexts) TH_LOG("another context is open");
+	ASSERT_EQ(0, write_param(MAX_CONTEXTS_PARAM, 1 + ARRAY_SIZE(fds)));
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		fds[i] = vaal_open(NULL);
+		EXPECT_LE(0, fds[i]);
+	}
+	fd = vaal_open(NULL);
+	EXPECT_EQ(-EMFILE, fd);
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	EXPECT_EQ(1 + ARRAY_SIZE(fds), q.nr_contexts);
+
+	close(fds[0]);
+	fds[0] = vaal_open(NULL);
+	EXPECT_LE(0, fds[0]);
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		close(fds[i]);
+	ASSERT_EQ(0, write_param(MAX_CONTEXTS_PARAM, q.max_contexts));
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	EXPECT_EQ(1, q.nr_contexts);
+}
+
+TEST_HARNESS_MAIN
