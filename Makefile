@@ -38,7 +38,7 @@ KSRC_DIRS	:= kernel firmware uapi selftests/harness/module
 SRC_FILES	 = $(shell git -C $(TOP) ls-files -co --exclude-standard \
 		     '*.c' '*.h' 2>/dev/null)
 
-.PHONY: all deps modules tools selftests native lint check check-debug \
+.PHONY: all deps modules debug-modules tools selftests native lint check check-debug \
 	vm-run vm-shell demo bench clean FORCE
 
 all: modules tools selftests
@@ -58,6 +58,11 @@ endef
 
 modules: deps
 	$(call build_modules,$(KDIR),$(BUILD)/stock)
+
+# The same modules against the debug kernel (scripts/debug-kernel.sh).
+KDIR_DEBUG	?= $(VCORE_CACHE)/kbuild-debug
+debug-modules: deps
+	$(call build_modules,$(KDIR_DEBUG),$(BUILD)/debug)
 
 # --- kernel source (checkpatch, kselftest harness, debug kernel) ---------
 $(LINUX_SRC)/.extracted: | deps
@@ -104,7 +109,8 @@ $(BUILD)/selftests/%: selftests/%.c $(LIBVAAL) $(BUILD)/include/kselftest_harnes
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $(filter %.c,$^) -lpthread
 
 # --- pure logic, natively in user space ------------------------------------
-NATIVE_CFLAGS	:= $(UCFLAGS) -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400
+NATIVE_CFLAGS	:= -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400 \
+		   '-D__aligned(x)=__attribute__((__aligned__(x)))'
 NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c
 NATIVE_TESTS	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
 		     $(wildcard tools/testing/native/*_test.c))
@@ -116,11 +122,12 @@ native: deps $(NATIVE_TESTS) $(NATIVE_BENCHES)
 $(BUILD)/native/%_test: tools/testing/native/%_test.c $(NATIVE_LIB_SRCS) \
 			$(BUILD)/include/kselftest_harness.h
 	@mkdir -p $(@D)
-	$(CC) $(NATIVE_CFLAGS) $(SANFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) -lpthread
+	$(CC) $(NATIVE_CFLAGS) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $< \
+		$(NATIVE_LIB_SRCS) -lpthread
 
 $(BUILD)/native/%_bench: tools/testing/native/%_bench.c $(NATIVE_LIB_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(NATIVE_CFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) -lpthread
+	$(CC) $(NATIVE_CFLAGS) $(UCFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) -lpthread
 
 # --- lint ---------------------------------------------------------------------
 lint: deps $(LINUX_SRC)/.extracted
@@ -132,7 +139,7 @@ check: deps
 	@KDIR=$(KDIR) $(TOP)/scripts/check.sh
 
 check-debug: deps
-	@KDIR=$(KDIR) $(TOP)/scripts/check.sh debug
+	@KDIR=$(KDIR) $(TOP)/scripts/check.sh build debug
 
 VM_ARGS ?=
 vm-run: all

@@ -56,12 +56,14 @@ unsigned int np_ring_enqueue_burst(struct np_ring *ring, void * const *objs,
 				   unsigned int n)
 {
 	u32 head = ring->head;
+	/* Pairs with the release of tail: the consumer is done with the slots. */
 	u32 space = ring->nr_slots - (head - smp_load_acquire(&ring->tail));
 	unsigned int i;
 
 	n = min(n, space);
 	for (i = 0; i < n; i++)
 		ring->slots[(head + i) & ring->mask] = objs[i];
+	/* Publish the slots; pairs with the acquire of head by the consumer. */
 	smp_store_release(&ring->head, head + n);
 	return n;
 }
@@ -78,12 +80,14 @@ unsigned int np_ring_dequeue_burst(struct np_ring *ring, void **objs,
 				   unsigned int n)
 {
 	u32 tail = ring->tail;
+	/* Pairs with the release of head: the slots are filled. */
 	u32 avail = smp_load_acquire(&ring->head) - tail;
 	unsigned int i;
 
 	n = min(n, avail);
 	for (i = 0; i < n; i++)
 		objs[i] = ring->slots[(tail + i) & ring->mask];
+	/* Hand the slots back; pairs with the acquire of tail by the producer. */
 	smp_store_release(&ring->tail, tail + n);
 	return n;
 }

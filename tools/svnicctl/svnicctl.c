@@ -13,7 +13,7 @@
 
 static const char *prog = "svnicctl";
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s [-j] COMMAND\n"
@@ -42,14 +42,16 @@ static int cmd_info(struct svnic_nl *nl, int json)
 		report(nl, "info", ret);
 		return 1;
 	}
-	if (json)
-		printf("{\"abi_major\":%u,\"abi_minor\":%u,\"features\":%llu,"
-		       "\"nps\":%u}\n", info.abi_major, info.abi_minor,
-		       (unsigned long long)info.features, info.nr_nps);
-	else
+	if (json) {
+		printf("{\"abi_major\":%u,", info.abi_major);
+		printf("\"abi_minor\":%u,", info.abi_minor);
+		printf("\"features\":%llu,", (unsigned long long)info.features);
+		printf("\"nps\":%u}\n", info.nr_nps);
+	} else {
 		printf("abi:      %u.%u\nfeatures: 0x%llx\nnps:      %u\n",
 		       info.abi_major, info.abi_minor,
 		       (unsigned long long)info.features, info.nr_nps);
+	}
 	return 0;
 }
 
@@ -64,10 +66,10 @@ int main(int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
@@ -75,7 +77,7 @@ int main(int argc, char **argv)
 		if (optind < argc)
 			fprintf(stderr, "%s: unknown command '%s'\n", prog,
 				argv[optind]);
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 

@@ -15,7 +15,7 @@
 
 static const char *prog = "vaalctl";
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s [-j] [-d DEVICE] COMMAND\n"
@@ -40,12 +40,12 @@ static int cmd_info(int fd, int json)
 		return 1;
 	}
 	if (json) {
-		printf("{\"abi_major\":%u,\"abi_minor\":%u,\"features\":%llu,"
-		       "\"contexts\":%u,\"max_contexts\":%u,"
-		       "\"sched_policies\":%u}\n",
-		       q.abi_major, q.abi_minor,
-		       (unsigned long long)q.features, q.nr_contexts,
-		       q.max_contexts, q.nr_sched_policies);
+		printf("{\"abi_major\":%u,", q.abi_major);
+		printf("\"abi_minor\":%u,", q.abi_minor);
+		printf("\"features\":%llu,", (unsigned long long)q.features);
+		printf("\"contexts\":%u,", q.nr_contexts);
+		printf("\"max_contexts\":%u,", q.max_contexts);
+		printf("\"sched_policies\":%u}\n", q.nr_sched_policies);
 		return 0;
 	}
 	printf("abi:            %u.%u\n", q.abi_major, q.abi_minor);
@@ -71,10 +71,10 @@ int main(int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 		if (optind < argc)
 			fprintf(stderr, "%s: unknown command '%s'\n", prog,
 				argv[optind]);
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 

@@ -19,16 +19,16 @@ static char *action = "none";
 module_param(action, charp, 0444);
 MODULE_PARM_DESC(action, "What to do at load: none, warn or leak");
 
-/* Written through a volatile pointer so the compiler keeps the leak. */
-static void * volatile vcore_harness_sink;
+/* Written with WRITE_ONCE() so the compiler keeps both stores. */
+static void *vcore_harness_sink;
 
 static int __init vcore_harness_init(void)
 {
 	if (!strcmp(action, "warn")) {
 		WARN_ON(1);
 	} else if (!strcmp(action, "leak")) {
-		vcore_harness_sink = kmalloc(256, GFP_KERNEL);
-		vcore_harness_sink = NULL;
+		WRITE_ONCE(vcore_harness_sink, kmalloc(256, GFP_KERNEL));
+		WRITE_ONCE(vcore_harness_sink, NULL);
 	} else if (strcmp(action, "none")) {
 		pr_err("unknown action '%s'\n", action);
 		return -EINVAL;

@@ -6,7 +6,8 @@
 #define _SHIM_LINUX_CACHE_H
 
 #define L1_CACHE_BYTES			64
-#define ____cacheline_aligned		__attribute__((__aligned__(L1_CACHE_BYTES)))
+/* __aligned() itself comes from the compiler command line (Makefile). */
+#define ____cacheline_aligned		__aligned(L1_CACHE_BYTES)
 #define ____cacheline_aligned_in_smp	____cacheline_aligned
 
 #endif /* _SHIM_LINUX_CACHE_H */

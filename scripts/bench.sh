@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh - V-Core benchmarks.  Prints every figure on its own line as
+#   bench <component>.<metric> <value> <unit>
+# Instruction counts (callgrind) are the stable figures; wall times beside
+# them vary with the machine and its load.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+B=$TOP/build/native
+
+# Instructions one item costs: the difference of two callgrind runs of
+# different lengths cancels start-up and set-up costs.
+instr_per_item() {	# instr_per_item BENCH N BURST
+	local a b
+	a=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" "$2" "$3" 2>&1 |
+		awk '/Collected :/ { print $NF }')
+	b=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" $(($2 * 2)) "$3" 2>&1 |
+		awk '/Collected :/ { print $NF }')
+	awk -v a="$a" -v b="$b" -v n="$2" 'BEGIN { printf "%.2f\n", (b - a) / n }'
+}
+
+# Median of five wall-time runs.
+ns_per_item() {	# ns_per_item BENCH N BURST
+	for _ in 1 2 3 4 5; do "$1" "$2" "$3" | cut -d' ' -f2; done | sort -n | sed -n 3p
+}
+
+for burst in 1 32; do
+	echo "bench np.native.ring_instr_per_item_burst$burst" \
+		"$(instr_per_item "$B/np_ring_bench" 200000 $burst) instr/item"
+	echo "bench np.native.ring_ns_per_item_burst$burst" \
+		"$(ns_per_item "$B/np_ring_bench" 20000000 $burst) ns/item"
+done
+
+# The harness itself: boot to a finished command, VM torn down.
+KDIR=${KDIR:-}
+start=$(date +%s.%N)
+"$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} -q -- true
+end=$(date +%s.%N)
+echo "bench harness.vm.boot_run_true_s $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh FILE... - sparse (C=2, W=1) over the kernel modules and
+# checkpatch.pl --no-tree -f over every given C source and header.  The
+# checkers come from Debian's linux-source-6.12 (extracted in LINUX_SRC),
+# never from this repository.  Prints TAP; fails on any finding.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+: "${KDIR:?}" "${BUILD:?}" "${LINUX_SRC:?}"
+CHECKPATCH=$LINUX_SRC/scripts/checkpatch.pl
+n=0 failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+verdict() {	# verdict NAME STATUS: print the TAP line, with findings
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $n $1"
+	else
+		failed=$((failed + 1))
+		sed 's/^/# /' "$log"
+		echo "not ok $n $1"
+	fi
+}
+
+echo "TAP version 13"
+echo "1..$(($# + 1))"
+
+# sparse: rebuild every module with the checker on, in a tree of its own.
+lint_tree=$BUILD/lint
+for d in Kbuild kernel firmware uapi selftests/harness/module; do
+	mkdir -p "$lint_tree/$(dirname $d)"
+	cp -rsf "$TOP/$d" "$lint_tree/$(dirname $d)/"
+done
+make -s -C "$KDIR" M="$lint_tree" C=2 W=1 VCORE_WERROR=y modules >"$log" 2>&1
+status=$?
+if grep -Eq '(warning|error):' "$log"; then
+	status=1
+fi
+grep -Ev '^\s*(CHECK|CC|LD|MODPOST|BTF|make)' "$log" >"$log.f"; mv "$log.f" "$log"
+verdict "sparse C=2 W=1 (kernel modules)" $status
+
+for f in "$@"; do
+	"$CHECKPATCH" --no-tree -f --quiet --no-summary --show-types \
+		--ignore SPDX_LICENSE_TAG "$f" >"$log" 2>&1
+	status=$?
+	# The SPDX line is checked here instead, for every kind of file.
+	if ! head -n 2 "$f" | grep -q 'SPDX-License-Identifier: '; then
+		echo "$f: no SPDX-License-Identifier line" >>"$log"
+		status=1
+	fi
+	verdict "checkpatch $f" $status
+done
+
+echo "# lint: $((n - failed)) passed, $failed failed"
+[ $failed = 0 ]
