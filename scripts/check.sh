@@ -76,14 +76,20 @@ tier_lint() {
 	add lint $p $f $s $SECONDS
 }
 
-tier_harness() {
-	local p f s status
-	banner "harness: the VM harness fails runs when it must"
-	"$TOP/selftests/harness/harness_test.sh" 2>&1 | tee "$log/harness.tap"
+# harness_tests NAME ARGS...: selftests/harness/harness_test.sh ARGS
+harness_tests() {
+	local name=$1 p f s status
+	shift
+	"$TOP/selftests/harness/harness_test.sh" "$@" 2>&1 | tee "$log/$name.tap"
 	status=${PIPESTATUS[0]}
-	read -r p f s < <(tally "$log/harness.tap")
+	read -r p f s < <(tally "$log/$name.tap")
 	[ $status != 0 ] && [ $f = 0 ] && f=1
-	add harness $p $f $s $SECONDS
+	add "$name" $p $f $s $SECONDS
+}
+
+tier_harness() {
+	banner "harness: the VM harness fails runs when it must"
+	harness_tests harness
 }
 
 # vm_tier NAME VCORE-VM-ARGS... -- RUNNER-ARGS...
@@ -122,10 +128,13 @@ tier_debug() {
 		return
 	fi
 	kver=$(cat "$kout/include/config/kernel.release")
+	local kargs=(--kdir "$kout" --kernel "$kout/arch/x86/boot/bzImage"
+		     --modroot "$kout/modroot" --suite "$BUILD/debug")
+	banner "debug: kmemleak catches a leaking module"
+	harness_tests debug-leak "${kargs[@]}" --leak-only
+	SECONDS=0
 	banner "debug: KUnit and selftests in $kver"
-	vm_tier debug --timeout 1500 --mem 3072 --kdir "$kout" \
-		--kernel "$kout/arch/x86/boot/bzImage" --modroot "$kout/modroot" \
-		--suite "$BUILD/debug" --kmemleak -- \
+	vm_tier debug --timeout 1500 --mem 3072 "${kargs[@]}" --kmemleak -- \
 		"$TOP/selftests/run_tests.sh" --build "$BUILD" --suite "$BUILD/debug" --kunit
 }
 
