@@ -110,8 +110,9 @@ $(BUILD)/selftests/%: selftests/%.c $(LIBVAAL) $(BUILD)/include/kselftest_harnes
 
 # --- pure logic, natively in user space ------------------------------------
 NATIVE_CFLAGS	:= -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400 \
+		   -I$(TOP)/kernel/vaal_core \
 		   '-D__aligned(x)=__attribute__((__aligned__(x)))'
-NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c
+NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c kernel/vaal_core/vaal_hazard.c
 NATIVE_TESTS	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
 		     $(wildcard tools/testing/native/*_test.c))
 NATIVE_BENCHES	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\

@@ -12,18 +12,19 @@ B=$TOP/build/native
 
 # Instructions one item costs: the difference of two callgrind runs of
 # different lengths cancels start-up and set-up costs.
-instr_per_item() {	# instr_per_item BENCH N BURST
-	local a b
-	a=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" "$2" "$3" 2>&1 |
+instr_per_item() {	# instr_per_item BENCH N ARGS...
+	local bench=$1 n=$2 a b
+	shift 2
+	a=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$n" "$@" 2>&1 |
 		awk '/Collected :/ { print $NF }')
-	b=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" $(($2 * 2)) "$3" 2>&1 |
+	b=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" $((n * 2)) "$@" 2>&1 |
 		awk '/Collected :/ { print $NF }')
-	awk -v a="$a" -v b="$b" -v n="$2" 'BEGIN { printf "%.2f\n", (b - a) / n }'
+	awk -v a="$a" -v b="$b" -v n="$n" 'BEGIN { printf "%.1f\n", (b - a) / n }'
 }
 
 # Median of five wall-time runs.
-ns_per_item() {	# ns_per_item BENCH N BURST
-	for _ in 1 2 3 4 5; do "$1" "$2" "$3" | cut -d' ' -f2; done | sort -n | sed -n 3p
+ns_per_item() {	# ns_per_item BENCH N ARGS...
+	for _ in 1 2 3 4 5; do "$@" | cut -d' ' -f2; done | sort -n | sed -n 3p
 }
 
 for burst in 1 32; do
@@ -31,6 +32,15 @@ for burst in 1 32; do
 		"$(instr_per_item "$B/np_ring_bench" 200000 $burst) instr/item"
 	echo "bench np.native.ring_ns_per_item_burst$burst" \
 		"$(ns_per_item "$B/np_ring_bench" 20000000 $burst) ns/item"
+done
+
+# The hazard scoreboard: submit + pop + complete, 32 jobs in flight, three
+# buffer ranges each.
+for mode in independent chain; do
+	echo "bench vaal.native.hazard_instr_per_job_$mode" \
+		"$(instr_per_item "$B/vaal_hazard_bench" 20000 $mode) instr/job"
+	echo "bench vaal.native.hazard_ns_per_job_$mode" \
+		"$(ns_per_item "$B/vaal_hazard_bench" 1000000 $mode) ns/job"
 done
 
 # The harness itself: boot to a finished command, VM torn down.

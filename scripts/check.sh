@@ -30,14 +30,8 @@ add() {
 	summary+=("$(printf '%-8s %4d passed %4d failed %4d skipped %5ds' "$1" "$2" "$3" "$4" "$5")")
 }
 
-# tally FILE: "pass fail skip" from the top-level TAP lines of FILE.
-tally() {
-	local p s f
-	p=$(grep -cE '^ok ' "$1")
-	s=$(grep -cE '^ok .*# SKIP' "$1")
-	f=$(grep -cE '^not ok ' "$1")
-	echo "$((p - s)) $f $s"
-}
+# shellcheck source=../selftests/lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
 banner() { printf '\n==== %s ====\n' "$*"; }
 
@@ -60,7 +54,7 @@ tier_native() {
 		"$t" >"$log/native.tap" 2>&1
 		status=$?
 		cat "$log/native.tap"
-		read -r p f s < <(tally "$log/native.tap")
+		read -r p f s < <(tap_count "$log/native.tap")
 		[ $status != 0 ] && [ $f = 0 ] && f=1
 		tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + s))
 	done
@@ -71,7 +65,7 @@ tier_lint() {
 	local p f s
 	banner "lint: sparse, checkpatch"
 	"${MAKE[@]}" -s lint | tee "$log/lint.tap"
-	read -r p f s < <(tally "$log/lint.tap")
+	read -r p f s < <(tap_count "$log/lint.tap")
 	[ "${PIPESTATUS[0]}" != 0 ] && [ $f = 0 ] && f=1
 	add lint $p $f $s $SECONDS
 }
@@ -82,7 +76,7 @@ harness_tests() {
 	shift
 	"$TOP/selftests/harness/harness_test.sh" "$@" 2>&1 | tee "$log/$name.tap"
 	status=${PIPESTATUS[0]}
-	read -r p f s < <(tally "$log/$name.tap")
+	read -r p f s < <(tap_count "$log/$name.tap")
 	[ $status != 0 ] && [ $f = 0 ] && f=1
 	add "$name" $p $f $s $SECONDS
 }

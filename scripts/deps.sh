@@ -11,7 +11,7 @@ PKGS=(
 	linux-headers-6.12-amd64 linux-source-6.12
 	# building a kernel (debug kernel) and modules
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
-	xz-utils rsync ccache sparse
+	xz-utils rsync ccache sparse shellcheck
 	# the VM
 	qemu-system-x86 busybox-static
 	# user-space tools and tests

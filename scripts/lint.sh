@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# lint.sh FILE... - sparse (C=2, W=1) over the kernel modules and
-# checkpatch.pl --no-tree -f over every given C source and header.  The
-# checkers come from Debian's linux-source-6.12 (extracted in LINUX_SRC),
-# never from this repository.  Prints TAP; fails on any finding.
+# lint.sh FILE... - sparse (C=2, W=1) over the kernel modules,
+# checkpatch.pl --no-tree -f over every given C source and header, and
+# Debian's shell script checker (warnings and errors) over every shell
+# script.  sparse and checkpatch come from Debian's linux-source-6.12
+# (extracted in LINUX_SRC), never from this repository.  Prints TAP; fails
+# on any finding.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,8 +27,13 @@ verdict() {	# verdict NAME STATUS: print the TAP line, with findings
 	fi
 }
 
+mapfile -t scripts < <(cd "$TOP" && git ls-files -co --exclude-standard |
+	while read -r f; do
+		[ -f "$f" ] && head -n 1 "$f" | grep -q '^#!.*\(ba\)\?sh' && echo "$TOP/$f"
+	done; echo "$TOP/selftests/lib/tap.sh")
+
 echo "TAP version 13"
-echo "1..$(($# + 1))"
+echo "1..$(($# + 1 + ${#scripts[@]}))"
 
 # sparse: rebuild every module with the checker on, in a tree of its own.
 lint_tree=$BUILD/lint
@@ -52,6 +59,12 @@ for f in "$@"; do
 		status=1
 	fi
 	verdict "checkpatch $f" $status
+done
+
+# Shell scripts: warnings and errors of the checker.
+for f in "${scripts[@]}"; do
+	shellcheck -x -S warning -f gcc "$f" >"$log" 2>&1
+	verdict "shellcheck $f" $?
 done
 
 echo "# lint: $((n - failed)) passed, $failed failed"

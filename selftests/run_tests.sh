@@ -46,19 +46,13 @@ pass=0 fail=0 skip=0 idx=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-# count FILE INDENT: tally the leaf results of a TAP/KTAP stream.
-count() {
-	local p f s
-	p=$(grep -cE "^$2ok " "$1")
-	s=$(grep -cE "^$2ok .*# SKIP" "$1")
-	f=$(grep -cE "^$2not ok " "$1")
-	echo "$((p - s)) $f $s"
-}
+# shellcheck source=lib/tap.sh
+. "$TOP/selftests/lib/tap.sh"
 
 # result NAME STATUS: fold one test program's results into the totals.
 result() {
 	local name=$1 status=$2 p f s
-	read -r p f s < <(count "$out" "${3:-}")
+	read -r p f s < <(tap_count "$out" "${3:-}")
 	# A program that failed without saying which case failed still failed.
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
 		f=1
@@ -91,13 +85,12 @@ done
 for ko in "${kunit_mods[@]}"; do
 	name=kunit/$(basename "$ko" .ko)
 	echo "# $name"
-	before=$(ls /sys/kernel/debug/kunit 2>/dev/null)
+	before=$(cd /sys/kernel/debug/kunit 2>/dev/null && printf '%s\n' *)
 	: >"$out"
 	status=0
 	if insmod "$ko"; then
-		for s in $(ls /sys/kernel/debug/kunit); do
-			grep -qx "$s" <<<"$before" ||
-				cat "/sys/kernel/debug/kunit/$s/results" >>"$out"
+		for s in /sys/kernel/debug/kunit/*; do
+			grep -qx "${s##*/}" <<<"$before" || cat "$s/results" >>"$out"
 		done
 		rmmod "$(basename "$ko" .ko)" || status=1
 	else
