@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lint.sh FILE... - sparse (C=2, W=1) over the kernel modules,
-# checkpatch.pl --no-tree -f over every given C source and header, and
-# Debian's shell script checker (warnings and errors) over every shell
-# script.  sparse and checkpatch come from Debian's linux-source-6.12
+# checkpatch.pl --no-tree -f and kernel-doc -Wall over every given C source
+# and header, and Debian's shell script checker (warnings and errors) over every shell
+# script.  sparse, checkpatch and kernel-doc come from Debian's linux-source-6.12
 # (extracted in LINUX_SRC), never from this repository.  Prints TAP; fails
 # on any finding.
 set -uo pipefail
@@ -33,7 +33,7 @@ mapfile -t scripts < <(cd "$TOP" && git ls-files -co --exclude-standard |
 	done; echo "$TOP/selftests/lib/tap.sh")
 
 echo "TAP version 13"
-echo "1..$(($# + 1 + ${#scripts[@]}))"
+echo "1..$((2 * $# + 1 + ${#scripts[@]}))"
 
 # sparse: rebuild every module with the checker on, in a tree of its own.
 lint_tree=$BUILD/lint
@@ -59,6 +59,13 @@ for f in "$@"; do
 		status=1
 	fi
 	verdict "checkpatch $f" $status
+done
+
+# kernel-doc: every documented struct member, parameter and return value.
+for f in "$@"; do
+	"$LINUX_SRC/scripts/kernel-doc" -none -Wall "$f" >"$log" 2>&1
+	[ -s "$log" ] && status=1 || status=0
+	verdict "kernel-doc $f" $status
 done
 
 # Shell scripts: warnings and errors of the checker.
