@@ -6,12 +6,15 @@
 #define _VAAL_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/xarray.h>
 
 #include <linux/vaal.h>
-#include "vaal_sched.h"
+#include <vaal_sched.h>
+#include "vaal_hazard.h"
 
 /**
  * struct vaal_device - the one /dev/vaal instance
@@ -32,15 +35,51 @@ struct vaal_device {
 /**
  * struct vaal_ctx - one context: the state behind one open file of /dev/vaal
  * @vdev: the device the context belongs to
+ * @bufs: buffers by handle (from 1)
+ * @nr_bufs: buffers held, handles or not, against vaal_max_buffers
+ * @buf_bytes: bytes of those buffers, against vaal_max_buffer_bytes
  */
 struct vaal_ctx {
 	struct vaal_device *vdev;
+	struct xarray bufs;
+	atomic_t nr_bufs;
+	atomic64_t buf_bytes;
+};
+
+/**
+ * struct vaal_buf - a buffer
+ * @ref: held by the handle, each mapping and each in-flight kernel
+ * @ctx: the owning context; outlives the buffer (mappings pin its file)
+ * @pages: the pages
+ * @nr_pages: entries in @pages
+ * @vaddr: kernel mapping of @pages
+ * @length: bytes (@nr_pages pages)
+ * @imported: @pages belong to a memfd (references held), not to the buffer
+ * @hz: hazard scoreboard state
+ */
+struct vaal_buf {
+	struct kref ref;
+	struct vaal_ctx *ctx;
+	struct page **pages;
+	unsigned long nr_pages;
+	void *vaddr;
+	u64 length;
+	bool imported;
+	struct vaal_hz_buf hz;
 };
 
 extern struct vaal_device vaal_dev;
 extern unsigned int vaal_max_contexts;
+extern unsigned long long vaal_max_buffer_bytes;
+extern unsigned int vaal_max_buffers;
 
 long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 unsigned int vaal_sched_nr_policies(struct vaal_device *vdev);
+
+long vaal_ioc_buf_create(struct vaal_ctx *ctx, void __user *uarg);
+long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg);
+void vaal_buf_put(struct vaal_buf *buf);
+void vaal_buf_release_all(struct vaal_ctx *ctx);
+int vaal_mmap(struct file *file, struct vm_area_struct *vma);
 
 #endif /* _VAAL_INTERNAL_H */

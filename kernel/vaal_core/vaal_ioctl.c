@@ -24,7 +24,8 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	ret = copy_struct_from_user(&q, sizeof(q), uq, usize);
 	if (ret)
 		return ret;
-	if (q.flags || memchr_inv(q.reserved, 0, sizeof(q.reserved)))
+	/* Fields that are only written back are not looked at. */
+	if (q.flags || q.reserved0 || memchr_inv(q.reserved, 0, sizeof(q.reserved)))
 		return -EINVAL;
 
 	memset(&q, 0, sizeof(q));
@@ -35,6 +36,8 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	q.nr_contexts = atomic_read(&ctx->vdev->nr_contexts);
 	q.max_contexts = READ_ONCE(vaal_max_contexts);
 	q.nr_sched_policies = vaal_sched_nr_policies(ctx->vdev);
+	q.max_buffer_bytes = READ_ONCE(vaal_max_buffer_bytes);
+	q.max_buffers = READ_ONCE(vaal_max_buffers);
 
 	if (copy_to_user(uq, &q, q.size))
 		return -EFAULT;
@@ -49,6 +52,10 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case VAAL_IOC_QUERY:
 		return vaal_ioc_query(ctx, uarg);
+	case VAAL_IOC_BUF_CREATE:
+		return vaal_ioc_buf_create(ctx, uarg);
+	case VAAL_IOC_BUF_DESTROY:
+		return vaal_ioc_buf_destroy(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

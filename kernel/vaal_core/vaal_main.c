@@ -34,6 +34,7 @@ static int vaal_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	}
 	ctx->vdev = vdev;
+	xa_init_flags(&ctx->bufs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	file->private_data = ctx;
 	return nonseekable_open(inode, file);
 }
@@ -42,6 +43,9 @@ static int vaal_release(struct inode *inode, struct file *file)
 {
 	struct vaal_ctx *ctx = file->private_data;
 
+	/* No mapping is left: each one holds the file. */
+	vaal_buf_release_all(ctx);
+	WARN_ON_ONCE(atomic_read(&ctx->nr_bufs));
 	atomic_dec(&ctx->vdev->nr_contexts);
 	kfree(ctx);
 	return 0;
@@ -53,6 +57,7 @@ static const struct file_operations vaal_fops = {
 	.release	= vaal_release,
 	.unlocked_ioctl	= vaal_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= vaal_mmap,
 };
 
 struct vaal_device vaal_dev = {

@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "libvaal.h"
 
@@ -34,4 +36,89 @@ int vaal_query(int fd, struct vaal_query *q)
 	memset(q, 0, sizeof(*q));
 	q->size = sizeof(*q);
 	return ioctl(fd, VAAL_IOC_QUERY, q) ? -errno : 0;
+}
+
+static int vaal_buf_new(int fd, __u32 flags, int memfd, __u64 length,
+			struct vaal_buffer *buf)
+{
+	struct vaal_buf_create req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.length = length,
+		.memfd = memfd,
+	};
+
+	if (ioctl(fd, VAAL_IOC_BUF_CREATE, &req))
+		return -errno;
+	buf->handle = req.handle;
+	buf->mmap_offset = req.mmap_offset;
+	buf->length = (length + getpagesize() - 1) & ~(__u64)(getpagesize() - 1);
+	buf->map = NULL;
+	return 0;
+}
+
+/**
+ * vaal_buf_create - a new zeroed buffer, charged to the caller's memcg
+ * @fd: a context
+ * @length: bytes (rounded up to pages)
+ * @buf: filled on success; not mapped
+ *
+ * Return: 0 or a negative errno (-ENOSPC: the context's allowance is used).
+ */
+int vaal_buf_create(int fd, __u64 length, struct vaal_buffer *buf)
+{
+	return vaal_buf_new(fd, 0, 0, length, buf);
+}
+
+/**
+ * vaal_buf_import - a buffer sharing the first @length bytes of a memfd
+ * @fd: a context
+ * @memfd: the memfd, open read-write
+ * @length: bytes (rounded up to pages; the memfd must be that long)
+ * @buf: filled on success; not mapped
+ *
+ * Return: 0 or a negative errno.
+ */
+int vaal_buf_import(int fd, int memfd, __u64 length, struct vaal_buffer *buf)
+{
+	return vaal_buf_new(fd, VAAL_BUF_IMPORT, memfd, length, buf);
+}
+
+/**
+ * vaal_buf_map - map a buffer shared, read-write, into @buf->map
+ * @fd: the buffer's context
+ * @buf: the buffer
+ *
+ * Return: 0 or a negative errno.
+ */
+int vaal_buf_map(int fd, struct vaal_buffer *buf)
+{
+	void *p = mmap(NULL, buf->length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, buf->mmap_offset);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	buf->map = p;
+	return 0;
+}
+
+/**
+ * vaal_buf_destroy - unmap a buffer and drop its handle
+ * @fd: the buffer's context
+ * @buf: the buffer
+ *
+ * Return: 0 or a negative errno.
+ */
+int vaal_buf_destroy(int fd, struct vaal_buffer *buf)
+{
+	struct vaal_buf_destroy req = {
+		.size = sizeof(req),
+		.handle = buf->handle,
+	};
+
+	if (buf->map) {
+		munmap(buf->map, buf->length);
+		buf->map = NULL;
+	}
+	return ioctl(fd, VAAL_IOC_BUF_DESTROY, &req) ? -errno : 0;
 }

@@ -45,15 +45,21 @@ static int cmd_info(int fd, int json)
 		printf("\"features\":%llu,", (unsigned long long)q.features);
 		printf("\"contexts\":%u,", q.nr_contexts);
 		printf("\"max_contexts\":%u,", q.max_contexts);
-		printf("\"sched_policies\":%u}\n", q.nr_sched_policies);
+		printf("\"sched_policies\":%u,", q.nr_sched_policies);
+		printf("\"max_buffer_bytes\":%llu,",
+		       (unsigned long long)q.max_buffer_bytes);
+		printf("\"max_buffers\":%u}\n", q.max_buffers);
 		return 0;
 	}
 	printf("abi:            %u.%u\n", q.abi_major, q.abi_minor);
-	printf("features:       0x%llx%s\n", (unsigned long long)q.features,
-	       q.features & VAAL_FEAT_SCHED_PLUGIN ? " (sched-plugin)" : "");
+	printf("features:       0x%llx%s%s\n", (unsigned long long)q.features,
+	       q.features & VAAL_FEAT_SCHED_PLUGIN ? " sched-plugin" : "",
+	       q.features & VAAL_FEAT_BUFFERS ? " buffers" : "");
 	printf("contexts:       %u of at most %u\n", q.nr_contexts,
 	       q.max_contexts);
 	printf("sched policies: %u\n", q.nr_sched_policies);
+	printf("buffers:        at most %u and %llu bytes per context\n",
+	       q.max_buffers, (unsigned long long)q.max_buffer_bytes);
 	return 0;
 }
 
