@@ -38,12 +38,42 @@ struct vaal_device {
  * @bufs: buffers by handle (from 1)
  * @nr_bufs: buffers held, handles or not, against vaal_max_buffers
  * @buf_bytes: bytes of those buffers, against vaal_max_buffer_bytes
+ * @lock: serializes changes to @kernels
+ * @kernels: registered kernels by id (from 1)
+ * @nr_kernels: entries in @kernels, against vaal_max_kernels
  */
 struct vaal_ctx {
 	struct vaal_device *vdev;
 	struct xarray bufs;
 	atomic_t nr_bufs;
 	atomic64_t buf_bytes;
+	struct mutex lock;
+	struct xarray kernels;
+	unsigned int nr_kernels;
+};
+
+/**
+ * struct vaal_kernel - a registered kernel
+ * @ref: held by the id and by each in-flight launch
+ * @class: accelerator class
+ * @name: function name
+ * @nr_args: buffer arguments
+ * @scalar_bytes: bytes of scalar arguments
+ * @arg_mode: %VAAL_ARG_* of each buffer argument
+ * @blob: code for the controller, or NULL
+ * @blob_len: bytes at @blob
+ * @id: id in the context
+ */
+struct vaal_kernel {
+	struct kref ref;
+	char class[VAAL_CLASS_LEN];
+	char name[VAAL_NAME_LEN];
+	u32 nr_args;
+	u32 scalar_bytes;
+	u8 arg_mode[VAAL_MAX_ARGS];
+	void *blob;
+	u32 blob_len;
+	u32 id;
 };
 
 /**
@@ -72,6 +102,7 @@ extern struct vaal_device vaal_dev;
 extern unsigned int vaal_max_contexts;
 extern unsigned long long vaal_max_buffer_bytes;
 extern unsigned int vaal_max_buffers;
+extern unsigned int vaal_max_kernels;
 
 long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 unsigned int vaal_sched_nr_policies(struct vaal_device *vdev);
@@ -81,5 +112,10 @@ long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg);
 void vaal_buf_put(struct vaal_buf *buf);
 void vaal_buf_release_all(struct vaal_ctx *ctx);
 int vaal_mmap(struct file *file, struct vm_area_struct *vma);
+
+long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg);
+long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg);
+void vaal_kernel_put(struct vaal_kernel *k);
+void vaal_kernel_release_all(struct vaal_ctx *ctx);
 
 #endif /* _VAAL_INTERNAL_H */

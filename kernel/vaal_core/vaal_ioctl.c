@@ -25,7 +25,7 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	if (ret)
 		return ret;
 	/* Fields that are only written back are not looked at. */
-	if (q.flags || q.reserved0 || memchr_inv(q.reserved, 0, sizeof(q.reserved)))
+	if (q.flags || memchr_inv(q.reserved, 0, sizeof(q.reserved)))
 		return -EINVAL;
 
 	memset(&q, 0, sizeof(q));
@@ -38,6 +38,7 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	q.nr_sched_policies = vaal_sched_nr_policies(ctx->vdev);
 	q.max_buffer_bytes = READ_ONCE(vaal_max_buffer_bytes);
 	q.max_buffers = READ_ONCE(vaal_max_buffers);
+	q.max_kernels = READ_ONCE(vaal_max_kernels);
 
 	if (copy_to_user(uq, &q, q.size))
 		return -EFAULT;
@@ -56,6 +57,10 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vaal_ioc_buf_create(ctx, uarg);
 	case VAAL_IOC_BUF_DESTROY:
 		return vaal_ioc_buf_destroy(ctx, uarg);
+	case VAAL_IOC_KERNEL_REGISTER:
+		return vaal_ioc_kernel_register(ctx, uarg);
+	case VAAL_IOC_KERNEL_UNREGISTER:
+		return vaal_ioc_kernel_unregister(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -35,6 +35,8 @@ static int vaal_open(struct inode *inode, struct file *file)
 	}
 	ctx->vdev = vdev;
 	xa_init_flags(&ctx->bufs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	mutex_init(&ctx->lock);
+	xa_init_flags(&ctx->kernels, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	file->private_data = ctx;
 	return nonseekable_open(inode, file);
 }
@@ -44,6 +46,7 @@ static int vaal_release(struct inode *inode, struct file *file)
 	struct vaal_ctx *ctx = file->private_data;
 
 	/* No mapping is left: each one holds the file. */
+	vaal_kernel_release_all(ctx);
 	vaal_buf_release_all(ctx);
 	WARN_ON_ONCE(atomic_read(&ctx->nr_bufs));
 	atomic_dec(&ctx->vdev->nr_contexts);

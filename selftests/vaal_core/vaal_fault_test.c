@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vaal_fault_test.c - every slab allocation on the paths that open a
- * context and create or import a buffer fails in turn (fault injection,
+ * context, create or import a buffer and register a kernel fails in turn (fault injection,
  * /proc/thread-self/fail-nth with failslab): each failure must come back as
  * a clean error, leave the context usable, and leak nothing (the debug
  * kernel's kmemleak scan checks that after the run).
@@ -160,6 +160,30 @@ TEST_F(fault, import_buffer)
 	TH_LOG("%d allocation faults injected", hit);
 	EXPECT_LT(0, hit);
 	close(memfd);
+	close(fd);
+}
+
+static int register_unregister(int fd)
+{
+	static const char blob[4096];
+	__u32 id;
+	int ret;
+
+	ret = vaal_kernel_register(fd, "gpu", "saxpy", NULL, 0, 8, blob,
+				   sizeof(blob), &id);
+	return ret ?: vaal_kernel_unregister(fd, id);
+}
+
+TEST_F(fault, register_kernel)
+{
+	int fd = vaal_open(NULL), hit;
+
+	ASSERT_LE(0, fd);
+	hit = run_nth(register_unregister(fd), -ENOMEM);
+	TH_LOG("%d allocation faults injected", hit);
+	EXPECT_LT(0, hit);
+	/* The name is free: nothing half-registered stayed behind. */
+	EXPECT_EQ(0, register_unregister(fd));
 	close(fd);
 }
 

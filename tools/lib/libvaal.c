@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -121,4 +122,60 @@ int vaal_buf_destroy(int fd, struct vaal_buffer *buf)
 		buf->map = NULL;
 	}
 	return ioctl(fd, VAAL_IOC_BUF_DESTROY, &req) ? -errno : 0;
+}
+
+/**
+ * vaal_kernel_register - register a kernel with a context
+ * @fd: the context
+ * @class: accelerator class ("cpu", "crypto", ...)
+ * @name: function name
+ * @arg_mode: %VAAL_ARG_* of each buffer argument
+ * @nr_args: entries in @arg_mode
+ * @scalar_bytes: bytes of scalar arguments a launch passes
+ * @blob: code blob, or NULL
+ * @blob_len: bytes at @blob
+ * @id: the kernel's id on success
+ *
+ * Return: 0 or a negative errno (-ENAMETOOLONG for a name or class that
+ * does not fit the ABI, before asking the kernel).
+ */
+int vaal_kernel_register(int fd, const char *class, const char *name,
+			 const __u8 *arg_mode, unsigned int nr_args,
+			 unsigned int scalar_bytes, const void *blob,
+			 size_t blob_len, __u32 *id)
+{
+	struct vaal_kernel_register req;
+
+	memset(&req, 0, sizeof(req));
+	if (strlen(class) >= sizeof(req.class) || strlen(name) >= sizeof(req.name))
+		return -ENAMETOOLONG;
+	if (nr_args > VAAL_MAX_ARGS || blob_len > UINT32_MAX)
+		return -EINVAL;
+	req.size = sizeof(req);
+	memcpy(req.class, class, strlen(class));
+	memcpy(req.name, name, strlen(name));
+	req.nr_args = nr_args;
+	req.scalar_bytes = scalar_bytes;
+	if (nr_args)
+		memcpy(req.arg_mode, arg_mode, nr_args);
+	req.blob_len = blob_len;
+	req.blob_addr = (__u64)(uintptr_t)blob;
+	if (ioctl(fd, VAAL_IOC_KERNEL_REGISTER, &req))
+		return -errno;
+	*id = req.id;
+	return 0;
+}
+
+/**
+ * vaal_kernel_unregister - withdraw a kernel
+ * @fd: the context
+ * @id: the kernel's id
+ *
+ * Return: 0 or a negative errno.
+ */
+int vaal_kernel_unregister(int fd, __u32 id)
+{
+	struct vaal_kernel_unregister req = { .size = sizeof(req), .id = id };
+
+	return ioctl(fd, VAAL_IOC_KERNEL_UNREGISTER, &req) ? -errno : 0;
 }

@@ -36,4 +36,10 @@ int vaal_buf_import(int fd, int memfd, __u64 length, struct vaal_buffer *buf);
 int vaal_buf_map(int fd, struct vaal_buffer *buf);
 int vaal_buf_destroy(int fd, struct vaal_buffer *buf);
 
+int vaal_kernel_register(int fd, const char *class, const char *name,
+			 const __u8 *arg_mode, unsigned int nr_args,
+			 unsigned int scalar_bytes, const void *blob,
+			 size_t blob_len, __u32 *id);
+int vaal_kernel_unregister(int fd, __u32 id);
+
 #endif /* _LIBVAAL_H */

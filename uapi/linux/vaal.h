@@ -21,7 +21,7 @@
  * when it grows compatibly.
  */
 #define VAAL_ABI_MAJOR		0
-#define VAAL_ABI_MINOR		2
+#define VAAL_ABI_MINOR		3
 
 /* Feature bits reported in &vaal_query.features. */
 
@@ -31,7 +31,11 @@
 /* Buffers: VAAL_IOC_BUF_CREATE, VAAL_IOC_BUF_DESTROY, mmap. */
 #define VAAL_FEAT_BUFFERS	(1ULL << 1)
 
-#define VAAL_FEATURES_ALL	(VAAL_FEAT_SCHED_PLUGIN | VAAL_FEAT_BUFFERS)
+/* Kernels: VAAL_IOC_KERNEL_REGISTER, VAAL_IOC_KERNEL_UNREGISTER. */
+#define VAAL_FEAT_KERNELS	(1ULL << 2)
+
+#define VAAL_FEATURES_ALL	(VAAL_FEAT_SCHED_PLUGIN | VAAL_FEAT_BUFFERS | \
+				 VAAL_FEAT_KERNELS)
 
 /**
  * struct vaal_query - what the device offers, filled by %VAAL_IOC_QUERY
@@ -47,7 +51,8 @@
  * @max_buffer_bytes: out: buffer memory one context may hold at most, in
  *	bytes (module parameter)
  * @max_buffers: out: buffers one context may hold at most (module parameter)
- * @reserved0: in: must be zero; out: zero
+ * @max_kernels: out: kernels one context may register at most (module
+ *	parameter)
  * @reserved: in: must be zero; out: zero
  */
 struct vaal_query {
@@ -61,7 +66,7 @@ struct vaal_query {
 	__u32 nr_sched_policies;
 	__u64 max_buffer_bytes;
 	__u32 max_buffers;
-	__u32 reserved0;
+	__u32 max_kernels;
 	__u64 reserved[2];
 };
 
@@ -127,10 +132,89 @@ struct vaal_buf_destroy {
 
 #define VAAL_BUF_DESTROY_SIZE_VER0	32
 
+/* Limits of a kernel's signature. */
+#define VAAL_MAX_ARGS		8	/* buffer arguments */
+#define VAAL_MAX_SCALAR_BYTES	64	/* scalar argument bytes */
+#define VAAL_NAME_LEN		32	/* kernel names, NUL included */
+#define VAAL_CLASS_LEN		16	/* accelerator class names, NUL included */
+
+/* Access modes of a buffer argument: &vaal_kernel_register.arg_mode. */
+#define VAAL_ARG_IN		1	/* read */
+#define VAAL_ARG_OUT		2	/* written */
+#define VAAL_ARG_INOUT		3	/* read and written */
+
+/**
+ * struct vaal_kernel_register - register a kernel, %VAAL_IOC_KERNEL_REGISTER
+ * @size: in: sizeof(struct vaal_kernel_register) as the caller knows it; at
+ *	least %VAAL_KERNEL_REGISTER_SIZE_VER0
+ * @flags: in: must be zero
+ * @class: in: accelerator class the kernel runs on ("cpu", "crypto", ...),
+ *	NUL-terminated: lower-case letters, digits, '_' and '-'
+ * @name: in: the function: a built-in kernel of the class's controllers,
+ *	or the entry point of @blob_addr's code; NUL-terminated printable
+ *	ASCII without spaces; unique among the context's kernels of @class
+ * @nr_args: in: buffer arguments a launch passes, at most %VAAL_MAX_ARGS
+ * @scalar_bytes: in: bytes of scalar arguments a launch passes, at most
+ *	%VAAL_MAX_SCALAR_BYTES
+ * @arg_mode: in: %VAAL_ARG_IN, %VAAL_ARG_OUT or %VAAL_ARG_INOUT for each of
+ *	the first @nr_args buffer arguments; the rest must be zero
+ * @blob_len: in: bytes of code at @blob_addr (PTX, SPIR-V, OpenCL C, ...
+ *	for controllers that load code), 0 for none; at most the
+ *	max_blob_bytes module parameter
+ * @reserved0: in: must be zero
+ * @blob_addr: in: user address of the code blob, or 0
+ * @id: out: the kernel's id in this context, never zero
+ * @reserved1: in: must be zero
+ * @reserved: in: must be zero
+ *
+ * The kernel is the context's own: another context cannot launch it.
+ */
+struct vaal_kernel_register {
+	__u32 size;
+	__u32 flags;
+	char class[VAAL_CLASS_LEN];
+	char name[VAAL_NAME_LEN];
+	__u32 nr_args;
+	__u32 scalar_bytes;
+	__u8 arg_mode[VAAL_MAX_ARGS];
+	__u32 blob_len;
+	__u32 reserved0;
+	__u64 blob_addr;
+	__u32 id;
+	__u32 reserved1;
+	__u64 reserved[2];
+};
+
+#define VAAL_KERNEL_REGISTER_SIZE_VER0	112
+
+/**
+ * struct vaal_kernel_unregister - %VAAL_IOC_KERNEL_UNREGISTER
+ * @size: in: sizeof(struct vaal_kernel_unregister) as the caller knows it
+ * @flags: in: must be zero
+ * @id: in: the kernel's id
+ * @reserved0: in: must be zero
+ * @reserved: in: must be zero
+ *
+ * Launches already submitted still run; new ones naming @id are refused.
+ */
+struct vaal_kernel_unregister {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+#define VAAL_KERNEL_UNREGISTER_SIZE_VER0	32
+
 #define VAAL_IOC_MAGIC		0xBA
 
 #define VAAL_IOC_QUERY		_IOWR(VAAL_IOC_MAGIC, 0x00, struct vaal_query)
 #define VAAL_IOC_BUF_CREATE	_IOWR(VAAL_IOC_MAGIC, 0x01, struct vaal_buf_create)
 #define VAAL_IOC_BUF_DESTROY	_IOW(VAAL_IOC_MAGIC, 0x02, struct vaal_buf_destroy)
+#define VAAL_IOC_KERNEL_REGISTER	\
+	_IOWR(VAAL_IOC_MAGIC, 0x03, struct vaal_kernel_register)
+#define VAAL_IOC_KERNEL_UNREGISTER	\
+	_IOW(VAAL_IOC_MAGIC, 0x04, struct vaal_kernel_unregister)
 
 #endif /* _UAPI_LINUX_VAAL_H */

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_kernel.c - kernels registered at run time: the functions launches
+ * name, with the class of accelerator they run on, their argument
+ * signature and, for controllers that load code, a blob.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "vaal_internal.h"
+
+static_assert(sizeof(struct vaal_kernel_register) ==
+	      VAAL_KERNEL_REGISTER_SIZE_VER0);
+static_assert(sizeof(struct vaal_kernel_unregister) ==
+	      VAAL_KERNEL_UNREGISTER_SIZE_VER0);
+
+unsigned int vaal_max_kernels = 256;
+module_param_named(max_kernels, vaal_max_kernels, uint, 0644);
+MODULE_PARM_DESC(max_kernels, "Kernels one context may register (default 256)");
+
+static unsigned int vaal_max_blob_bytes = 1 << 20;
+module_param_named(max_blob_bytes, vaal_max_blob_bytes, uint, 0644);
+MODULE_PARM_DESC(max_blob_bytes, "Largest code blob of a kernel, in bytes (default 1 MiB)");
+
+/*
+ * A NUL-terminated, non-empty string of @len bytes at most whose characters
+ * all pass @ok, with nothing but zeroes after the NUL.
+ */
+static bool vaal_valid_ident(const char *s, size_t len, int (*ok)(int c))
+{
+	size_t n = strnlen(s, len), i;
+
+	if (!n || n == len || memchr_inv(s + n, 0, len - n))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!ok((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static int vaal_class_char(int c)
+{
+	return islower(c) || isdigit(c) || c == '_' || c == '-';
+}
+
+static int vaal_name_char(int c)
+{
+	return c > ' ' && c < 0x7f;	/* printable ASCII, no space */
+}
+
+static int vaal_kernel_check(const struct vaal_kernel_register *req)
+{
+	unsigned int i;
+
+	if (req->flags || req->reserved0 || req->reserved1 ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+	if (!vaal_valid_ident(req->class, sizeof(req->class), vaal_class_char) ||
+	    !vaal_valid_ident(req->name, sizeof(req->name), vaal_name_char))
+		return -EINVAL;
+	if (req->nr_args > VAAL_MAX_ARGS ||
+	    req->scalar_bytes > VAAL_MAX_SCALAR_BYTES)
+		return -EINVAL;
+	for (i = 0; i < VAAL_MAX_ARGS; i++) {
+		u8 mode = req->arg_mode[i];
+
+		if (i < req->nr_args ? mode < VAAL_ARG_IN || mode > VAAL_ARG_INOUT
+				     : mode)
+			return -EINVAL;
+	}
+	if (!req->blob_len != !req->blob_addr)
+		return -EINVAL;
+	if (req->blob_len > READ_ONCE(vaal_max_blob_bytes))
+		return -E2BIG;
+	return 0;
+}
+
+static struct vaal_kernel *vaal_kernel_new(const struct vaal_kernel_register *req)
+{
+	struct vaal_kernel *k;
+
+	k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
+	if (!k)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&k->ref);
+	memcpy(k->class, req->class, sizeof(k->class));
+	memcpy(k->name, req->name, sizeof(k->name));
+	k->nr_args = req->nr_args;
+	k->scalar_bytes = req->scalar_bytes;
+	memcpy(k->arg_mode, req->arg_mode, sizeof(k->arg_mode));
+	k->blob_len = req->blob_len;
+	if (!k->blob_len)
+		return k;
+
+	k->blob = kvmalloc(k->blob_len, GFP_KERNEL_ACCOUNT);
+	if (!k->blob) {
+		kfree(k);
+		return ERR_PTR(-ENOMEM);
+	}
+	if (copy_from_user(k->blob, u64_to_user_ptr(req->blob_addr), k->blob_len)) {
+		kvfree(k->blob);
+		kfree(k);
+		return ERR_PTR(-EFAULT);
+	}
+	return k;
+}
+
+static void vaal_kernel_release(struct kref *ref)
+{
+	struct vaal_kernel *k = container_of(ref, struct vaal_kernel, ref);
+
+	kvfree(k->blob);
+	kfree(k);
+}
+
+void vaal_kernel_put(struct vaal_kernel *k)
+{
+	kref_put(&k->ref, vaal_kernel_release);
+}
+
+/* Is a kernel of that class and name registered?  Under ctx->lock. */
+static bool vaal_kernel_exists(struct vaal_ctx *ctx, const struct vaal_kernel *k)
+{
+	struct vaal_kernel *o;
+	unsigned long id;
+
+	lockdep_assert_held(&ctx->lock);
+	xa_for_each(&ctx->kernels, id, o)
+		if (!strcmp(o->class, k->class) && !strcmp(o->name, k->name))
+			return true;
+	return false;
+}
+
+static int vaal_kernel_insert(struct vaal_ctx *ctx, struct vaal_kernel *k)
+{
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->nr_kernels >= READ_ONCE(vaal_max_kernels)) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	if (vaal_kernel_exists(ctx, k)) {
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	ret = xa_alloc(&ctx->kernels, &k->id, k, xa_limit_31b, GFP_KERNEL_ACCOUNT);
+	if (!ret)
+		ctx->nr_kernels++;
+out_unlock:
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_kernel_register req;
+	struct vaal_kernel *k;
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < VAAL_KERNEL_REGISTER_SIZE_VER0)
+		return -EINVAL;
+	ret = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	if (ret)
+		return ret;
+	ret = vaal_kernel_check(&req);
+	if (ret)
+		return ret;
+
+	k = vaal_kernel_new(&req);
+	if (IS_ERR(k))
+		return PTR_ERR(k);
+	ret = vaal_kernel_insert(ctx, k);
+	if (ret)
+		goto out_put_kernel;
+	if (put_user(k->id, (u32 __user *)(uarg + offsetof(typeof(req), id)))) {
+		ret = -EFAULT;
+		goto out_remove;
+	}
+	return 0;
+
+out_remove:
+	mutex_lock(&ctx->lock);
+	xa_erase(&ctx->kernels, k->id);
+	ctx->nr_kernels--;
+	mutex_unlock(&ctx->lock);
+out_put_kernel:
+	vaal_kernel_put(k);
+	return ret;
+}
+
+long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_kernel_unregister req;
+	struct vaal_kernel *k;
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < VAAL_KERNEL_UNREGISTER_SIZE_VER0)
+		return -EINVAL;
+	ret = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	if (ret)
+		return ret;
+	if (req.flags || req.reserved0 ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+
+	mutex_lock(&ctx->lock);
+	k = xa_erase(&ctx->kernels, req.id);
+	if (k)
+		ctx->nr_kernels--;
+	mutex_unlock(&ctx->lock);
+	if (!k)
+		return -ENOENT;
+	vaal_kernel_put(k);
+	return 0;
+}
+
+/* Drop every kernel of a context that is going away. */
+void vaal_kernel_release_all(struct vaal_ctx *ctx)
+{
+	struct vaal_kernel *k;
+	unsigned long id;
+
+	xa_for_each(&ctx->kernels, id, k) {
+		xa_erase(&ctx->kernels, id);
+		vaal_kernel_put(k);
+	}
+	xa_destroy(&ctx->kernels);
+	ctx->nr_kernels = 0;
+}
