@@ -10,4 +10,7 @@
 #define max(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b);	\
 	(void)(&_a == &_b); _a > _b ? _a : _b; })
 
+#define min_t(type, a, b) min((type)(a), (type)(b))
+#define max_t(type, a, b) max((type)(a), (type)(b))
+
 #endif /* _SHIM_LINUX_MINMAX_H */
