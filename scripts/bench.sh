@@ -34,6 +34,14 @@ for burst in 1 32; do
 		"$(ns_per_item "$B/np_ring_bench" 20000000 $burst) ns/item"
 done
 
+# The NP egress scheduler: one frame picked, with 1, 32 and 256 VIFs.
+for vifs in 1 32 256; do
+	echo "bench np.native.sched_instr_per_frame_${vifs}vifs" \
+		"$(instr_per_item "$B/np_sched_bench" 100000 $vifs) instr/frame"
+	echo "bench np.native.sched_ns_per_frame_${vifs}vifs" \
+		"$(ns_per_item "$B/np_sched_bench" 5000000 $vifs) ns/frame"
+done
+
 # The hazard scoreboard: submit + pop + complete, 32 jobs in flight, three
 # buffer ranges each.
 for mode in independent chain; do
