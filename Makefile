@@ -78,7 +78,7 @@ $(BUILD)/include/kselftest_harness.h: $(LINUX_SRC)/.extracted
 	    $(LINUX_SRC)/tools/testing/selftests/kselftest_harness.h $(@D)/
 
 # --- user-space tools ------------------------------------------------------
-TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl
+TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl $(BUILD)/tools/vaal_example
 
 tools: deps $(TOOLS)
 
@@ -86,6 +86,10 @@ LIBVAAL		:= tools/lib/libvaal.c tools/lib/libvaal.h uapi/linux/vaal.h
 SVNIC_NL	:= tools/lib/svnic_nl.c tools/lib/svnic_nl.h uapi/linux/svnic.h
 
 $(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c $(LIBVAAL)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/tools/vaal_example: tools/examples/vaal_example.c $(LIBVAAL)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 

@@ -39,6 +39,11 @@ step "vaalctl info" "$B/tools/vaalctl" info
 step "vaalctl -j info (JSON)" "$B/tools/vaalctl" -j info
 step "unprivileged user refused" refused setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$B/tools/vaalctl" info
+# In a memory cgroup of its own, to show where buffer memory is charged.
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p /sys/fs/cgroup/vaal-demo
+step "buffers and kernels through libvaal (tools/examples/vaal_example.c)" \
+	bash -c "echo \$\$ >/sys/fs/cgroup/vaal-demo/cgroup.procs && exec $B/tools/vaal_example"
 echo
 echo "-- vcore_sched: plugged into vaal_core"
 step "vaal_core reports the scheduling plug-in" bash -c \

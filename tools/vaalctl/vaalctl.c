@@ -48,18 +48,21 @@ static int cmd_info(int fd, int json)
 		printf("\"sched_policies\":%u,", q.nr_sched_policies);
 		printf("\"max_buffer_bytes\":%llu,",
 		       (unsigned long long)q.max_buffer_bytes);
-		printf("\"max_buffers\":%u}\n", q.max_buffers);
+		printf("\"max_buffers\":%u,", q.max_buffers);
+		printf("\"max_kernels\":%u}\n", q.max_kernels);
 		return 0;
 	}
 	printf("abi:            %u.%u\n", q.abi_major, q.abi_minor);
-	printf("features:       0x%llx%s%s\n", (unsigned long long)q.features,
+	printf("features:       0x%llx%s%s%s\n", (unsigned long long)q.features,
 	       q.features & VAAL_FEAT_SCHED_PLUGIN ? " sched-plugin" : "",
-	       q.features & VAAL_FEAT_BUFFERS ? " buffers" : "");
+	       q.features & VAAL_FEAT_BUFFERS ? " buffers" : "",
+	       q.features & VAAL_FEAT_KERNELS ? " kernels" : "");
 	printf("contexts:       %u of at most %u\n", q.nr_contexts,
 	       q.max_contexts);
 	printf("sched policies: %u\n", q.nr_sched_policies);
 	printf("buffers:        at most %u and %llu bytes per context\n",
 	       q.max_buffers, (unsigned long long)q.max_buffer_bytes);
+	printf("kernels:        at most %u per context\n", q.max_kernels);
 	return 0;
 }
 
