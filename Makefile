@@ -117,7 +117,7 @@ NATIVE_CFLAGS	:= -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400 \
 		   -I$(TOP)/kernel/vaal_core -I$(TOP)/kernel/vaal_cpu \
 		   '-D__aligned(x)=__attribute__((__aligned__(x)))'
 NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c firmware/ixp2400/np_sched.c \
-		   kernel/vaal_core/vaal_hazard.c \
+		   kernel/vaal_core/vaal_hazard.c kernel/vaal_core/vaal_cq.c \
 		   kernel/vaal_cpu/vaal_cpu_kernels.c
 NATIVE_TESTS	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
 		     $(wildcard tools/testing/native/*_test.c))

@@ -207,6 +207,25 @@ struct vaal_kernel_unregister {
 
 #define VAAL_KERNEL_UNREGISTER_SIZE_VER0	32
 
+/**
+ * struct vaal_cqe - a completion, as posted in the completion ring
+ * @user_data: the &user_data of the submission it completes
+ * @res: 0 or a negative errno: the kernel's own error, -ECANCELED when a
+ *	kernel it depends on failed, -ETIMEDOUT past its deadline, ...
+ * @flags: %VAAL_CQE_* flags
+ * @device_ns: time the work held a unit of its accelerator, in ns
+ * @controller: id of the controller that ran it, 0 for none
+ * @reserved: zero
+ */
+struct vaal_cqe {
+	__u64 user_data;
+	__s32 res;
+	__u32 flags;
+	__u64 device_ns;
+	__u32 controller;
+	__u32 reserved;
+};
+
 #define VAAL_IOC_MAGIC		0xBA
 
 #define VAAL_IOC_QUERY		_IOWR(VAAL_IOC_MAGIC, 0x00, struct vaal_query)

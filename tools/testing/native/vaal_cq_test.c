@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_cq_test.c - the completion side of a context (vaal_core's
+ * vaal_cq.c) natively under ASan and UBSan: random completion orders and a
+ * slow reaper against the rules - every completion reaped exactly once, in
+ * submission order when ordered, in completion order otherwise - plus a
+ * corrupted head, a missing spare, a full reorder buffer, and a consumer
+ * thread.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vaal_cq.h"
+#include "kselftest_harness.h"
+
+#define ENTRIES		8
+#define INFLIGHT	32
+#define TOTAL		20000
+
+struct harness {
+	struct vaal_cq cq;
+	struct vaal_cq_ring *ring;
+	struct vaal_rob rob;
+	struct vaal_rob_slot slots[INFLIGHT];
+	unsigned int rng;
+	unsigned int nodes;	/* overflow nodes handed out, not returned */
+};
+
+static unsigned int rnd(struct harness *h, unsigned int n)
+{
+	h->rng = h->rng * 1103515245 + 12345;
+	return (h->rng >> 8) % n;
+}
+
+static void free_ovf(struct vaal_cq_ovf *ovf, void *arg)
+{
+	struct harness *h = arg;
+
+	h->nodes--;
+	free(ovf);
+}
+
+static int post(struct harness *h, const struct vaal_cqe *cqe)
+{
+	struct vaal_cq_ovf *spare = malloc(sizeof(*spare));
+	int ret;
+
+	h->nodes++;
+	ret = vaal_cq_post(&h->cq, cqe, &spare);
+	if (spare)
+		free_ovf(spare, h);
+	return ret;
+}
+
+/* What user space does: take up to @max entries. */
+static unsigned int reap(struct harness *h, u64 *out, unsigned int max)
+{
+	u32 head = h->ring->head, tail = __atomic_load_n(&h->ring->tail,
+						      __ATOMIC_ACQUIRE);
+	unsigned int n = 0;
+
+	while (head != tail && n < max)
+		out[n++] = h->ring->cqes[head++ & (ENTRIES - 1)].user_data;
+	__atomic_store_n(&h->ring->head, head, __ATOMIC_RELEASE);
+	return n;
+}
+
+static struct harness *harness_new(unsigned int seed)
+{
+	struct harness *h = calloc(1, sizeof(*h));
+
+	h->ring = calloc(1, sizeof(*h->ring) + ENTRIES * sizeof(struct vaal_cqe));
+	vaal_cq_init(&h->cq, h->ring, ENTRIES);
+	vaal_rob_init(&h->rob, h->slots, INFLIGHT);
+	h->rng = seed;
+	return h;
+}
+
+static void harness_free(struct harness *h)
+{
+	free(h->ring);
+	free(h);
+}
+
+/*
+ * Submit TOTAL, complete in random order, reap slowly; check what user
+ * space sees.  Returns 0, or the index of the first wrong completion + 1.
+ */
+static int simulate(unsigned int seed, int ordered)
+{
+	static u64 got[TOTAL], done_order[TOTAL];
+	struct harness *h = harness_new(seed);
+	u32 seqs[INFLIGHT], nin = 0, submitted = 0, ndone = 0, ngot = 0, i;
+	const struct vaal_cqe *c;
+	struct vaal_cqe cqe;
+	int bad = 0;
+
+	memset(&cqe, 0, sizeof(cqe));
+	while (ngot < TOTAL) {
+		switch (rnd(h, 4)) {
+		case 0:		/* submit */
+			if (submitted == TOTAL || nin == INFLIGHT)
+				break;
+			/* Completed but unretired work holds its slot. */
+			if (ordered && vaal_rob_reserve(&h->rob, &seqs[nin]))
+				break;
+			if (!ordered)
+				seqs[nin] = submitted;
+			nin++;
+			submitted++;
+			break;
+		case 1:		/* a random one in flight completes */
+			if (!nin)
+				break;
+			i = rnd(h, nin);
+			cqe.user_data = seqs[i];
+			seqs[i] = seqs[--nin];
+			done_order[ndone++] = cqe.user_data;
+			if (!ordered) {
+				if (post(h, &cqe))
+					return -2;
+				break;
+			}
+			vaal_rob_complete(&h->rob, cqe.user_data, &cqe);
+			while ((c = vaal_rob_peek(&h->rob))) {
+				if (post(h, c))
+					return -2;
+				vaal_rob_retire(&h->rob);
+			}
+			break;
+		case 2:		/* user space reaps a few */
+			ngot += reap(h, got + ngot, 1 + rnd(h, 3));
+			break;
+		case 3:		/* the kernel moves parked completions on */
+			vaal_cq_flush(&h->cq, free_ovf, h);
+			break;
+		}
+	}
+	for (i = 0; i < TOTAL && !bad; i++)
+		if (got[i] != (ordered ? i : done_order[i]))
+			bad = i + 1;
+	if (!bad && (h->nodes || h->cq.nr_overflow))
+		bad = -3;
+	harness_free(h);
+	return bad;
+}
+
+TEST(unordered_posts_in_completion_order)
+{
+	unsigned int seed;
+
+	for (seed = 1; seed <= 20; seed++)
+		ASSERT_EQ(0, simulate(seed, 0)) TH_LOG("seed %u", seed);
+}
+
+TEST(ordered_retires_in_submission_order)
+{
+	unsigned int seed;
+
+	for (seed = 1; seed <= 20; seed++)
+		ASSERT_EQ(0, simulate(seed, 1)) TH_LOG("seed %u", seed);
+}
+
+TEST(overflow_counts_and_needs_a_spare)
+{
+	struct harness *h = harness_new(1);
+	struct vaal_cqe cqe = { 0 };
+	u64 out[ENTRIES * 3];
+	int i;
+
+	for (i = 0; i < ENTRIES + 5; i++) {
+		cqe.user_data = i;
+		ASSERT_EQ(0, post(h, &cqe));
+	}
+	EXPECT_EQ(5, h->cq.nr_overflow);
+	EXPECT_EQ(5, h->ring->overflow);
+	cqe.user_data = 99;
+	EXPECT_EQ(-ENOSPC, vaal_cq_post(&h->cq, &cqe, NULL));
+	EXPECT_EQ(ENTRIES, reap(h, out, ENTRIES * 3));
+	EXPECT_EQ(5, vaal_cq_flush(&h->cq, free_ovf, h));
+	EXPECT_EQ(5, reap(h, out + ENTRIES, ENTRIES * 3));
+	for (i = 0; i < ENTRIES + 5; i++)
+		EXPECT_EQ(i, out[i]);
+	EXPECT_EQ(0, h->nodes);
+	harness_free(h);
+}
+
+/* User space scribbles on head: the ring looks full, nothing is lost. */
+TEST(corrupted_head_cannot_cause_harm)
+{
+	struct harness *h = harness_new(1);
+	struct vaal_cqe cqe = { .user_data = 7 };
+	u64 out[4];
+
+	h->ring->head = 0x80000000;
+	ASSERT_EQ(0, post(h, &cqe));
+	EXPECT_EQ(0, h->ring->tail);
+	EXPECT_EQ(1, h->cq.nr_overflow);
+	EXPECT_EQ(0, vaal_cq_flush(&h->cq, free_ovf, h));
+	h->ring->head = 0;		/* sanity comes back */
+	EXPECT_EQ(1, vaal_cq_flush(&h->cq, free_ovf, h));
+	EXPECT_EQ(1, reap(h, out, 4));
+	EXPECT_EQ(7, out[0]);
+	harness_free(h);
+}
+
+TEST(rob_bounds_inflight)
+{
+	struct harness *h = harness_new(1);
+	struct vaal_cqe cqe = { 0 };
+	u32 seq;
+	int i;
+
+	for (i = 0; i < INFLIGHT; i++)
+		ASSERT_EQ(0, vaal_rob_reserve(&h->rob, &seq));
+	EXPECT_EQ(-EBUSY, vaal_rob_reserve(&h->rob, &seq));
+	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
+	vaal_rob_complete(&h->rob, 1, &cqe);	/* the second: not yet */
+	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
+	vaal_rob_complete(&h->rob, 0, &cqe);
+	EXPECT_NE(NULL, vaal_rob_peek(&h->rob));
+	vaal_rob_retire(&h->rob);
+	EXPECT_NE(NULL, vaal_rob_peek(&h->rob));
+	vaal_rob_retire(&h->rob);
+	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
+	EXPECT_EQ(0, vaal_rob_reserve(&h->rob, &seq));
+	harness_free(h);
+}
+
+struct consumer {
+	struct harness *h;
+	u64 next, bad;
+};
+
+static void *consume(void *arg)
+{
+	struct consumer *c = arg;
+	u64 out[ENTRIES];
+	unsigned int n, i;
+
+	while (c->next < TOTAL * 10) {
+		n = reap(c->h, out, ENTRIES);
+		for (i = 0; i < n; i++)
+			c->bad += out[i] != c->next++;
+	}
+	return NULL;
+}
+
+/* A real consumer thread: acquire/release on head and tail hold. */
+TEST(consumer_thread)
+{
+	struct harness *h = harness_new(1);
+	struct consumer c = { .h = h };
+	struct vaal_cqe cqe = { 0 };
+	pthread_t tid;
+	u64 i;
+
+	ASSERT_EQ(0, pthread_create(&tid, NULL, consume, &c));
+	for (i = 0; i < TOTAL * 10; i++) {
+		cqe.user_data = i;
+		ASSERT_EQ(0, post(h, &cqe));
+		vaal_cq_flush(&h->cq, free_ovf, h);
+	}
+	while (h->cq.nr_overflow)
+		vaal_cq_flush(&h->cq, free_ovf, h);
+	pthread_join(tid, NULL);
+	EXPECT_EQ(0, c.bad);
+	EXPECT_EQ(0, h->nodes);
+	harness_free(h);
+}
+
+TEST_HARNESS_MAIN
