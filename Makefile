@@ -108,7 +108,8 @@ $(BUILD)/selftests/svnic/%: selftests/svnic/%.c $(SVNIC_NL) \
 	@mkdir -p $(@D)
 	$(CC) $(SELFTEST_CFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS)
 
-$(BUILD)/selftests/%: selftests/%.c $(LIBVAAL) $(BUILD)/include/kselftest_harness.h
+$(BUILD)/selftests/%: selftests/%.c $(LIBVAAL) $(wildcard selftests/lib/*.h) \
+		      $(BUILD)/include/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $(filter %.c,$^) -lpthread
 

@@ -220,11 +220,8 @@ long vaal_ioc_buf_create(struct vaal_ctx *ctx, void __user *uarg)
 	u32 usize, handle;
 	int ret;
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < VAAL_BUF_CREATE_SIZE_VER0)
-		return -EINVAL;
-	ret = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_BUF_CREATE_SIZE_VER0,
+			     &usize);
 	if (ret)
 		return ret;
 	ret = vaal_buf_check_create(&req);
@@ -260,11 +257,8 @@ long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg)
 	u32 usize;
 	int ret;
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < VAAL_BUF_DESTROY_SIZE_VER0)
-		return -EINVAL;
-	ret = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_BUF_DESTROY_SIZE_VER0,
+			     &usize);
 	if (ret)
 		return ret;
 	if (req.flags || req.reserved0 ||

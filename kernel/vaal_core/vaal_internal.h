@@ -105,6 +105,8 @@ extern unsigned int vaal_max_buffers;
 extern unsigned int vaal_max_kernels;
 
 long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int vaal_copy_args(void *karg, size_t ksize, void __user *uarg, u32 min_size,
+		   u32 *usize);
 unsigned int vaal_sched_nr_policies(struct vaal_device *vdev);
 
 long vaal_ioc_buf_create(struct vaal_ctx *ctx, void __user *uarg);

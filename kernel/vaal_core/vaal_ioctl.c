@@ -11,17 +11,37 @@
 
 static_assert(sizeof(struct vaal_query) == VAAL_QUERY_SIZE_VER0);
 
+/**
+ * vaal_copy_args - copy in an ioctl argument that starts with its own size
+ * @karg: the kernel's copy, @ksize bytes
+ * @ksize: sizeof the structure as this kernel knows it
+ * @uarg: user space's copy; its first __u32 is the size it knows
+ * @min_size: size of the structure's first published version
+ * @usize: the size user space gave, for copying results back
+ *
+ * Fields past the end of user space's structure read as zero; fields past
+ * the end of the kernel's must be zero.
+ *
+ * Return: 0, -EFAULT, -EINVAL for a size below @min_size, or -E2BIG for
+ * non-zero bytes this kernel does not know.
+ */
+int vaal_copy_args(void *karg, size_t ksize, void __user *uarg, u32 min_size,
+		   u32 *usize)
+{
+	if (get_user(*usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < min_size)
+		return -EINVAL;
+	return copy_struct_from_user(karg, ksize, uarg, *usize);
+}
+
 static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 {
 	struct vaal_query q;
 	u32 usize;
 	int ret;
 
-	if (get_user(usize, &uq->size))
-		return -EFAULT;
-	if (usize < VAAL_QUERY_SIZE_VER0)
-		return -EINVAL;
-	ret = copy_struct_from_user(&q, sizeof(q), uq, usize);
+	ret = vaal_copy_args(&q, sizeof(q), uq, VAAL_QUERY_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
 	/* Fields that are only written back are not looked at. */

@@ -163,11 +163,8 @@ long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg)
 	u32 usize;
 	int ret;
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < VAAL_KERNEL_REGISTER_SIZE_VER0)
-		return -EINVAL;
-	ret = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	ret = vaal_copy_args(&req, sizeof(req), uarg,
+			     VAAL_KERNEL_REGISTER_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
 	ret = vaal_kernel_check(&req);
@@ -203,11 +200,8 @@ long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg)
 	u32 usize;
 	int ret;
 
-	if (get_user(usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < VAAL_KERNEL_UNREGISTER_SIZE_VER0)
-		return -EINVAL;
-	ret = copy_struct_from_user(&req, sizeof(req), uarg, usize);
+	ret = vaal_copy_args(&req, sizeof(req), uarg,
+			     VAAL_KERNEL_UNREGISTER_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
 	if (req.flags || req.reserved0 ||

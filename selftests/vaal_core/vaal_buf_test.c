@@ -16,43 +16,14 @@
 #include <unistd.h>
 
 #include "../../tools/lib/libvaal.h"
+#include "../lib/sysfs.h"
 #include "kselftest_harness.h"
 
 #define PARAM_DIR	"/sys/module/vaal_core/parameters/"
 #define MIB		(1ULL << 20)
 
-static long long read_ll(const char *path)
-{
-	char buf[64] = "";
-	long long v = -1;
-	FILE *f = fopen(path, "r");
 
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			v = strtoll(buf, NULL, 0);
-		fclose(f);
-	}
-	return v;
-}
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
-static int write_ll(const char *path, long long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lld", v);
-	return write_str(path, buf);
-}
 
 FIXTURE(buf) {
 	int fd;
@@ -64,8 +35,8 @@ FIXTURE_SETUP(buf)
 {
 	self->fd = vaal_open(NULL);
 	ASSERT_LE(0, self->fd);
-	self->max_bytes = read_ll(PARAM_DIR "max_buffer_bytes");
-	self->max_bufs = read_ll(PARAM_DIR "max_buffers");
+	self->max_bytes = vcore_read_ll(PARAM_DIR "max_buffer_bytes");
+	self->max_bufs = vcore_read_ll(PARAM_DIR "max_buffers");
 	ASSERT_LT(0, self->max_bytes);
 	ASSERT_LT(0, self->max_bufs);
 }
@@ -73,8 +44,8 @@ FIXTURE_SETUP(buf)
 FIXTURE_TEARDOWN(buf)
 {
 	close(self->fd);
-	write_ll(PARAM_DIR "max_buffer_bytes", self->max_bytes);
-	write_ll(PARAM_DIR "max_buffers", self->max_bufs);
+	vcore_write_ll(PARAM_DIR "max_buffer_bytes", self->max_bytes);
+	vcore_write_ll(PARAM_DIR "max_buffers", self->max_bufs);
 }
 
 TEST_F(buf, query_reports_limits)
@@ -252,7 +223,7 @@ TEST_F(buf, allowance_counts_until_unmapped)
 {
 	struct vaal_buffer a, b, c;
 
-	ASSERT_EQ(0, write_ll(PARAM_DIR "max_buffer_bytes", 2 * MIB));
+	ASSERT_EQ(0, vcore_write_ll(PARAM_DIR "max_buffer_bytes", 2 * MIB));
 	ASSERT_EQ(0, vaal_buf_create(self->fd, MIB, &a));
 	ASSERT_EQ(0, vaal_buf_create(self->fd, MIB, &b));
 	EXPECT_EQ(-ENOSPC, vaal_buf_create(self->fd, 4096, &c));
@@ -278,7 +249,7 @@ TEST_F(buf, buffer_count_limit)
 	struct vaal_buffer b[4];
 	int i;
 
-	ASSERT_EQ(0, write_ll(PARAM_DIR "max_buffers", 3));
+	ASSERT_EQ(0, vcore_write_ll(PARAM_DIR "max_buffers", 3));
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, vaal_buf_create(self->fd, 4096, &b[i]));
 	EXPECT_EQ(-ENOSPC, vaal_buf_create(self->fd, 4096, &b[3]));
@@ -313,7 +284,7 @@ TEST(charged_to_creator_memcg)
 
 	if (access("/sys/fs/cgroup/cgroup.subtree_control", W_OK))
 		SKIP(return, "no writable cgroup v2 hierarchy");
-	ASSERT_EQ(0, write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, vcore_write_str("/sys/fs/cgroup/cgroup.subtree_control", "+memory"));
 	rmdir(CG);
 	ASSERT_EQ(0, mkdir(CG, 0755));
 	ASSERT_EQ(0, pipe(to_parent));
@@ -325,7 +296,7 @@ TEST(charged_to_creator_memcg)
 		struct vaal_buffer b;
 		int fd;
 
-		if (write_ll(CG "/cgroup.procs", getpid()))
+		if (vcore_write_ll(CG "/cgroup.procs", getpid()))
 			_exit(10);
 		fd = vaal_open(NULL);
 		if (fd < 0 || vaal_buf_create(fd, 16 * MIB, &b))
@@ -336,13 +307,13 @@ TEST(charged_to_creator_memcg)
 			_exit(13);
 		_exit(vaal_buf_destroy(fd, &b) ? 14 : 0);
 	}
-	before = read_ll(CG "/memory.current");
+	before = vcore_read_ll(CG "/memory.current");
 	ASSERT_EQ(1, read(to_parent[0], &c, 1));
-	during = read_ll(CG "/memory.current");
+	during = vcore_read_ll(CG "/memory.current");
 	ASSERT_EQ(1, write(to_child[1], "m", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	after = read_ll(CG "/memory.current");
+	after = vcore_read_ll(CG "/memory.current");
 	TH_LOG("memory.current: before %lld, with 16 MiB buffer %lld, after %lld",
 	       before, during, after);
 	EXPECT_LE(16 * (long long)MIB, during - before);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../tools/lib/libvaal.h"
+#include "../lib/sysfs.h"
 #include "kselftest_harness.h"
 
 #define MAX_CONTEXTS_PARAM "/sys/module/vaal_core/parameters/max_contexts"
@@ -154,19 +155,6 @@ TEST_F(vaal, unknown_ioctl)
 	EXPECT_EQ(ENOTTY, errno);
 }
 
-static int write_param(const char *path, unsigned int val)
-{
-	char buf[32];
-	int fd, len, ret;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	len = snprintf(buf, sizeof(buf), "%u\n", val);
-	ret = write(fd, buf, len) == len ? 0 : -errno;
-	close(fd);
-	return ret;
-}
 
 /* Contexts are bounded by max_contexts; a freed one can be reused. */
 TEST_F(vaal, context_limit)
@@ -176,7 +164,7 @@ TEST_F(vaal, context_limit)
 
 	ASSERT_EQ(0, vaal_query(self->fd, &q));
 	ASSERT_EQ(1, q.nr_contexts) TH_LOG("another context is open");
-	ASSERT_EQ(0, write_param(MAX_CONTEXTS_PARAM, 1 + ARRAY_SIZE(fds)));
+	ASSERT_EQ(0, vcore_write_ll(MAX_CONTEXTS_PARAM, 1 + ARRAY_SIZE(fds)));
 
 	for (i = 0; i < ARRAY_SIZE(fds); i++) {
 		fds[i] = vaal_open(NULL);
@@ -195,7 +183,7 @@ TEST_F(vaal, context_limit)
 
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		close(fds[i]);
-	ASSERT_EQ(0, write_param(MAX_CONTEXTS_PARAM, q.max_contexts));
+	ASSERT_EQ(0, vcore_write_ll(MAX_CONTEXTS_PARAM, q.max_contexts));
 	ASSERT_EQ(0, vaal_query(self->fd, &q));
 	EXPECT_EQ(1, q.nr_contexts);
 }

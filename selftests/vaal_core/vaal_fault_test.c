@@ -17,21 +17,12 @@
 #include <unistd.h>
 
 #include "../../tools/lib/libvaal.h"
+#include "../lib/sysfs.h"
 #include "kselftest_harness.h"
 
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 #define MAX_NTH		200
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
-	close(fd);
-	return ret;
-}
 
 /* Arm the nth fault-injection point this thread reaches; 0 disarms. */
 static int fail_nth(int fd, int nth)
@@ -61,9 +52,9 @@ FIXTURE_SETUP(fault)
 	if (access(FAILSLAB "ignore-gfp-wait", W_OK))
 		SKIP(return, "kernel without failslab fault injection");
 	/* Fail sleeping allocations too, only where fail-nth says. */
-	ASSERT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", "N"));
-	ASSERT_EQ(0, write_str(FAILSLAB "probability", "0"));
-	ASSERT_EQ(0, write_str(FAILSLAB "verbose", "0"));
+	ASSERT_EQ(0, vcore_write_str(FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, vcore_write_str(FAILSLAB "probability", "0"));
+	ASSERT_EQ(0, vcore_write_str(FAILSLAB "verbose", "0"));
 	self->nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
 	ASSERT_LE(0, self->nth_fd);
 }
@@ -73,7 +64,7 @@ FIXTURE_TEARDOWN(fault)
 	if (self->nth_fd > 0) {
 		fail_nth(self->nth_fd, 0);
 		close(self->nth_fd);
-		write_str(FAILSLAB "ignore-gfp-wait", "Y");
+		vcore_write_str(FAILSLAB "ignore-gfp-wait", "Y");
 	}
 }
 

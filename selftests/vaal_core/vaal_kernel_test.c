@@ -12,37 +12,14 @@
 #include <unistd.h>
 
 #include "../../tools/lib/libvaal.h"
+#include "../lib/sysfs.h"
 #include "kselftest_harness.h"
 
 #define PARAM_DIR	"/sys/module/vaal_core/parameters/"
 
 static const __u8 mm_modes[] = { VAAL_ARG_IN, VAAL_ARG_IN, VAAL_ARG_OUT };
 
-static int write_int(const char *path, long long v)
-{
-	char buf[32];
-	int fd = open(path, O_WRONLY), len, ret;
 
-	if (fd < 0)
-		return -errno;
-	len = snprintf(buf, sizeof(buf), "%lld", v);
-	ret = write(fd, buf, len) == len ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
-static long long read_int(const char *path)
-{
-	char buf[32] = "";
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return strtoll(buf, NULL, 0);
-}
 
 /* A valid request to start from. */
 static void good_req(struct vaal_kernel_register *req)
@@ -70,14 +47,14 @@ FIXTURE_SETUP(kern)
 {
 	self->fd = vaal_open(NULL);
 	ASSERT_LE(0, self->fd);
-	self->max_kernels = read_int(PARAM_DIR "max_kernels");
+	self->max_kernels = vcore_read_ll(PARAM_DIR "max_kernels");
 	ASSERT_LT(0, self->max_kernels);
 }
 
 FIXTURE_TEARDOWN(kern)
 {
 	close(self->fd);
-	write_int(PARAM_DIR "max_kernels", self->max_kernels);
+	vcore_write_ll(PARAM_DIR "max_kernels", self->max_kernels);
 }
 
 TEST_F(kern, register_and_unregister)
@@ -127,7 +104,7 @@ TEST_F(kern, blob_is_copied)
 
 TEST_F(kern, blob_limits)
 {
-	size_t max = read_int(PARAM_DIR "max_blob_bytes");
+	size_t max = vcore_read_ll(PARAM_DIR "max_blob_bytes");
 	char *blob = calloc(1, max + 1);
 	struct vaal_kernel_register req;
 	__u32 id;
@@ -189,7 +166,7 @@ TEST_F(kern, count_limit)
 	__u32 id;
 	int i;
 
-	ASSERT_EQ(0, write_int(PARAM_DIR "max_kernels", 4));
+	ASSERT_EQ(0, vcore_write_ll(PARAM_DIR "max_kernels", 4));
 	for (i = 0; i < 4; i++) {
 		snprintf(name, sizeof(name), "k%d", i);
 		ASSERT_EQ(0, vaal_kernel_register(self->fd, "cpu", name, NULL, 0, 0,
