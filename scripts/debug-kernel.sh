@@ -27,10 +27,14 @@ export KBUILD_BUILD_TIMESTAMP='2026-01-01' KBUILD_BUILD_USER=vcore KBUILD_BUILD_
 
 log() { echo "debug-kernel: $*" >&2; }
 
+# One build at a time per cache: concurrent runs (two checkouts) wait.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.debug-kernel.lock"
+flock 9
+
 if [ ! -f "$SRC/.extracted" ]; then
 	log "extracting $TAR"
 	rm -rf "$SRC"
-	mkdir -p "$CACHE"
 	tar -xJf "$TAR" -C "$CACHE"
 	touch "$SRC/.extracted"
 fi
