@@ -47,12 +47,14 @@ vaal_abi=$(abi "$top/uapi/linux/vaal.h" VAAL)
 svnic_abi=$(abi "$top/uapi/linux/svnic.h" SVNIC)
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..10"
 check vaalctl_info_text bash -c "$B/tools/vaalctl info | grep -x 'abi: *$vaal_abi'"
 check vaalctl_info_json json_field abi_major "${vaal_abi%.*}" "$B/tools/vaalctl" -j info
 check vaalctl_json_counts_self json_field contexts 1 "$B/tools/vaalctl" -j info
 check vaalctl_json_buffer_limit json_field max_buffer_bytes \
 	"$(cat /sys/module/vaal_core/parameters/max_buffer_bytes)" "$B/tools/vaalctl" -j info
+check vaalctl_json_kernel_limit json_field max_kernels \
+	"$(cat /sys/module/vaal_core/parameters/max_kernels)" "$B/tools/vaalctl" -j info
 check vaalctl_bad_command usage_error "$B/tools/vaalctl"
 check vaalctl_missing_device bash -c "$B/tools/vaalctl -d /nonexistent info 2>&1 | \
 	grep -q 'cannot open /nonexistent: No such file or directory'"
