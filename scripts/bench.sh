@@ -42,6 +42,13 @@ for vifs in 1 32 256; do
 		"$(ns_per_item "$B/np_sched_bench" 5000000 $vifs) ns/frame"
 done
 
+# The CPU controllers' matmul_i32 on 64 x 64 x 64: per multiply-add.
+echo "bench vaal.native.cpu_matmul_i32_instr_per_mac" \
+	"$(instr_per_item "$B/vaal_cpu_kernels_bench" 4 |
+	   awk '{ printf "%.2f", $1 / (64 * 64 * 64) }') instr/mac"
+echo "bench vaal.native.cpu_matmul_i32_ns_per_mac" \
+	"$(ns_per_item "$B/vaal_cpu_kernels_bench" 200) ns/mac"
+
 # The hazard scoreboard: submit + pop + complete, 32 jobs in flight, three
 # buffer ranges each.
 for mode in independent chain; do

@@ -27,7 +27,7 @@ log=$(mktemp -d /tmp/vcore-check.XXXXXX)
 # add TIER PASS FAIL SKIP SECONDS
 add() {
 	pass=$((pass + $2)) fail=$((fail + $3)) skip=$((skip + $4))
-	summary+=("$(printf '%-8s %4d passed %4d failed %4d skipped %5ds' "$1" "$2" "$3" "$4" "$5")")
+	summary+=("$(printf '%-11s %4d passed %4d failed %4d skipped %5ds' "$1" "$2" "$3" "$4" "$5")")
 }
 
 # shellcheck source=../selftests/lib/tap.sh
@@ -121,6 +121,8 @@ tier_debug() {
 		add debug 0 1 0 $SECONDS
 		return
 	fi
+	add debug-build 0 0 0 $SECONDS
+	SECONDS=0
 	kver=$(cat "$kout/include/config/kernel.release")
 	local kargs=(--kdir "$kout" --kernel "$kout/arch/x86/boot/bzImage"
 		     --modroot "$kout/modroot" --suite "$BUILD/debug")
