@@ -156,6 +156,19 @@ out_unlock:
 	return ret;
 }
 
+/* Take a kernel's id away; the caller puts the returned kernel. */
+static struct vaal_kernel *vaal_kernel_remove(struct vaal_ctx *ctx, u32 id)
+{
+	struct vaal_kernel *k;
+
+	mutex_lock(&ctx->lock);
+	k = xa_erase(&ctx->kernels, id);
+	if (k)
+		ctx->nr_kernels--;
+	mutex_unlock(&ctx->lock);
+	return k;
+}
+
 long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg)
 {
 	struct vaal_kernel_register req;
@@ -178,16 +191,12 @@ long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg)
 	if (ret)
 		goto out_put_kernel;
 	if (put_user(k->id, (u32 __user *)(uarg + offsetof(typeof(req), id)))) {
+		vaal_kernel_remove(ctx, k->id);
 		ret = -EFAULT;
-		goto out_remove;
+		goto out_put_kernel;
 	}
 	return 0;
 
-out_remove:
-	mutex_lock(&ctx->lock);
-	xa_erase(&ctx->kernels, k->id);
-	ctx->nr_kernels--;
-	mutex_unlock(&ctx->lock);
 out_put_kernel:
 	vaal_kernel_put(k);
 	return ret;
@@ -208,11 +217,7 @@ long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg)
 	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
 		return -EINVAL;
 
-	mutex_lock(&ctx->lock);
-	k = xa_erase(&ctx->kernels, req.id);
-	if (k)
-		ctx->nr_kernels--;
-	mutex_unlock(&ctx->lock);
+	k = vaal_kernel_remove(ctx, req.id);
 	if (!k)
 		return -ENOENT;
 	vaal_kernel_put(k);
