@@ -272,6 +272,25 @@ long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg)
 	return 0;
 }
 
+/**
+ * vaal_buf_get - find a buffer by handle and take a reference
+ * @ctx: the context
+ * @handle: the buffer's handle
+ *
+ * Return: the buffer, or NULL when @ctx has no buffer @handle.
+ */
+struct vaal_buf *vaal_buf_get(struct vaal_ctx *ctx, u32 handle)
+{
+	struct vaal_buf *buf;
+
+	xa_lock(&ctx->bufs);
+	buf = xa_load(&ctx->bufs, handle);
+	if (buf)
+		kref_get(&buf->ref);
+	xa_unlock(&ctx->bufs);
+	return buf;
+}
+
 /* Drop every handle of a context that is going away. */
 void vaal_buf_release_all(struct vaal_ctx *ctx)
 {
@@ -315,12 +334,12 @@ int vaal_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	if (current->mm != ctx->mm)
+		return -EIO;
 
-	xa_lock(&ctx->bufs);
-	buf = xa_load(&ctx->bufs, handle);
-	if (buf)
-		kref_get(&buf->ref);
-	xa_unlock(&ctx->bufs);
+	if (!handle)
+		return vaal_ring_mmap(ctx, vma);
+	buf = vaal_buf_get(ctx, handle);
 	if (!buf)
 		return -EINVAL;
 

@@ -143,12 +143,15 @@ int vaal_rob_reserve(struct vaal_rob *rob, u32 *seq)
  * @rob: the reorder buffer
  * @seq: its sequence number
  * @cqe: its completion
+ * @priv: the caller's, handed back by vaal_rob_peek() with @cqe
  */
-void vaal_rob_complete(struct vaal_rob *rob, u32 seq, const struct vaal_cqe *cqe)
+void vaal_rob_complete(struct vaal_rob *rob, u32 seq, const struct vaal_cqe *cqe,
+		       void *priv)
 {
 	struct vaal_rob_slot *slot = &rob->slots[seq & (rob->entries - 1)];
 
 	slot->cqe = *cqe;
+	slot->priv = priv;
 	slot->done = true;
 }
 
@@ -156,14 +159,14 @@ void vaal_rob_complete(struct vaal_rob *rob, u32 seq, const struct vaal_cqe *cqe
  * vaal_rob_peek - the oldest completion, if it may retire now
  * @rob: the reorder buffer
  *
- * Return: the completion of the oldest submission in flight once it is
- * done, else NULL.  Post it, then vaal_rob_retire().
+ * Return: the slot of the oldest submission in flight once it is done,
+ * else NULL.  Post its completion, then vaal_rob_retire().
  */
-const struct vaal_cqe *vaal_rob_peek(const struct vaal_rob *rob)
+const struct vaal_rob_slot *vaal_rob_peek(const struct vaal_rob *rob)
 {
 	const struct vaal_rob_slot *slot = &rob->slots[rob->head & (rob->entries - 1)];
 
-	return rob->head != rob->tail && slot->done ? &slot->cqe : NULL;
+	return rob->head != rob->tail && slot->done ? slot : NULL;
 }
 
 /**

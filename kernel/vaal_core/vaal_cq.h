@@ -66,10 +66,12 @@ unsigned int vaal_cq_flush(struct vaal_cq *cq,
 /**
  * struct vaal_rob_slot - one submission awaiting retirement
  * @cqe: its completion, once done
+ * @priv: the caller's, given with the completion
  * @done: it completed
  */
 struct vaal_rob_slot {
 	struct vaal_cqe cqe;
+	void *priv;
 	bool done;
 };
 
@@ -90,8 +92,9 @@ struct vaal_rob {
 void vaal_rob_init(struct vaal_rob *rob, struct vaal_rob_slot *slots,
 		   u32 entries);
 int vaal_rob_reserve(struct vaal_rob *rob, u32 *seq);
-void vaal_rob_complete(struct vaal_rob *rob, u32 seq, const struct vaal_cqe *cqe);
-const struct vaal_cqe *vaal_rob_peek(const struct vaal_rob *rob);
+void vaal_rob_complete(struct vaal_rob *rob, u32 seq, const struct vaal_cqe *cqe,
+		       void *priv);
+const struct vaal_rob_slot *vaal_rob_peek(const struct vaal_rob *rob);
 void vaal_rob_retire(struct vaal_rob *rob);
 
 #endif /* _VAAL_CQ_H */

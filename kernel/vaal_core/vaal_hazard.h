@@ -60,8 +60,9 @@ struct vaal_hz_access {
  * struct vaal_hz_job - a job as the scoreboard sees it; embedded by the caller
  * @node: entry in &vaal_hz.jobs (live jobs, submission order)
  * @ready_node: entry in &vaal_hz.ready once nothing holds the job back
- * @acc: the buffer ranges, filled by the caller before submission
- * @nr_acc: entries used in @acc
+ * @acc: the buffer ranges, @nr_acc entries the caller provides and fills
+ *	before submission
+ * @nr_acc: entries in @acc, at most %VAAL_HZ_MAX_ARGS
  * @barrier: the job is a barrier (no accesses)
  * @pending: conflicts (access pairs and barrier waits) not yet resolved
  * @status: 0, or -ECANCELED once a job whose output it reads failed
@@ -69,7 +70,7 @@ struct vaal_hz_access {
 struct vaal_hz_job {
 	struct list_head node;
 	struct list_head ready_node;
-	struct vaal_hz_access acc[VAAL_HZ_MAX_ARGS];
+	struct vaal_hz_access *acc;
 	unsigned int nr_acc;
 	bool barrier;
 	unsigned int pending;

@@ -13,13 +13,17 @@ struct vaal_hz_test {
 	struct vaal_hz hz;
 	struct vaal_hz_buf buf[2];
 	struct vaal_hz_job job[4];
+	struct vaal_hz_access acc[4][VAAL_HZ_MAX_ARGS];
 };
 
 static struct vaal_hz_test *vaal_hz_test_new(struct kunit *test)
 {
 	struct vaal_hz_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
+	for (i = 0; i < ARRAY_SIZE(t->job); i++)
+		t->job[i].acc = t->acc[i];
 	vaal_hz_init(&t->hz);
 	vaal_hz_buf_init(&t->buf[0]);
 	vaal_hz_buf_init(&t->buf[1]);

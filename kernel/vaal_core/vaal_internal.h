@@ -10,11 +10,66 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include <linux/vaal.h>
+#include <vaal_ctrl.h>
 #include <vaal_sched.h>
+#include "vaal_cq.h"
 #include "vaal_hazard.h"
+#include "vaal_job.h"
+
+/* Accelerator classes the core knows at most (each has a controller). */
+#define VAAL_MAX_CLASSES	16
+
+/**
+ * struct vaal_class - an accelerator class: its controllers and the work
+ *	ready for them
+ * @name: the class name
+ * @id: index in vaal_classes[]
+ * @lock: protects everything below, and the core's fields of the
+ *	controllers
+ * @queue: ready jobs not on a unit yet, in FIFO order
+ * @nr_queued: entries in @queue
+ * @ctrls: registered controllers
+ * @dispatching: a task is handing out work; others only queue theirs
+ */
+struct vaal_class {
+	char name[VAAL_CLASS_LEN];
+	unsigned int id;
+	spinlock_t lock;
+	struct list_head queue;
+	unsigned int nr_queued;
+	struct list_head ctrls;
+	bool dispatching;
+};
+
+/**
+ * struct vaal_sq_ring - the submission ring's indices, as shared with user
+ *	space (the entries follow elsewhere in the mapping)
+ * @head: consumer index, written by the kernel
+ * @tail: producer index, written by user space
+ * @dropped: malformed submissions (each also posted its error)
+ * @reserved: zero
+ */
+struct vaal_sq_ring {
+	u32 head;
+	u32 tail;
+	u32 dropped;
+	u32 reserved;
+};
+
+/**
+ * struct vaal_class_stats - what a context's launches did on a class
+ * @completed: launches completed
+ * @device_ns: time they held units
+ */
+struct vaal_class_stats {
+	u64 completed;
+	u64 device_ns;
+};
 
 /**
  * struct vaal_device - the one /dev/vaal instance
@@ -38,9 +93,32 @@ struct vaal_device {
  * @bufs: buffers by handle (from 1)
  * @nr_bufs: buffers held, handles or not, against vaal_max_buffers
  * @buf_bytes: bytes of those buffers, against vaal_max_buffer_bytes
- * @lock: serializes changes to @kernels
+ * @lock: serializes changes to @kernels and the set up of the rings
  * @kernels: registered kernels by id (from 1)
  * @nr_kernels: entries in @kernels, against vaal_max_kernels
+ * @ref: held by the file and by each job
+ * @mm: the address space of the task that opened the context; others are
+ *	refused (a forked child's inherited fd included)
+ * @submit_lock: one submitter at a time
+ * @rings: the shared rings, once set up
+ * @ring_pages: the pages of @rings
+ * @nr_ring_pages: entries in @ring_pages
+ * @sq: the submission ring's indices
+ * @sqes: the submission ring's entries
+ * @sq_entries: entries in @sqes
+ * @sq_head: the submission ring's head, the kernel's copy
+ * @max_inflight: jobs in flight at most
+ * @ordered: completions retire in submission order
+ * @job_lock: protects everything below (completions come from any context)
+ * @hz: the scoreboard
+ * @cq: the completion ring
+ * @rob: the reorder buffer of an ordered context
+ * @nr_inflight: jobs submitted whose completion is not in the ring yet
+ * @dead: the file is closed: work that is not running yet is cancelled
+ * @submitted: jobs submitted
+ * @completed: completions posted
+ * @stats: per class, what the context's launches did
+ * @cq_wait: tasks waiting for completions
  */
 struct vaal_ctx {
 	struct vaal_device *vdev;
@@ -50,6 +128,30 @@ struct vaal_ctx {
 	struct mutex lock;
 	struct xarray kernels;
 	unsigned int nr_kernels;
+	struct kref ref;
+	struct mm_struct *mm;
+
+	struct mutex submit_lock;
+	void *rings;
+	struct page **ring_pages;
+	unsigned int nr_ring_pages;
+	struct vaal_sq_ring *sq;
+	struct vaal_sqe *sqes;
+	u32 sq_entries;
+	u32 sq_head;
+	u32 max_inflight;
+	bool ordered;
+
+	spinlock_t job_lock;
+	struct vaal_hz hz;
+	struct vaal_cq cq;
+	struct vaal_rob rob;
+	unsigned int nr_inflight;
+	bool dead;
+	u64 submitted;
+	u64 completed;
+	struct vaal_class_stats stats[VAAL_MAX_CLASSES];
+	wait_queue_head_t cq_wait;
 };
 
 /**
@@ -63,6 +165,8 @@ struct vaal_ctx {
  * @blob: code for the controller, or NULL
  * @blob_len: bytes at @blob
  * @id: id in the context
+ * @timeout_ns: deadline of a launch on a unit
+ * @cls: its class, once a launch found it
  */
 struct vaal_kernel {
 	struct kref ref;
@@ -74,6 +178,8 @@ struct vaal_kernel {
 	void *blob;
 	u32 blob_len;
 	u32 id;
+	u64 timeout_ns;
+	struct vaal_class *cls;
 };
 
 /**
@@ -103,6 +209,8 @@ extern unsigned int vaal_max_contexts;
 extern unsigned long long vaal_max_buffer_bytes;
 extern unsigned int vaal_max_buffers;
 extern unsigned int vaal_max_kernels;
+extern unsigned int vaal_max_inflight;
+extern unsigned int vaal_default_timeout_ms;
 
 long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int vaal_copy_args(void *karg, size_t ksize, void __user *uarg, u32 min_size,
@@ -119,5 +227,44 @@ long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg);
 void vaal_kernel_put(struct vaal_kernel *k);
 void vaal_kernel_release_all(struct vaal_ctx *ctx);
+struct vaal_kernel *vaal_kernel_get(struct vaal_ctx *ctx, u32 id);
+struct vaal_buf *vaal_buf_get(struct vaal_ctx *ctx, u32 handle);
+
+void vaal_ctx_put(struct vaal_ctx *ctx);
+
+/* vaal_ring.c */
+long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg);
+int vaal_ring_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);
+void vaal_ring_free(struct vaal_ctx *ctx);
+int vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
+		 bool timed);
+__poll_t vaal_poll(struct file *file, struct poll_table_struct *wait);
+
+/* vaal_submit.c */
+long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg);
+
+/* vaal_job.c */
+void vaal_job_submit(struct vaal_ctx *ctx, struct vaal_job *job,
+		     struct list_head *dispatch);
+void vaal_job_finish(struct vaal_job *job, int res, u64 device_ns,
+		     bool on_unit, struct list_head *dispatch);
+void vaal_job_unit_done(struct vaal_job *job, int res, u64 device_ns,
+			bool timed_out, struct list_head *dispatch);
+void vaal_job_free(struct vaal_job *job);
+void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
+void vaal_job_exit(void);
+
+/* vaal_ctrl.c */
+void vaal_dispatch(struct list_head *jobs);
+unsigned int vaal_nr_controllers(void);
+void vaal_ctrl_exit(void);
+extern struct mutex vaal_ctrl_mutex;
+extern struct vaal_class *vaal_classes[VAAL_MAX_CLASSES];
+
+/* vaal_sysfs.c */
+int vaal_sysfs_init(struct vaal_device *vdev);
+void vaal_sysfs_exit(void);
+int vaal_sysfs_add_ctrl(struct vaal_controller *ctrl);
+void vaal_sysfs_del_ctrl(struct vaal_controller *ctrl);
 
 #endif /* _VAAL_INTERNAL_H */

@@ -45,7 +45,7 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	if (ret)
 		return ret;
 	/* Fields that are only written back are not looked at. */
-	if (q.flags || memchr_inv(q.reserved, 0, sizeof(q.reserved)))
+	if (q.flags || q.reserved)
 		return -EINVAL;
 
 	memset(&q, 0, sizeof(q));
@@ -59,6 +59,8 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	q.max_buffer_bytes = READ_ONCE(vaal_max_buffer_bytes);
 	q.max_buffers = READ_ONCE(vaal_max_buffers);
 	q.max_kernels = READ_ONCE(vaal_max_kernels);
+	q.nr_controllers = vaal_nr_controllers();
+	q.max_inflight = READ_ONCE(vaal_max_inflight);
 
 	if (copy_to_user(uq, &q, q.size))
 		return -EFAULT;
@@ -70,9 +72,13 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct vaal_ctx *ctx = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case VAAL_IOC_QUERY:
+	if (cmd == VAAL_IOC_QUERY)
 		return vaal_ioc_query(ctx, uarg);
+	/* A context belongs to the process that opened it, as a VM does. */
+	if (current->mm != ctx->mm)
+		return -EIO;
+
+	switch (cmd) {
 	case VAAL_IOC_BUF_CREATE:
 		return vaal_ioc_buf_create(ctx, uarg);
 	case VAAL_IOC_BUF_DESTROY:
@@ -81,6 +87,10 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vaal_ioc_kernel_register(ctx, uarg);
 	case VAAL_IOC_KERNEL_UNREGISTER:
 		return vaal_ioc_kernel_unregister(ctx, uarg);
+	case VAAL_IOC_SETUP:
+		return vaal_ioc_setup(ctx, uarg);
+	case VAAL_IOC_ENTER:
+		return vaal_ioc_enter(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

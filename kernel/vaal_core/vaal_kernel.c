@@ -56,9 +56,10 @@ static int vaal_kernel_check(const struct vaal_kernel_register *req)
 {
 	unsigned int i;
 
-	if (req->flags || req->reserved0 || req->reserved1 ||
-	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+	if (req->flags || req->reserved0 || req->reserved1 || req->reserved)
 		return -EINVAL;
+	if (req->timeout_ns > VAAL_MAX_TIMEOUT_NS)
+		return -ERANGE;
 	if (!vaal_valid_ident(req->class, sizeof(req->class), vaal_class_char) ||
 	    !vaal_valid_ident(req->name, sizeof(req->name), vaal_name_char))
 		return -EINVAL;
@@ -92,6 +93,8 @@ static struct vaal_kernel *vaal_kernel_new(const struct vaal_kernel_register *re
 	k->nr_args = req->nr_args;
 	k->scalar_bytes = req->scalar_bytes;
 	memcpy(k->arg_mode, req->arg_mode, sizeof(k->arg_mode));
+	k->timeout_ns = req->timeout_ns ?:
+		(u64)READ_ONCE(vaal_default_timeout_ms) * NSEC_PER_MSEC;
 	k->blob_len = req->blob_len;
 	if (!k->blob_len)
 		return k;
@@ -148,12 +151,32 @@ static int vaal_kernel_insert(struct vaal_ctx *ctx, struct vaal_kernel *k)
 		ret = -EEXIST;
 		goto out_unlock;
 	}
-	ret = xa_alloc(&ctx->kernels, &k->id, k, xa_limit_31b, GFP_KERNEL_ACCOUNT);
+	ret = xa_alloc(&ctx->kernels, &k->id, k,
+		       XA_LIMIT(1, VAAL_MAX_KERNEL_ID), GFP_KERNEL_ACCOUNT);
 	if (!ret)
 		ctx->nr_kernels++;
 out_unlock:
 	mutex_unlock(&ctx->lock);
 	return ret;
+}
+
+/**
+ * vaal_kernel_get - find a kernel by id and take a reference
+ * @ctx: the context
+ * @id: the kernel's id
+ *
+ * Return: the kernel, or NULL when @ctx has no kernel @id.
+ */
+struct vaal_kernel *vaal_kernel_get(struct vaal_ctx *ctx, u32 id)
+{
+	struct vaal_kernel *k;
+
+	xa_lock(&ctx->kernels);
+	k = xa_load(&ctx->kernels, id);
+	if (k)
+		kref_get(&k->ref);
+	xa_unlock(&ctx->kernels);
+	return k;
 }
 
 /* Take a kernel's id away; the caller puts the returned kernel. */

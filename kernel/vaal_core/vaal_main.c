@@ -9,6 +9,8 @@
 
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "vaal_internal.h"
@@ -37,21 +39,84 @@ static int vaal_open(struct inode *inode, struct file *file)
 	xa_init_flags(&ctx->bufs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->kernels, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	kref_init(&ctx->ref);
+	ctx->mm = current->mm;
+	mmgrab(ctx->mm);
+	mutex_init(&ctx->submit_lock);
+	spin_lock_init(&ctx->job_lock);
+	vaal_hz_init(&ctx->hz);
+	init_waitqueue_head(&ctx->cq_wait);
 	file->private_data = ctx;
 	return nonseekable_open(inode, file);
 }
 
+static void vaal_ctx_release(struct kref *ref)
+{
+	struct vaal_ctx *ctx = container_of(ref, struct vaal_ctx, ref);
+
+	/* Every job is gone: nothing holds a buffer but the handles. */
+	vaal_buf_release_all(ctx);
+	WARN_ON_ONCE(atomic_read(&ctx->nr_bufs));
+	vaal_ring_free(ctx);
+	mmdrop(ctx->mm);
+	atomic_dec(&ctx->vdev->nr_contexts);
+	kfree(ctx);
+	module_put(THIS_MODULE);
+}
+
+/* Drop a reference to a context; may sleep. */
+void vaal_ctx_put(struct vaal_ctx *ctx)
+{
+	kref_put(&ctx->ref, vaal_ctx_release);
+}
+
+/*
+ * Closing the file cancels the work that has not started; the context
+ * lives on until its running work completes.
+ */
 static int vaal_release(struct inode *inode, struct file *file)
 {
 	struct vaal_ctx *ctx = file->private_data;
 
-	/* No mapping is left: each one holds the file. */
+	spin_lock_irq(&ctx->job_lock);
+	ctx->dead = true;
+	spin_unlock_irq(&ctx->job_lock);
 	vaal_kernel_release_all(ctx);
-	vaal_buf_release_all(ctx);
-	WARN_ON_ONCE(atomic_read(&ctx->nr_bufs));
-	atomic_dec(&ctx->vdev->nr_contexts);
-	kfree(ctx);
+	/* Work that outlives the file needs the module's code. */
+	__module_get(THIS_MODULE);
+	vaal_ctx_put(ctx);
 	return 0;
+}
+
+static void vaal_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct vaal_ctx *ctx = file->private_data;
+	struct vaal_class_stats stats[VAAL_MAX_CLASSES];
+	u64 submitted, completed;
+	unsigned int i, inflight;
+	struct vaal_class *cls;
+
+	spin_lock_irq(&ctx->job_lock);
+	submitted = ctx->submitted;
+	completed = ctx->completed;
+	inflight = ctx->nr_inflight;
+	memcpy(stats, ctx->stats, sizeof(stats));
+	spin_unlock_irq(&ctx->job_lock);
+
+	seq_printf(m, "vaal-submitted:\t%llu\n", submitted);
+	seq_printf(m, "vaal-inflight:\t%u\n", inflight);
+	seq_printf(m, "vaal-completed:\t%llu\n", completed);
+	seq_printf(m, "vaal-buffers:\t%d\n", atomic_read(&ctx->nr_bufs));
+	seq_printf(m, "vaal-buffer-bytes:\t%lld\n",
+		   atomic64_read(&ctx->buf_bytes));
+	for (i = 0; i < VAAL_MAX_CLASSES; i++) {
+		/* Pairs with the class's publication: it is initialized. */
+		cls = smp_load_acquire(&vaal_classes[i]);
+		if (!cls)
+			break;
+		seq_printf(m, "vaal-class-%s:\t%llu completed %llu ns\n",
+			   cls->name, stats[i].completed, stats[i].device_ns);
+	}
 }
 
 static const struct file_operations vaal_fops = {
@@ -61,6 +126,8 @@ static const struct file_operations vaal_fops = {
 	.unlocked_ioctl	= vaal_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.mmap		= vaal_mmap,
+	.poll		= vaal_poll,
+	.show_fdinfo	= vaal_show_fdinfo,
 };
 
 struct vaal_device vaal_dev = {
@@ -84,6 +151,12 @@ static int __init vaal_init(void)
 		pr_err("cannot register /dev/%s: %d\n", VAAL_DEVICE_NAME, ret);
 		return ret;
 	}
+	ret = vaal_sysfs_init(&vaal_dev);
+	if (ret) {
+		pr_err("cannot create the controllers directory: %d\n", ret);
+		misc_deregister(&vaal_dev.misc);
+		return ret;
+	}
 	pr_info("ABI %u.%u, /dev/%s ready\n", VAAL_ABI_MAJOR, VAAL_ABI_MINOR,
 		VAAL_DEVICE_NAME);
 	return 0;
@@ -91,7 +164,10 @@ static int __init vaal_init(void)
 
 static void __exit vaal_exit(void)
 {
+	vaal_sysfs_exit();
 	misc_deregister(&vaal_dev.misc);
+	vaal_job_exit();
+	vaal_ctrl_exit();
 }
 
 module_init(vaal_init);

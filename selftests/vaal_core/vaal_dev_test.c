@@ -100,7 +100,7 @@ TEST_F(vaal, query_rejects_reserved)
 {
 	struct vaal_query q = { .size = sizeof(q) };
 
-	q.reserved[1] = 1;
+	q.reserved = 1;
 	EXPECT_EQ(-1, ioctl(self->fd, VAAL_IOC_QUERY, &q));
 	EXPECT_EQ(EINVAL, errno);
 }

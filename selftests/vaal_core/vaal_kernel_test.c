@@ -139,10 +139,13 @@ TEST_F(kern, malformed_fields_refused)
 	field_change;							\
 	EXPECT_EQ(-EINVAL, reg(self->fd, &req)) TH_LOG("%s", #field_change); \
 } while (0)
+	good_req(&req);
+	req.timeout_ns = VAAL_MAX_TIMEOUT_NS + 1;
+	EXPECT_EQ(-ERANGE, reg(self->fd, &req));
 	BAD(req.flags = 1);
 	BAD(req.reserved0 = 1);
 	BAD(req.reserved1 = 1);
-	BAD(req.reserved[1] = 1);
+	BAD(req.reserved = 1);
 	BAD(req.id = 0; req.size = 16);
 	BAD(memset(req.class, 0, sizeof(req.class)));
 	BAD(memset(req.class, 'a', sizeof(req.class)));		/* no NUL */

@@ -21,7 +21,7 @@
  * when it grows compatibly.
  */
 #define VAAL_ABI_MAJOR		0
-#define VAAL_ABI_MINOR		3
+#define VAAL_ABI_MINOR		4
 
 /* Feature bits reported in &vaal_query.features. */
 
@@ -34,8 +34,15 @@
 /* Kernels: VAAL_IOC_KERNEL_REGISTER, VAAL_IOC_KERNEL_UNREGISTER. */
 #define VAAL_FEAT_KERNELS	(1ULL << 2)
 
+/* Rings: VAAL_IOC_SETUP, VAAL_IOC_ENTER, struct vaal_sqe, struct vaal_cqe. */
+#define VAAL_FEAT_RINGS		(1ULL << 3)
+
+/* Controllers: the in-kernel controller API and the sysfs listing. */
+#define VAAL_FEAT_CONTROLLERS	(1ULL << 4)
+
 #define VAAL_FEATURES_ALL	(VAAL_FEAT_SCHED_PLUGIN | VAAL_FEAT_BUFFERS | \
-				 VAAL_FEAT_KERNELS)
+				 VAAL_FEAT_KERNELS | VAAL_FEAT_RINGS | \
+				 VAAL_FEAT_CONTROLLERS)
 
 /**
  * struct vaal_query - what the device offers, filled by %VAAL_IOC_QUERY
@@ -53,6 +60,10 @@
  * @max_buffers: out: buffers one context may hold at most (module parameter)
  * @max_kernels: out: kernels one context may register at most (module
  *	parameter)
+ * @nr_controllers: out: controllers registered now, all classes
+ * @max_inflight: out: submissions one context may have in flight at most,
+ *	from submission until their completion is in the completion ring
+ *	(module parameter, read when the context is set up)
  * @reserved: in: must be zero; out: zero
  */
 struct vaal_query {
@@ -67,7 +78,9 @@ struct vaal_query {
 	__u64 max_buffer_bytes;
 	__u32 max_buffers;
 	__u32 max_kernels;
-	__u64 reserved[2];
+	__u32 nr_controllers;
+	__u32 max_inflight;
+	__u64 reserved;
 };
 
 #define VAAL_QUERY_SIZE_VER0	64	/* sizeof first published struct */
@@ -163,8 +176,13 @@ struct vaal_buf_destroy {
  *	max_blob_bytes module parameter
  * @reserved0: in: must be zero
  * @blob_addr: in: user address of the code blob, or 0
- * @id: out: the kernel's id in this context, never zero
+ * @id: out: the kernel's id in this context, from 1 to %VAAL_MAX_KERNEL_ID
  * @reserved1: in: must be zero
+ * @timeout_ns: in: the longest a launch of the kernel may hold a unit of
+ *	its accelerator; past it the launch completes with -ETIMEDOUT and the
+ *	controller is asked to cancel it.  0 for the default, the
+ *	default_timeout_ms module parameter; at most %VAAL_MAX_TIMEOUT_NS
+ *	(-ERANGE)
  * @reserved: in: must be zero
  *
  * The kernel is the context's own: another context cannot launch it.
@@ -182,8 +200,12 @@ struct vaal_kernel_register {
 	__u64 blob_addr;
 	__u32 id;
 	__u32 reserved1;
-	__u64 reserved[2];
+	__u64 timeout_ns;
+	__u64 reserved;
 };
+
+#define VAAL_MAX_KERNEL_ID	0xffff	/* ids fit &vaal_sqe.kernel */
+#define VAAL_MAX_TIMEOUT_NS	(3600ULL * 1000000000ULL)	/* one hour */
 
 #define VAAL_KERNEL_REGISTER_SIZE_VER0	112
 
@@ -206,6 +228,202 @@ struct vaal_kernel_unregister {
 };
 
 #define VAAL_KERNEL_UNREGISTER_SIZE_VER0	32
+
+/* Flags of &vaal_setup.flags. */
+
+/* Completions retire strictly in submission order (a reorder buffer). */
+#define VAAL_SETUP_ORDERED	(1U << 0)
+
+#define VAAL_SETUP_FLAGS_ALL	(VAAL_SETUP_ORDERED)
+
+/* Ring sizes, in entries (rounded up to a power of two). */
+#define VAAL_MAX_SQ_ENTRIES	4096
+#define VAAL_MAX_CQ_ENTRIES	8192
+
+/* The rings are mapped at this mmap() offset of the context's file. */
+#define VAAL_RINGS_MMAP_OFFSET	0ULL
+
+/**
+ * struct vaal_ring_offsets - where a ring's parts lie in the rings mapping
+ * @head: offset of the __u32 consumer index: the kernel's for the
+ *	submission ring (read it with acquire), user space's for the
+ *	completion ring (store it with release)
+ * @tail: offset of the __u32 producer index: user space's for the
+ *	submission ring (store it with release once the entries are
+ *	written), the kernel's for the completion ring (read it with acquire)
+ * @entries: entries in the ring, a power of two; indices run freely and
+ *	wrap at 2^32, the entry of index i is at i & (@entries - 1)
+ * @overflow: submission ring: offset of a __u32 that counts submissions
+ *	the kernel dropped as malformed; completion ring: offset of a __u32
+ *	that counts completions that had to wait for room in the ring
+ * @array: offset of the first entry (&struct vaal_sqe or &struct vaal_cqe)
+ * @reserved: zero
+ */
+struct vaal_ring_offsets {
+	__u32 head;
+	__u32 tail;
+	__u32 entries;
+	__u32 overflow;
+	__u64 array;
+	__u64 reserved;
+};
+
+/**
+ * struct vaal_setup - set the context's rings up, %VAAL_IOC_SETUP
+ * @size: in: sizeof(struct vaal_setup) as the caller knows it; at least
+ *	%VAAL_SETUP_SIZE_VER0
+ * @flags: in: %VAAL_SETUP_* flags
+ * @sq_entries: in: submission ring entries, 1 to %VAAL_MAX_SQ_ENTRIES;
+ *	out: the size chosen, a power of two
+ * @cq_entries: in: completion ring entries, 0 for twice @sq_entries, else
+ *	from @sq_entries to %VAAL_MAX_CQ_ENTRIES; out: the size chosen
+ * @max_inflight: out: submissions the context may have in flight
+ * @reserved0: in: must be zero
+ * @ring_bytes: out: length to pass to mmap() to map both rings
+ * @mmap_offset: out: offset to pass to mmap(): %VAAL_RINGS_MMAP_OFFSET
+ * @sq_off: out: the submission ring's layout in the mapping
+ * @cq_off: out: the completion ring's layout in the mapping
+ * @reserved: in: must be zero
+ *
+ * A context is set up once (-EBUSY after that).  The rings live until the
+ * context's file is closed and its last mapping goes.
+ */
+struct vaal_setup {
+	__u32 size;
+	__u32 flags;
+	__u32 sq_entries;
+	__u32 cq_entries;
+	__u32 max_inflight;
+	__u32 reserved0;
+	__u64 ring_bytes;
+	__u64 mmap_offset;
+	struct vaal_ring_offsets sq_off;
+	struct vaal_ring_offsets cq_off;
+	__u64 reserved[2];
+};
+
+#define VAAL_SETUP_SIZE_VER0	120
+
+/* Opcodes of &vaal_sqe.opcode. */
+#define VAAL_OP_NOP		0	/* completes with res 0 */
+#define VAAL_OP_LAUNCH		1	/* runs a registered kernel */
+#define VAAL_OP_BARRIER		2	/* orders all before against all after */
+#define VAAL_OP_LAST		VAAL_OP_BARRIER
+
+/**
+ * struct vaal_sqe_arg - a buffer argument of a launch
+ * @handle: the buffer's handle in the context
+ * @length: bytes from @offset, 0 for up to the end of the buffer
+ * @offset: first byte; the range must lie inside the buffer
+ */
+struct vaal_sqe_arg {
+	__u32 handle;
+	__u32 length;
+	__u64 offset;
+};
+
+/* Bits of &vaal_sqe.arg_modes for buffer argument i. */
+#define VAAL_SQE_ARG_MODE(i, mode)	((__u16)((mode) << (2 * (i))))
+
+/* Bytes of a launch's payload the first entry holds. */
+#define VAAL_SQE_INLINE_BYTES	48
+
+/**
+ * struct vaal_sqe - a submission, as written to the submission ring
+ * @opcode: %VAAL_OP_*
+ * @flags: must be zero
+ * @nr_args: launch: buffer arguments, as many as the kernel's signature
+ *	has; otherwise zero
+ * @scalar_bytes: launch: bytes of scalar arguments, as many as the
+ *	kernel's signature has; otherwise zero
+ * @kernel: launch: the kernel's id; otherwise zero
+ * @arg_modes: launch: the access mode (%VAAL_ARG_*) of each buffer
+ *	argument, 2 bits each, see VAAL_SQE_ARG_MODE(); must equal the
+ *	kernel's signature; otherwise zero
+ * @user_data: passed back untouched in the completion
+ * @args: launch: the buffer arguments, followed by the scalar bytes
+ * @payload: the same bytes, raw; zero for %VAAL_OP_NOP and
+ *	%VAAL_OP_BARRIER
+ *
+ * A launch's payload (@nr_args &struct vaal_sqe_arg, then @scalar_bytes,
+ * rounded up to 8 bytes) starts in @args and, when it is longer than
+ * %VAAL_SQE_INLINE_BYTES, goes on through the whole of the entries that
+ * follow in the ring: VAAL_SQE_SLOTS() entries in all, all of them
+ * submitted together.  Bytes past the payload must be zero.
+ */
+struct vaal_sqe {
+	__u8 opcode;
+	__u8 flags;
+	__u8 nr_args;
+	__u8 scalar_bytes;
+	__u16 kernel;
+	__u16 arg_modes;
+	__u64 user_data;
+	union {
+		struct vaal_sqe_arg args[VAAL_SQE_INLINE_BYTES /
+					 sizeof(struct vaal_sqe_arg)];
+		__u8 payload[VAAL_SQE_INLINE_BYTES];
+	};
+};
+
+/* Bytes of a launch's payload: its arguments, then its scalars. */
+#define VAAL_SQE_PAYLOAD_BYTES(nr_args, scalar_bytes)			\
+	((nr_args) * sizeof(struct vaal_sqe_arg) + (((scalar_bytes) + 7) & ~7U))
+
+/* Ring entries a launch takes: the first, and the payload that overflows. */
+#define VAAL_SQE_SLOTS(nr_args, scalar_bytes)				\
+	(1 + (VAAL_SQE_PAYLOAD_BYTES(nr_args, scalar_bytes) >		\
+	      VAAL_SQE_INLINE_BYTES ?					\
+	      (VAAL_SQE_PAYLOAD_BYTES(nr_args, scalar_bytes) -		\
+	       VAAL_SQE_INLINE_BYTES + sizeof(struct vaal_sqe) - 1) /	\
+	      sizeof(struct vaal_sqe) : 0))
+
+/* Most entries one launch takes. */
+#define VAAL_SQE_MAX_SLOTS	VAAL_SQE_SLOTS(VAAL_MAX_ARGS, VAAL_MAX_SCALAR_BYTES)
+
+/* Flags of &vaal_enter.flags. */
+
+/* Wait until @min_complete completions are in the completion ring. */
+#define VAAL_ENTER_GETEVENTS	(1U << 0)
+
+/* Give up waiting after &vaal_enter.timeout_ns (-ETIME). */
+#define VAAL_ENTER_TIMEOUT	(1U << 1)
+
+#define VAAL_ENTER_FLAGS_ALL	(VAAL_ENTER_GETEVENTS | VAAL_ENTER_TIMEOUT)
+
+/**
+ * struct vaal_enter - submit and/or wait, %VAAL_IOC_ENTER
+ * @size: in: sizeof(struct vaal_enter) as the caller knows it; at least
+ *	%VAAL_ENTER_SIZE_VER0
+ * @flags: in: %VAAL_ENTER_* flags
+ * @to_submit: in: submission ring entries to consume, at most the ring's
+ *	size; fewer when fewer are queued
+ * @min_complete: in: with %VAAL_ENTER_GETEVENTS, completions to wait for,
+ *	at most the completion ring's size; otherwise must be zero
+ * @timeout_ns: in: with %VAAL_ENTER_TIMEOUT, the longest to wait, in ns;
+ *	otherwise must be zero
+ * @reserved: in: must be zero
+ *
+ * Return (of the ioctl): the number of submissions (not ring entries)
+ * consumed.  Each consumed submission posts exactly one completion: a
+ * malformed one posts its error (-EINVAL, -ENOENT for an unknown kernel,
+ * -EBADF for an unknown buffer, -EFAULT for a range outside its buffer).
+ * When nothing was consumed, errors of the call itself: -EINVAL for a
+ * tail more than the ring's size ahead of head or a launch cut short by
+ * @to_submit, -EBUSY while the context has its most submissions in
+ * flight, -ETIME when the wait timed out, -EINTR on a signal, -EBADFD
+ * before %VAAL_IOC_SETUP.
+ */
+struct vaal_enter {
+	__u32 size;
+	__u32 flags;
+	__u32 to_submit;
+	__u32 min_complete;
+	__u64 timeout_ns;
+	__u64 reserved[2];
+};
+
+#define VAAL_ENTER_SIZE_VER0	40
 
 /**
  * struct vaal_cqe - a completion, as posted in the completion ring
@@ -235,5 +453,7 @@ struct vaal_cqe {
 	_IOWR(VAAL_IOC_MAGIC, 0x03, struct vaal_kernel_register)
 #define VAAL_IOC_KERNEL_UNREGISTER	\
 	_IOW(VAAL_IOC_MAGIC, 0x04, struct vaal_kernel_unregister)
+#define VAAL_IOC_SETUP		_IOWR(VAAL_IOC_MAGIC, 0x05, struct vaal_setup)
+#define VAAL_IOC_ENTER		_IOW(VAAL_IOC_MAGIC, 0x06, struct vaal_enter)
 
 #endif /* _UAPI_LINUX_VAAL_H */

@@ -93,7 +93,7 @@ static int simulate(unsigned int seed, int ordered)
 	static u64 got[TOTAL], done_order[TOTAL];
 	struct harness *h = harness_new(seed);
 	u32 seqs[INFLIGHT], nin = 0, submitted = 0, ndone = 0, ngot = 0, i;
-	const struct vaal_cqe *c;
+	const struct vaal_rob_slot *c;
 	struct vaal_cqe cqe;
 	int bad = 0;
 
@@ -123,9 +123,9 @@ static int simulate(unsigned int seed, int ordered)
 					return -2;
 				break;
 			}
-			vaal_rob_complete(&h->rob, cqe.user_data, &cqe);
+			vaal_rob_complete(&h->rob, cqe.user_data, &cqe, &cqe);
 			while ((c = vaal_rob_peek(&h->rob))) {
-				if (post(h, c))
+				if (c->priv != &cqe || post(h, &c->cqe))
 					return -2;
 				vaal_rob_retire(&h->rob);
 			}
@@ -217,9 +217,9 @@ TEST(rob_bounds_inflight)
 		ASSERT_EQ(0, vaal_rob_reserve(&h->rob, &seq));
 	EXPECT_EQ(-EBUSY, vaal_rob_reserve(&h->rob, &seq));
 	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
-	vaal_rob_complete(&h->rob, 1, &cqe);	/* the second: not yet */
+	vaal_rob_complete(&h->rob, 1, &cqe, NULL);	/* the second: not yet */
 	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
-	vaal_rob_complete(&h->rob, 0, &cqe);
+	vaal_rob_complete(&h->rob, 0, &cqe, NULL);
 	EXPECT_NE(NULL, vaal_rob_peek(&h->rob));
 	vaal_rob_retire(&h->rob);
 	EXPECT_NE(NULL, vaal_rob_peek(&h->rob));

@@ -22,11 +22,13 @@
 static struct vaal_hz hz;
 static struct vaal_hz_buf bufs[NBUF];
 static struct vaal_hz_job jobs[WINDOW];
+static struct vaal_hz_access accs[WINDOW][3];
 
 static void fill(struct vaal_hz_job *j, unsigned long n, int chain)
 {
 	unsigned int slot = n % WINDOW, i;
 
+	j->acc = accs[slot];
 	j->nr_acc = 3;
 	j->barrier = false;
 	for (i = 0; i < 3; i++) {

@@ -43,11 +43,16 @@ FIXTURE(hz) {
 	struct vaal_hz hz;
 	struct vaal_hz_buf buf[2];
 	struct vaal_hz_job job[4];
+	struct vaal_hz_access acc[4][VAAL_HZ_MAX_ARGS];
 };
 
 FIXTURE_SETUP(hz)
 {
+	int i;
+
 	memset(self, 0, sizeof(*self));
+	for (i = 0; i < 4; i++)
+		self->job[i].acc = self->acc[i];
 	vaal_hz_init(&self->hz);
 	vaal_hz_buf_init(&self->buf[0]);
 	vaal_hz_buf_init(&self->buf[1]);
@@ -166,6 +171,7 @@ struct sim {
 	struct vaal_hz hz;
 	struct vaal_hz_buf buf[NBUF];
 	struct vaal_hz_job job[NJOBS];
+	struct vaal_hz_access acc[NJOBS][VAAL_HZ_MAX_ARGS];
 	int state[NJOBS];
 	int final[NJOBS];
 	unsigned char done_before[NJOBS][NJOBS];
@@ -232,9 +238,11 @@ static int ref_ready(struct sim *s, int n, int *cancel)
 static void make_job(struct sim *s, struct vaal_hz_job *j)
 {
 	static const u8 modes[] = { R, W, RW };
+	struct vaal_hz_access *acc = s->acc[j - s->job];
 	unsigned int i, n, a, b;
 
 	memset(j, 0, sizeof(*j));
+	j->acc = acc;
 	if (!rnd(s, 10)) {
 		j->barrier = true;
 		return;

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_ctrl.c - accelerator classes, their controllers, and dispatch
+ *
+ * Each class keeps the jobs that are ready and waiting for a unit in FIFO
+ * order, and hands them to free units of its controllers.  One task at a
+ * time hands out a class's work (&vaal_class.dispatching); a task that
+ * queues work or frees a unit meanwhile leaves it to that one, which looks
+ * again under the lock before it stops.  So a controller may complete
+ * work from inside ops->start() without recursion.
+ *
+ * Lock order: a class's lock, then a context's job_lock (never the other
+ * way round); ops->start() is called with neither held, ops->cancel() with
+ * the class's lock held.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include "vaal_internal.h"
+
+unsigned int vaal_default_timeout_ms = 10000;
+module_param_named(default_timeout_ms, vaal_default_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(default_timeout_ms, "Deadline of a launch on a unit when its kernel sets none, in ms (default 10000)");
+
+DEFINE_MUTEX(vaal_ctrl_mutex);
+struct vaal_class *vaal_classes[VAAL_MAX_CLASSES];
+static unsigned int vaal_nr_ctrls;
+static u32 vaal_last_ctrl_id;
+
+#define VAAL_WATCHDOG_PERIOD	(HZ / 50)
+
+static void vaal_watchdog_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vaal_watchdog, vaal_watchdog_fn);
+
+unsigned int vaal_nr_controllers(void)
+{
+	return READ_ONCE(vaal_nr_ctrls);
+}
+
+/* A class by name; classes are never freed while the module is loaded. */
+static struct vaal_class *vaal_class_find(const char *name)
+{
+	struct vaal_class *cls;
+	unsigned int i;
+
+	for (i = 0; i < VAAL_MAX_CLASSES; i++) {
+		/* Pairs with vaal_class_get(): the class is initialized. */
+		cls = smp_load_acquire(&vaal_classes[i]);
+		if (!cls)
+			break;
+		if (!strcmp(cls->name, name))
+			return cls;
+	}
+	return NULL;
+}
+
+/* A class by name, created if new.  Under vaal_ctrl_mutex. */
+static struct vaal_class *vaal_class_get(const char *name)
+{
+	struct vaal_class *cls = vaal_class_find(name);
+	unsigned int i;
+
+	if (cls)
+		return cls;
+	for (i = 0; i < VAAL_MAX_CLASSES && vaal_classes[i]; i++)
+		;
+	if (i == VAAL_MAX_CLASSES)
+		return ERR_PTR(-ENOSPC);
+	cls = kzalloc(sizeof(*cls), GFP_KERNEL);
+	if (!cls)
+		return ERR_PTR(-ENOMEM);
+	strscpy(cls->name, name, sizeof(cls->name));
+	cls->id = i;
+	spin_lock_init(&cls->lock);
+	INIT_LIST_HEAD(&cls->queue);
+	INIT_LIST_HEAD(&cls->ctrls);
+	/* Publish it whole to the lockless readers. */
+	smp_store_release(&vaal_classes[i], cls);
+	return cls;
+}
+
+/* The class a kernel runs on, once a controller made it known. */
+static struct vaal_class *vaal_kernel_class(struct vaal_kernel *k)
+{
+	struct vaal_class *cls = READ_ONCE(k->cls);
+
+	if (!cls) {
+		cls = vaal_class_find(k->class);
+		if (cls)
+			WRITE_ONCE(k->cls, cls);
+	}
+	return cls;
+}
+
+/* A free unit of a live controller of @cls.  Under cls->lock. */
+static bool vaal_class_free_unit(struct vaal_class *cls,
+				 struct vaal_controller **ctrlp,
+				 unsigned int *unitp)
+{
+	struct vaal_controller *ctrl;
+	unsigned int i;
+
+	list_for_each_entry(ctrl, &cls->ctrls, node) {
+		if (ctrl->dying || ctrl->nr_busy == ctrl->nr_units)
+			continue;
+		for (i = 0; i < ctrl->nr_units; i++) {
+			if (!ctrl->running[i]) {
+				*ctrlp = ctrl;
+				*unitp = i;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Put @job on @unit of @ctrl.  Under cls->lock. */
+static void vaal_unit_take(struct vaal_controller *ctrl, unsigned int unit,
+			   struct vaal_job *job)
+{
+	ctrl->running[unit] = job;
+	ctrl->nr_busy++;
+	job->ctrl = ctrl;
+	job->unit = unit;
+	job->timed_out = false;
+	job->start_ns = ktime_get_ns();
+}
+
+/* Cancel a queued job whose context is gone, without a unit. */
+static void vaal_job_cancel_queued(struct vaal_job *job)
+{
+	LIST_HEAD(dispatch);
+
+	vaal_job_finish(job, -ECANCELED, 0, false, &dispatch);
+	vaal_dispatch(&dispatch);
+}
+
+/* Hand the class's queued work to free units, unless someone else does. */
+static void vaal_class_kick(struct vaal_class *cls)
+{
+	struct vaal_controller *ctrl;
+	struct vaal_job *job;
+	unsigned long flags;
+	unsigned int unit;
+	int ret;
+
+	spin_lock_irqsave(&cls->lock, flags);
+	if (cls->dispatching)
+		goto out_unlock;
+	cls->dispatching = true;
+	while (!list_empty(&cls->queue) &&
+	       vaal_class_free_unit(cls, &ctrl, &unit)) {
+		job = list_first_entry(&cls->queue, struct vaal_job, work.node);
+		list_del_init(&job->work.node);
+		cls->nr_queued--;
+		if (READ_ONCE(job->ctx->dead)) {
+			spin_unlock_irqrestore(&cls->lock, flags);
+			vaal_job_cancel_queued(job);
+			spin_lock_irqsave(&cls->lock, flags);
+			continue;
+		}
+		vaal_unit_take(ctrl, unit, job);
+		spin_unlock_irqrestore(&cls->lock, flags);
+
+		schedule_delayed_work(&vaal_watchdog, VAAL_WATCHDOG_PERIOD);
+		ret = ctrl->ops->start(ctrl, unit, &job->work);
+		if (ret)
+			vaal_work_done(&job->work, ret);
+		spin_lock_irqsave(&cls->lock, flags);
+	}
+	cls->dispatching = false;
+out_unlock:
+	spin_unlock_irqrestore(&cls->lock, flags);
+}
+
+/**
+ * vaal_dispatch - queue ready jobs on their classes and start what can start
+ * @jobs: ready launches, linked by work.node; emptied
+ *
+ * A launch of a class no controller serves completes with -ENODEV.
+ */
+void vaal_dispatch(struct list_head *jobs)
+{
+	struct vaal_class *cls;
+	struct vaal_job *job;
+	unsigned long flags;
+
+	while (!list_empty(jobs)) {
+		job = list_first_entry(jobs, struct vaal_job, work.node);
+		list_del_init(&job->work.node);
+		cls = vaal_kernel_class(job->kernel);
+		if (cls) {
+			spin_lock_irqsave(&cls->lock, flags);
+			if (list_empty(&cls->ctrls)) {
+				cls = NULL;
+			} else {
+				list_add_tail(&job->work.node, &cls->queue);
+				cls->nr_queued++;
+			}
+			spin_unlock_irqrestore(&cls->lock, flags);
+		}
+		if (cls)
+			vaal_class_kick(cls);
+		else
+			vaal_job_finish(job, -ENODEV, 0, false, jobs);
+	}
+}
+
+/**
+ * vaal_work_done - a controller finished a piece of work
+ * @work: the work, as ops->start() handed it over
+ * @status: 0, or a negative errno for user space
+ *
+ * May be called from any context, also from inside ops->start(); not with
+ * locks held that ops->start() or ops->cancel() take.  The work must not
+ * be touched afterwards.
+ */
+void vaal_work_done(struct vaal_work *work, int status)
+{
+	struct vaal_job *job = container_of(work, struct vaal_job, work);
+	struct vaal_controller *ctrl = job->ctrl;
+	struct vaal_class *cls = ctrl->cls;
+	u64 ns = ktime_get_ns() - job->start_ns;
+	unsigned long flags;
+	LIST_HEAD(dispatch);
+	bool timed_out;
+
+	if (status > 0 || status < -MAX_ERRNO)
+		status = -EIO;
+	spin_lock_irqsave(&cls->lock, flags);
+	if (WARN_ON_ONCE(ctrl->running[job->unit] != job)) {
+		spin_unlock_irqrestore(&cls->lock, flags);
+		return;
+	}
+	ctrl->running[job->unit] = NULL;
+	ctrl->nr_busy--;
+	ctrl->busy_ns += ns;
+	timed_out = job->timed_out;
+	if (!timed_out && status)
+		ctrl->failed++;
+	else if (!timed_out)
+		ctrl->completed++;
+	if (ctrl->dying)
+		wake_up_all(&ctrl->idle);
+	spin_unlock_irqrestore(&cls->lock, flags);
+
+	vaal_job_unit_done(job, status, ns, timed_out, &dispatch);
+	vaal_dispatch(&dispatch);
+	vaal_class_kick(cls);
+}
+EXPORT_SYMBOL_GPL(vaal_work_done);
+
+/* The first job past its deadline on a unit of @cls, marked; or NULL. */
+static struct vaal_job *vaal_class_expired(struct vaal_class *cls, u64 now,
+					   bool *busy)
+{
+	struct vaal_controller *ctrl;
+	struct vaal_job *job;
+	unsigned int i;
+
+	list_for_each_entry(ctrl, &cls->ctrls, node) {
+		for (i = 0; i < ctrl->nr_units; i++) {
+			job = ctrl->running[i];
+			if (!job)
+				continue;
+			*busy = true;
+			if (job->timed_out ||
+			    now - job->start_ns <= job->kernel->timeout_ns)
+				continue;
+			job->timed_out = true;
+			ctrl->timed_out++;
+			ctrl->failed++;
+			if (ctrl->ops->cancel)
+				ctrl->ops->cancel(ctrl, i, &job->work);
+			return job;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Complete work past its deadline with -ETIMEDOUT.  Its unit stays taken
+ * until the controller gives it back: a hung unit gets no new work.
+ */
+static void vaal_watchdog_fn(struct work_struct *work)
+{
+	struct vaal_class *cls;
+	struct vaal_job *job;
+	LIST_HEAD(dispatch);
+	bool busy = false;
+	unsigned int i;
+
+	for (i = 0; i < VAAL_MAX_CLASSES; i++) {
+		/* Pairs with vaal_class_get(): the class is initialized. */
+		cls = smp_load_acquire(&vaal_classes[i]);
+		if (!cls)
+			break;
+		for (;;) {
+			spin_lock_irq(&cls->lock);
+			job = vaal_class_expired(cls, ktime_get_ns(), &busy);
+			spin_unlock_irq(&cls->lock);
+			if (!job)
+				break;
+			/* Alive: its completion is not posted yet. */
+			vaal_job_finish(job, -ETIMEDOUT, job->kernel->timeout_ns,
+					true, &dispatch);
+			vaal_dispatch(&dispatch);
+		}
+	}
+	if (busy)
+		schedule_delayed_work(&vaal_watchdog, VAAL_WATCHDOG_PERIOD);
+}
+
+static bool vaal_ctrl_ident(const char *s, size_t len)
+{
+	size_t n = strnlen(s, len);
+	size_t i;
+
+	if (!n || n == len)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!islower(s[i]) && !isdigit(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	return true;
+}
+
+static int vaal_ctrl_check(const struct vaal_controller *ctrl)
+{
+	if (!vaal_ctrl_ident(ctrl->name, sizeof(ctrl->name)) ||
+	    !vaal_ctrl_ident(ctrl->class, sizeof(ctrl->class)))
+		return -EINVAL;
+	if (!ctrl->nr_units || ctrl->nr_units > VAAL_MAX_UNITS)
+		return -EINVAL;
+	if (!ctrl->ops || !ctrl->ops->start)
+		return -EINVAL;
+	return 0;
+}
+
+/* Is a controller of that name registered?  Under vaal_ctrl_mutex. */
+static bool vaal_ctrl_exists(const char *name)
+{
+	struct vaal_controller *ctrl;
+	unsigned int i;
+
+	for (i = 0; i < VAAL_MAX_CLASSES && vaal_classes[i]; i++)
+		list_for_each_entry(ctrl, &vaal_classes[i]->ctrls, node)
+			if (!strcmp(ctrl->name, name))
+				return true;
+	return false;
+}
+
+static int vaal_ctrl_insert(struct vaal_controller *ctrl)
+{
+	struct vaal_class *cls;
+	int ret;
+
+	if (vaal_ctrl_exists(ctrl->name))
+		return -EEXIST;
+	cls = vaal_class_get(ctrl->class);
+	if (IS_ERR(cls))
+		return PTR_ERR(cls);
+	ctrl->cls = cls;
+	ctrl->id = ++vaal_last_ctrl_id;
+	ret = vaal_sysfs_add_ctrl(ctrl);
+	if (ret)
+		return ret;
+	spin_lock_irq(&cls->lock);
+	list_add_tail(&ctrl->node, &cls->ctrls);
+	spin_unlock_irq(&cls->lock);
+	vaal_nr_ctrls++;
+	return 0;
+}
+
+/**
+ * vaal_controller_register - offer a class's units to vaal_core
+ * @ctrl: the controller, with @name, @class, @nr_units, @ops and @owner
+ *	set; it must stay registered until vaal_controller_unregister()
+ *
+ * Return: 0, -EINVAL for a malformed controller, -EEXIST when the name is
+ * taken, -ENOSPC when %VAAL_MAX_CLASSES classes exist already, -ENOMEM.
+ */
+int vaal_controller_register(struct vaal_controller *ctrl)
+{
+	int ret;
+
+	ret = vaal_ctrl_check(ctrl);
+	if (ret)
+		return ret;
+	ctrl->running = kcalloc(ctrl->nr_units, sizeof(*ctrl->running),
+				GFP_KERNEL);
+	if (!ctrl->running)
+		return -ENOMEM;
+	ctrl->nr_busy = 0;
+	ctrl->dying = false;
+	init_waitqueue_head(&ctrl->idle);
+	ctrl->completed = 0;
+	ctrl->failed = 0;
+	ctrl->timed_out = 0;
+	ctrl->busy_ns = 0;
+
+	mutex_lock(&vaal_ctrl_mutex);
+	ret = vaal_ctrl_insert(ctrl);
+	mutex_unlock(&vaal_ctrl_mutex);
+	if (ret) {
+		kfree(ctrl->running);
+		return ret;
+	}
+	pr_info("controller %s: class %s, %u units\n", ctrl->name, ctrl->class,
+		ctrl->nr_units);
+	vaal_class_kick(ctrl->cls);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vaal_controller_register);
+
+/* Ask the controller to stop, and wait until it gave every unit back. */
+static void vaal_ctrl_drain(struct vaal_controller *ctrl)
+{
+	struct vaal_class *cls = ctrl->cls;
+	unsigned int i;
+
+	spin_lock_irq(&cls->lock);
+	ctrl->dying = true;
+	for (i = 0; i < ctrl->nr_units; i++)
+		if (ctrl->running[i] && ctrl->ops->cancel)
+			ctrl->ops->cancel(ctrl, i, &ctrl->running[i]->work);
+	spin_unlock_irq(&cls->lock);
+	wait_event(ctrl->idle, !READ_ONCE(ctrl->nr_busy));
+}
+
+/**
+ * vaal_controller_unregister - take a controller away
+ * @ctrl: a registered controller
+ *
+ * Waits until the controller completed all the work it holds (it is asked
+ * to hurry through ops->cancel()).  When it was the last of its class, the
+ * work queued for the class fails with -EIO.  May sleep.
+ */
+void vaal_controller_unregister(struct vaal_controller *ctrl)
+{
+	struct vaal_class *cls = ctrl->cls;
+	struct vaal_job *job, *tmp;
+	LIST_HEAD(dispatch);
+	LIST_HEAD(orphans);
+
+	mutex_lock(&vaal_ctrl_mutex);
+	vaal_ctrl_drain(ctrl);
+	spin_lock_irq(&cls->lock);
+	list_del(&ctrl->node);
+	if (list_empty(&cls->ctrls)) {
+		list_splice_init(&cls->queue, &orphans);
+		cls->nr_queued = 0;
+	}
+	spin_unlock_irq(&cls->lock);
+	vaal_nr_ctrls--;
+	vaal_sysfs_del_ctrl(ctrl);
+	mutex_unlock(&vaal_ctrl_mutex);
+
+	list_for_each_entry_safe(job, tmp, &orphans, work.node) {
+		list_del_init(&job->work.node);
+		vaal_job_finish(job, -EIO, 0, false, &dispatch);
+	}
+	vaal_dispatch(&dispatch);
+	kfree(ctrl->running);
+	ctrl->running = NULL;
+	pr_info("controller %s: unregistered\n", ctrl->name);
+}
+EXPORT_SYMBOL_GPL(vaal_controller_unregister);
+
+/* Module exit: no controller is left (each module pins vaal_core). */
+void vaal_ctrl_exit(void)
+{
+	unsigned int i;
+
+	cancel_delayed_work_sync(&vaal_watchdog);
+	for (i = 0; i < VAAL_MAX_CLASSES; i++) {
+		kfree(vaal_classes[i]);
+		vaal_classes[i] = NULL;
+	}
+}
+
+static struct vaal_job *vaal_work_job(const struct vaal_work *work)
+{
+	return container_of(work, struct vaal_job, work);
+}
+
+/**
+ * vaal_work_name - the name of the kernel a work launches
+ * @work: the work
+ *
+ * Return: the NUL-terminated name, as registered.
+ */
+const char *vaal_work_name(const struct vaal_work *work)
+{
+	return vaal_work_job(work)->kernel->name;
+}
+EXPORT_SYMBOL_GPL(vaal_work_name);
+
+/**
+ * vaal_work_blob - the code blob registered with the kernel
+ * @work: the work
+ * @len: its length, 0 for none
+ *
+ * Return: the blob, or NULL.
+ */
+const void *vaal_work_blob(const struct vaal_work *work, u32 *len)
+{
+	const struct vaal_kernel *k = vaal_work_job(work)->kernel;
+
+	*len = k->blob_len;
+	return k->blob;
+}
+EXPORT_SYMBOL_GPL(vaal_work_blob);
+
+/**
+ * vaal_work_nr_args - buffer arguments of a work
+ * @work: the work
+ *
+ * Return: as many as its kernel's signature has.
+ */
+unsigned int vaal_work_nr_args(const struct vaal_work *work)
+{
+	return vaal_work_job(work)->kernel->nr_args;
+}
+EXPORT_SYMBOL_GPL(vaal_work_nr_args);
+
+/**
+ * vaal_work_arg - a buffer argument, mapped in the kernel
+ * @work: the work
+ * @i: the argument, below vaal_work_nr_args()
+ * @len: bytes of the argument's range
+ *
+ * Return: the kernel address of the first byte of the range.
+ */
+void *vaal_work_arg(const struct vaal_work *work, unsigned int i, u64 *len)
+{
+	const struct vaal_job *job = vaal_work_job(work);
+	const struct vaal_hz_access *a = &job->acc[i];
+
+	*len = a->end - a->start;
+	return container_of(a->buf, struct vaal_buf, hz)->vaddr + a->start;
+}
+EXPORT_SYMBOL_GPL(vaal_work_arg);
+
+/**
+ * vaal_work_arg_pages - a buffer argument as pages, for scatterlists
+ * @work: the work
+ * @i: the argument, below vaal_work_nr_args()
+ * @offset: byte offset of the range from the start of the first page
+ * @len: bytes of the range
+ *
+ * Return: the buffer's page array; the range starts at @offset in it.
+ */
+struct page **vaal_work_arg_pages(const struct vaal_work *work, unsigned int i,
+				  u64 *offset, u64 *len)
+{
+	const struct vaal_hz_access *a = &vaal_work_job(work)->acc[i];
+
+	*offset = a->start;
+	*len = a->end - a->start;
+	return container_of(a->buf, struct vaal_buf, hz)->pages;
+}
+EXPORT_SYMBOL_GPL(vaal_work_arg_pages);
+
+/**
+ * vaal_work_arg_mode - how a buffer argument is accessed
+ * @work: the work
+ * @i: the argument, below vaal_work_nr_args()
+ *
+ * Return: %VAAL_ARG_IN, %VAAL_ARG_OUT or %VAAL_ARG_INOUT.
+ */
+u8 vaal_work_arg_mode(const struct vaal_work *work, unsigned int i)
+{
+	return vaal_work_job(work)->kernel->arg_mode[i];
+}
+EXPORT_SYMBOL_GPL(vaal_work_arg_mode);
+
+/**
+ * vaal_work_scalars - the scalar arguments of a work
+ * @work: the work
+ * @len: their bytes, as the kernel's signature has
+ *
+ * Return: the bytes, 8-byte aligned.
+ */
+const void *vaal_work_scalars(const struct vaal_work *work, u32 *len)
+{
+	const struct vaal_job *job = vaal_work_job(work);
+
+	*len = job->kernel->scalar_bytes;
+	return vaal_job_scalars(job, job->kernel->nr_args);
+}
+EXPORT_SYMBOL_GPL(vaal_work_scalars);

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_job.c - a job's life after submission: through the scoreboard to
+ * its completion
+ *
+ * Everything here runs under the context's job_lock, taken with interrupts
+ * off because controllers report completions from any context.  Work that
+ * may sleep (dropping the last reference to a buffer unmaps it) happens
+ * after the lock is dropped, and is deferred to a work item when the
+ * caller cannot sleep.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "vaal_internal.h"
+
+static LIST_HEAD(vaal_free_list);
+static DEFINE_SPINLOCK(vaal_free_lock);
+
+/* Can the caller sleep?  When unsure, no. */
+static bool vaal_may_sleep(void)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_COUNT) && preemptible();
+}
+
+/**
+ * vaal_job_free - drop what a job holds and free it; may sleep
+ * @job: a job neither the ring nor a unit holds any more
+ */
+void vaal_job_free(struct vaal_job *job)
+{
+	struct vaal_ctx *ctx = job->ctx;
+	unsigned int i;
+
+	if (job->kernel) {
+		for (i = 0; i < job->kernel->nr_args; i++)
+			vaal_buf_put(container_of(job->acc[i].buf,
+						  struct vaal_buf, hz));
+		vaal_kernel_put(job->kernel);
+	}
+	kfree(job);
+	vaal_ctx_put(ctx);
+}
+
+static void vaal_free_workfn(struct work_struct *work)
+{
+	struct vaal_job *job, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock_irq(&vaal_free_lock);
+	list_splice_init(&vaal_free_list, &list);
+	spin_unlock_irq(&vaal_free_lock);
+	list_for_each_entry_safe(job, tmp, &list, work.node)
+		vaal_job_free(job);
+}
+
+static DECLARE_WORK(vaal_free_work, vaal_free_workfn);
+
+/* Free the jobs on @list now, or from a work item when we cannot sleep. */
+static void vaal_jobs_release(struct list_head *list, bool may_sleep)
+{
+	struct vaal_job *job, *tmp;
+	unsigned long flags;
+
+	if (list_empty(list))
+		return;
+	if (may_sleep) {
+		list_for_each_entry_safe(job, tmp, list, work.node)
+			vaal_job_free(job);
+		return;
+	}
+	spin_lock_irqsave(&vaal_free_lock, flags);
+	list_splice_tail(list, &vaal_free_list);
+	spin_unlock_irqrestore(&vaal_free_lock, flags);
+	schedule_work(&vaal_free_work);
+}
+
+/* Module exit: every deferred free is done. */
+void vaal_job_exit(void)
+{
+	flush_work(&vaal_free_work);
+}
+
+/* The job's completion is in the ring; free it if nothing else holds it. */
+static void vaal_job_posted(struct vaal_ctx *ctx, struct vaal_job *job,
+			    struct list_head *free)
+{
+	ctx->nr_inflight--;
+	job->holds &= ~VAAL_JOB_HOLD_CQE;
+	if (!job->holds)
+		list_add_tail(&job->work.node, free);
+}
+
+/* Post @cqe, @job's completion, into the ring or park it in @job. */
+static void vaal_job_post(struct vaal_ctx *ctx, struct vaal_job *job,
+			  const struct vaal_cqe *cqe, struct list_head *free)
+{
+	struct vaal_cq_ovf *spare = &job->ovf;
+
+	/* The scoreboard is done with the job: its bytes may park it. */
+	vaal_cq_post(&ctx->cq, cqe, &spare);
+	job->flags |= VAAL_JOB_RETIRED;
+	ctx->completed++;
+	if (spare)
+		vaal_job_posted(ctx, job, free);
+}
+
+static void vaal_job_stats(struct vaal_ctx *ctx, struct vaal_job *job,
+			   u64 device_ns)
+{
+	struct vaal_class *cls = job->kernel ? READ_ONCE(job->kernel->cls) : NULL;
+
+	if (!cls)
+		return;
+	ctx->stats[cls->id].completed++;
+	ctx->stats[cls->id].device_ns += device_ns;
+}
+
+/* @job completed with @res: release its dependents, post its completion. */
+static void __vaal_job_finish(struct vaal_ctx *ctx, struct vaal_job *job,
+			      int res, u64 device_ns, struct list_head *free)
+{
+	struct vaal_cqe cqe = {
+		.user_data	= job->user_data,
+		.res		= res,
+		.device_ns	= device_ns,
+		.controller	= job->ctrl ? job->ctrl->id : 0,
+	};
+	const struct vaal_rob_slot *slot;
+
+	vaal_hz_complete(&ctx->hz, &job->hz, res);
+	vaal_job_stats(ctx, job, device_ns);
+	if (!ctx->ordered) {
+		vaal_job_post(ctx, job, &cqe, free);
+		return;
+	}
+	vaal_rob_complete(&ctx->rob, job->seq, &cqe, job);
+	while ((slot = vaal_rob_peek(&ctx->rob))) {
+		vaal_job_post(ctx, slot->priv, &slot->cqe, free);
+		vaal_rob_retire(&ctx->rob);
+	}
+}
+
+/*
+ * Take the jobs the scoreboard released: those that need no unit complete
+ * at once (which may release more), the others go to @dispatch.
+ */
+static void vaal_ctx_drain(struct vaal_ctx *ctx, struct list_head *dispatch,
+			   struct list_head *free)
+{
+	struct vaal_hz_job *hj;
+	struct vaal_job *job;
+
+	while ((hj = vaal_hz_pop_ready(&ctx->hz))) {
+		job = container_of(hj, struct vaal_job, hz);
+		if (hj->status)
+			__vaal_job_finish(ctx, job, hj->status, 0, free);
+		else if (!job->kernel)
+			__vaal_job_finish(ctx, job, job->res, 0, free);
+		else if (ctx->dead)
+			__vaal_job_finish(ctx, job, -ECANCELED, 0, free);
+		else
+			list_add_tail(&job->work.node, dispatch);
+	}
+}
+
+static void vaal_cq_wake(struct vaal_ctx *ctx)
+{
+	if (wq_has_sleeper(&ctx->cq_wait))
+		wake_up_all(&ctx->cq_wait);
+}
+
+/**
+ * vaal_job_submit - enter a job into its context's scoreboard
+ * @ctx: the context, which has room for one more job in flight
+ * @job: the job, built from its submission
+ * @dispatch: jobs that became ready for a unit are added here
+ */
+void vaal_job_submit(struct vaal_ctx *ctx, struct vaal_job *job,
+		     struct list_head *dispatch)
+{
+	unsigned long flags;
+	LIST_HEAD(free);
+
+	spin_lock_irqsave(&ctx->job_lock, flags);
+	ctx->nr_inflight++;
+	ctx->submitted++;
+	/* Cannot fail: the reorder buffer has room for max_inflight. */
+	if (ctx->ordered)
+		WARN_ON_ONCE(vaal_rob_reserve(&ctx->rob, &job->seq));
+	vaal_hz_submit(&ctx->hz, &job->hz);
+	vaal_ctx_drain(ctx, dispatch, &free);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
+	vaal_cq_wake(ctx);
+	vaal_jobs_release(&free, vaal_may_sleep());
+}
+
+/**
+ * vaal_job_finish - complete a launch without its unit's word
+ * @job: the job
+ * @res: its result
+ * @device_ns: device time to report
+ * @on_unit: a unit holds the job (it timed out), and keeps it until the
+ *	controller gives it back; otherwise no unit ever took it
+ * @dispatch: jobs that became ready for a unit are added here
+ */
+void vaal_job_finish(struct vaal_job *job, int res, u64 device_ns,
+		     bool on_unit, struct list_head *dispatch)
+{
+	struct vaal_ctx *ctx = job->ctx;
+	unsigned long flags;
+	LIST_HEAD(free);
+
+	spin_lock_irqsave(&ctx->job_lock, flags);
+	if (!on_unit)
+		job->holds &= ~VAAL_JOB_HOLD_UNIT;
+	__vaal_job_finish(ctx, job, res, device_ns, &free);
+	vaal_ctx_drain(ctx, dispatch, &free);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
+	vaal_cq_wake(ctx);
+	vaal_jobs_release(&free, vaal_may_sleep());
+}
+
+/**
+ * vaal_job_unit_done - a unit gave a job back
+ * @job: the job
+ * @res: its result
+ * @device_ns: time it held the unit
+ * @timed_out: the job ran past its deadline: it completes (or completed)
+ *	with -ETIMEDOUT through vaal_job_finish(), only its memory is left
+ * @dispatch: jobs that became ready for a unit are added here
+ */
+void vaal_job_unit_done(struct vaal_job *job, int res, u64 device_ns,
+			bool timed_out, struct list_head *dispatch)
+{
+	struct vaal_ctx *ctx = job->ctx;
+	unsigned long flags;
+	LIST_HEAD(free);
+
+	spin_lock_irqsave(&ctx->job_lock, flags);
+	job->holds &= ~VAAL_JOB_HOLD_UNIT;
+	if (timed_out) {
+		if (!job->holds)
+			list_add_tail(&job->work.node, &free);
+	} else {
+		__vaal_job_finish(ctx, job, res, device_ns, &free);
+		vaal_ctx_drain(ctx, dispatch, &free);
+	}
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
+	vaal_cq_wake(ctx);
+	vaal_jobs_release(&free, vaal_may_sleep());
+}
+
+static void vaal_free_ovf(struct vaal_cq_ovf *ovf, void *arg)
+{
+	struct vaal_job *job = container_of(ovf, struct vaal_job, ovf);
+
+	vaal_job_posted(job->ctx, job, arg);
+}
+
+/**
+ * vaal_cq_flush_ctx - move parked completions into the room user space made
+ * @ctx: the context, set up
+ * @may_sleep: the caller may sleep (not so in a wait condition)
+ */
+void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep)
+{
+	unsigned long flags;
+	LIST_HEAD(free);
+
+	spin_lock_irqsave(&ctx->job_lock, flags);
+	vaal_cq_flush(&ctx->cq, vaal_free_ovf, &free);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
+	vaal_jobs_release(&free, may_sleep);
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_ring.c - the shared rings of a context: set up, mapping, waiting
+ *
+ * One mapping holds both rings: the submission ring's indices, then the
+ * completion ring (indices and entries), then the submission entries, each
+ * part cache-line aligned.  User space learns the layout from
+ * VAAL_IOC_SETUP's offsets, so it may change without an ABI break.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "vaal_internal.h"
+
+static_assert(sizeof(struct vaal_setup) == VAAL_SETUP_SIZE_VER0);
+static_assert(sizeof(struct vaal_sqe) == 64);
+static_assert(sizeof(struct vaal_cqe) == 32);
+static_assert(VAAL_SQE_MAX_SLOTS == 4);
+
+unsigned int vaal_max_inflight = 1024;
+module_param_named(max_inflight, vaal_max_inflight, uint, 0644);
+MODULE_PARM_DESC(max_inflight, "Submissions one context may have in flight (default 1024, 1 to 65536)");
+
+#define VAAL_MAX_INFLIGHT	65536
+
+/**
+ * struct vaal_ring_layout - where the parts of the rings mapping lie
+ * @cq: offset of the completion ring
+ * @sqes: offset of the submission entries
+ * @bytes: length of the mapping, whole pages
+ */
+struct vaal_ring_layout {
+	size_t cq;
+	size_t sqes;
+	size_t bytes;
+};
+
+static void vaal_ring_layout(u32 sq_entries, u32 cq_entries,
+			     struct vaal_ring_layout *l)
+{
+	l->cq = L1_CACHE_ALIGN(sizeof(struct vaal_sq_ring));
+	l->sqes = L1_CACHE_ALIGN(l->cq + struct_size_t(struct vaal_cq_ring, cqes,
+						      cq_entries));
+	l->bytes = PAGE_ALIGN(l->sqes + sq_entries * sizeof(struct vaal_sqe));
+}
+
+static int vaal_setup_check(struct vaal_setup *req)
+{
+	if (req->flags & ~VAAL_SETUP_FLAGS_ALL || req->reserved0 ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+	if (!req->sq_entries || req->sq_entries > VAAL_MAX_SQ_ENTRIES)
+		return -EINVAL;
+	req->sq_entries = roundup_pow_of_two(req->sq_entries);
+	if (!req->cq_entries)
+		req->cq_entries = 2 * req->sq_entries;
+	if (req->cq_entries < req->sq_entries ||
+	    req->cq_entries > VAAL_MAX_CQ_ENTRIES)
+		return -EINVAL;
+	req->cq_entries = roundup_pow_of_two(req->cq_entries);
+	return 0;
+}
+
+/* Zeroed pages for the rings, charged to the caller, mapped in the kernel. */
+static void *vaal_ring_alloc(struct vaal_ctx *ctx, size_t bytes)
+{
+	void *rings;
+	unsigned int i, n = bytes >> PAGE_SHIFT;
+
+	ctx->ring_pages = kvcalloc(n, sizeof(*ctx->ring_pages),
+				   GFP_KERNEL_ACCOUNT);
+	if (!ctx->ring_pages)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		ctx->ring_pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+		if (!ctx->ring_pages[i])
+			goto out_free_pages;
+	}
+	rings = vmap(ctx->ring_pages, n, VM_MAP, PAGE_KERNEL);
+	if (!rings)
+		goto out_free_pages;
+	ctx->nr_ring_pages = n;
+	return rings;
+
+out_free_pages:
+	while (i--)
+		__free_page(ctx->ring_pages[i]);
+	kvfree(ctx->ring_pages);
+	ctx->ring_pages = NULL;
+	return NULL;
+}
+
+/* Free the rings of a context nothing uses any more. */
+void vaal_ring_free(struct vaal_ctx *ctx)
+{
+	unsigned int i;
+
+	if (!ctx->rings)
+		return;
+	vunmap(ctx->rings);
+	for (i = 0; i < ctx->nr_ring_pages; i++)
+		__free_page(ctx->ring_pages[i]);
+	kvfree(ctx->ring_pages);
+	kvfree(ctx->rob.slots);
+}
+
+static void vaal_setup_offsets(struct vaal_setup *req,
+			       const struct vaal_ring_layout *l)
+{
+	req->ring_bytes = l->bytes;
+	req->mmap_offset = VAAL_RINGS_MMAP_OFFSET;
+	req->sq_off = (struct vaal_ring_offsets) {
+		.head		= offsetof(struct vaal_sq_ring, head),
+		.tail		= offsetof(struct vaal_sq_ring, tail),
+		.entries	= req->sq_entries,
+		.overflow	= offsetof(struct vaal_sq_ring, dropped),
+		.array		= l->sqes,
+	};
+	req->cq_off = (struct vaal_ring_offsets) {
+		.head		= l->cq + offsetof(struct vaal_cq_ring, head),
+		.tail		= l->cq + offsetof(struct vaal_cq_ring, tail),
+		.entries	= req->cq_entries,
+		.overflow	= l->cq + offsetof(struct vaal_cq_ring, overflow),
+		.array		= l->cq + offsetof(struct vaal_cq_ring, cqes),
+	};
+}
+
+/* Allocate the rings (and the reorder buffer) and publish them. */
+static int vaal_ring_create(struct vaal_ctx *ctx, const struct vaal_setup *req,
+			    const struct vaal_ring_layout *l)
+{
+	struct vaal_rob_slot *slots = NULL;
+	u32 rob_entries = roundup_pow_of_two(req->max_inflight);
+	void *rings;
+
+	if (req->flags & VAAL_SETUP_ORDERED) {
+		slots = kvcalloc(rob_entries, sizeof(*slots), GFP_KERNEL_ACCOUNT);
+		if (!slots)
+			return -ENOMEM;
+	}
+	rings = vaal_ring_alloc(ctx, l->bytes);
+	if (!rings) {
+		kvfree(slots);
+		return -ENOMEM;
+	}
+	ctx->sq = rings;
+	ctx->sqes = rings + l->sqes;
+	ctx->sq_entries = req->sq_entries;
+	ctx->max_inflight = req->max_inflight;
+	ctx->ordered = req->flags & VAAL_SETUP_ORDERED;
+	spin_lock_irq(&ctx->job_lock);
+	vaal_cq_init(&ctx->cq, rings + l->cq, req->cq_entries);
+	if (slots)
+		vaal_rob_init(&ctx->rob, slots, rob_entries);
+	spin_unlock_irq(&ctx->job_lock);
+	/* Pairs with the acquire of ENTER and poll(), which take no lock. */
+	smp_store_release(&ctx->rings, rings);
+	return 0;
+}
+
+long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_ring_layout l;
+	struct vaal_setup req;
+	u32 usize;
+	int ret;
+
+	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_SETUP_SIZE_VER0,
+			     &usize);
+	if (ret)
+		return ret;
+	ret = vaal_setup_check(&req);
+	if (ret)
+		return ret;
+	req.max_inflight = clamp(READ_ONCE(vaal_max_inflight), 1U,
+				 VAAL_MAX_INFLIGHT);
+	vaal_ring_layout(req.sq_entries, req.cq_entries, &l);
+	vaal_setup_offsets(&req, &l);
+
+	mutex_lock(&ctx->lock);
+	if (ctx->rings) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	/* Nothing of the rings is visible before they are set up whole. */
+	if (copy_to_user(uarg, &req, min_t(u32, usize, sizeof(req)))) {
+		ret = -EFAULT;
+		goto out_unlock;
+	}
+	ret = vaal_ring_create(ctx, &req, &l);
+out_unlock:
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/* mmap() of the rings: the whole mapping from its start, shared. */
+int vaal_ring_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma)
+{
+	int ret;
+
+	mutex_lock(&ctx->lock);
+	if (!ctx->rings) {
+		ret = -EBADFD;
+		goto out_unlock;
+	}
+	vm_flags_set(vma, VM_DONTEXPAND);
+	ret = vm_map_pages_zero(vma, ctx->ring_pages, ctx->nr_ring_pages);
+out_unlock:
+	mutex_unlock(&ctx->lock);
+	return ret;
+}
+
+/* Completions in the ring that user space has not consumed yet. */
+static u32 vaal_cq_ready(struct vaal_ctx *ctx)
+{
+	struct vaal_cq_ring *ring = ctx->cq.ring;
+
+	return READ_ONCE(ring->tail) - READ_ONCE(ring->head);
+}
+
+/* Move parked completions into the room user space made; true if enough. */
+static bool vaal_cq_enough(struct vaal_ctx *ctx, u32 min_complete)
+{
+	if (READ_ONCE(ctx->cq.nr_overflow))
+		vaal_cq_flush_ctx(ctx, false);
+	/* A head corrupted by user space reads as enough: it returns. */
+	return vaal_cq_ready(ctx) >= min_complete;
+}
+
+/**
+ * vaal_cq_wait - wait for completions in the ring
+ * @ctx: the context, set up
+ * @min_complete: completions to wait for, at most the ring's size
+ * @timeout_ns: the longest to wait, when @timed
+ * @timed: give up after @timeout_ns
+ *
+ * Return: 0, -ETIME on timeout or -EINTR on a signal.
+ */
+int vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
+		 bool timed)
+{
+	ktime_t to = timed ? ns_to_ktime(timeout_ns) : KTIME_MAX;
+	long ret;
+
+	ret = wait_event_interruptible_hrtimeout(ctx->cq_wait,
+						 vaal_cq_enough(ctx, min_complete),
+						 to);
+	if (ret == -ERESTARTSYS)
+		return -EINTR;
+	return ret;
+}
+
+__poll_t vaal_poll(struct file *file, struct poll_table_struct *wait)
+{
+	struct vaal_ctx *ctx = file->private_data;
+
+	/* Pairs with the release in vaal_ring_create(): the rings are whole. */
+	if (!smp_load_acquire(&ctx->rings))
+		return EPOLLERR;
+	poll_wait(file, &ctx->cq_wait, wait);
+	return vaal_cq_enough(ctx, 1) ? EPOLLIN | EPOLLRDNORM : 0;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_submit.c - VAAL_IOC_ENTER: consume the submission ring, wait
+ *
+ * Each submission is copied out of the shared ring before it is looked
+ * at, so user space changing it meanwhile changes nothing.  A malformed
+ * submission is consumed and completes with its error, in order, like any
+ * other; only a submission the kernel cannot take at all (no memory, no
+ * room in flight, cut short) stays in the ring for the next call.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vaal_internal.h"
+
+static_assert(sizeof(struct vaal_enter) == VAAL_ENTER_SIZE_VER0);
+static_assert(sizeof(struct vaal_sqe_arg) == 16);
+
+/* Copy the entries of the submission at ring index @idx into @raw. */
+static int vaal_sqe_fetch(struct vaal_ctx *ctx, u32 idx, u32 avail,
+			  struct vaal_sqe *raw)
+{
+	u32 mask = ctx->sq_entries - 1;
+	unsigned int i, slots = 1;
+
+	memcpy(&raw[0], &ctx->sqes[idx & mask], sizeof(raw[0]));
+	if (raw[0].opcode == VAAL_OP_LAUNCH &&
+	    raw[0].nr_args <= VAAL_MAX_ARGS &&
+	    raw[0].scalar_bytes <= VAAL_MAX_SCALAR_BYTES)
+		slots = VAAL_SQE_SLOTS(raw[0].nr_args, raw[0].scalar_bytes);
+	if (slots > avail)
+		return -EINVAL;
+	for (i = 1; i < slots; i++)
+		memcpy(&raw[i], &ctx->sqes[(idx + i) & mask], sizeof(raw[i]));
+	return slots;
+}
+
+static u16 vaal_sig_modes(const struct vaal_kernel *k)
+{
+	u16 modes = 0;
+	unsigned int i;
+
+	for (i = 0; i < k->nr_args; i++)
+		modes |= VAAL_SQE_ARG_MODE(i, k->arg_mode[i]);
+	return modes;
+}
+
+/* Does the launch match its kernel's signature, padding zero? */
+static int vaal_launch_check(const struct vaal_sqe *raw, unsigned int slots,
+			     const struct vaal_kernel *k)
+{
+	const u8 *payload = raw[0].payload;
+	size_t used = raw[0].nr_args * sizeof(struct vaal_sqe_arg) +
+		      raw[0].scalar_bytes;
+	size_t room = slots * sizeof(*raw) - offsetof(struct vaal_sqe, payload);
+
+	if (raw[0].nr_args != k->nr_args ||
+	    raw[0].scalar_bytes != k->scalar_bytes ||
+	    raw[0].arg_modes != vaal_sig_modes(k))
+		return -EINVAL;
+	if (memchr_inv(payload + used, 0, room - used))
+		return -EINVAL;
+	return 0;
+}
+
+/* Take the buffer ranges of a launch into @job; put them on failure. */
+static int vaal_launch_args(struct vaal_ctx *ctx, struct vaal_job *job,
+			    const struct vaal_sqe *raw,
+			    const struct vaal_kernel *k)
+{
+	const struct vaal_sqe_arg *args = raw[0].args;
+	struct vaal_hz_access *a;
+	struct vaal_buf *buf;
+	unsigned int i;
+	u64 len;
+	int ret;
+
+	for (i = 0; i < k->nr_args; i++) {
+		buf = vaal_buf_get(ctx, args[i].handle);
+		if (!buf) {
+			ret = -EBADF;
+			goto out_put_bufs;
+		}
+		len = args[i].length ?: buf->length - min(args[i].offset,
+							  buf->length);
+		if (args[i].offset >= buf->length || !len ||
+		    len > buf->length - args[i].offset) {
+			vaal_buf_put(buf);
+			ret = -EFAULT;
+			goto out_put_bufs;
+		}
+		a = &job->acc[i];
+		a->buf = &buf->hz;
+		a->start = args[i].offset;
+		a->end = args[i].offset + len;
+		a->mode = (k->arg_mode[i] & VAAL_ARG_IN ? VAAL_HZ_READ : 0) |
+			  (k->arg_mode[i] & VAAL_ARG_OUT ? VAAL_HZ_WRITE : 0);
+	}
+	return 0;
+
+out_put_bufs:
+	while (i--)
+		vaal_buf_put(container_of(job->acc[i].buf, struct vaal_buf, hz));
+	return ret;
+}
+
+/* A launch: 0 with the kernel and its buffers held, or an errno. */
+static int vaal_launch_build(struct vaal_ctx *ctx, struct vaal_job **jobp,
+			     const struct vaal_sqe *raw, unsigned int slots)
+{
+	const u8 *scalars = raw[0].payload +
+			    raw[0].nr_args * sizeof(struct vaal_sqe_arg);
+	struct vaal_kernel *k;
+	struct vaal_job *job;
+	int ret;
+
+	k = vaal_kernel_get(ctx, raw[0].kernel);
+	if (!k)
+		return -ENOENT;
+	ret = vaal_launch_check(raw, slots, k);
+	if (ret)
+		goto out_put_kernel;
+	job = kmalloc(vaal_job_bytes(k->nr_args, k->scalar_bytes),
+		      GFP_KERNEL_ACCOUNT);
+	if (!job) {
+		ret = -ENOMEM;
+		goto out_put_kernel;
+	}
+	ret = vaal_launch_args(ctx, job, raw, k);
+	if (ret)
+		goto out_free_job;
+	memcpy(vaal_job_scalars(job, k->nr_args), scalars, k->scalar_bytes);
+	job->kernel = k;
+	job->hz.nr_acc = k->nr_args;
+	job->hz.barrier = false;
+	job->holds = VAAL_JOB_HOLD_CQE | VAAL_JOB_HOLD_UNIT;
+	*jobp = job;
+	return 0;
+
+out_free_job:
+	kfree(job);
+out_put_kernel:
+	vaal_kernel_put(k);
+	return ret;
+}
+
+/* NOP and BARRIER take no arguments. */
+static int vaal_simple_check(const struct vaal_sqe *sqe)
+{
+	if (sqe->nr_args || sqe->scalar_bytes || sqe->kernel ||
+	    sqe->arg_modes || memchr_inv(sqe->payload, 0, sizeof(sqe->payload)))
+		return -EINVAL;
+	return 0;
+}
+
+/* A job that completes as soon as it is ready, with @res. */
+static struct vaal_job *vaal_simple_build(int res, bool barrier)
+{
+	struct vaal_job *job = kmalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
+
+	if (!job)
+		return NULL;
+	job->kernel = NULL;
+	job->res = res;
+	job->hz.nr_acc = 0;
+	job->hz.barrier = barrier;
+	job->holds = VAAL_JOB_HOLD_CQE;
+	return job;
+}
+
+/* The job of one submission, or ERR_PTR(-ENOMEM): then it stays queued. */
+static struct vaal_job *vaal_job_build(struct vaal_ctx *ctx,
+				       const struct vaal_sqe *raw,
+				       unsigned int slots)
+{
+	struct vaal_job *job = NULL;
+	int ret = -EINVAL;
+
+	if (raw[0].flags || raw[0].opcode > VAAL_OP_LAST)
+		goto out_simple;
+	if (raw[0].opcode != VAAL_OP_LAUNCH) {
+		ret = vaal_simple_check(&raw[0]);
+		goto out_simple;
+	}
+	ret = vaal_launch_build(ctx, &job, raw, slots);
+	if (ret == -ENOMEM)
+		return ERR_PTR(ret);
+out_simple:
+	if (!job) {
+		job = vaal_simple_build(ret,
+					!ret && raw[0].opcode == VAAL_OP_BARRIER);
+		if (!job)
+			return ERR_PTR(-ENOMEM);
+		if (ret)
+			WRITE_ONCE(ctx->sq->dropped, ctx->sq->dropped + 1);
+	}
+	job->hz.acc = job->acc;
+	job->ctx = ctx;
+	kref_get(&ctx->ref);
+	job->ctrl = NULL;
+	job->user_data = raw[0].user_data;
+	job->flags = 0;
+	job->timed_out = false;
+	return job;
+}
+
+/* Consume up to @to_submit ring entries; under ctx->submit_lock. */
+static long vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
+{
+	struct vaal_sqe raw[VAAL_SQE_MAX_SLOTS];
+	u32 head = ctx->sq_head, queued, used = 0;
+	struct vaal_job *job;
+	LIST_HEAD(dispatch);
+	long ret = 0, count = 0;
+	int slots;
+
+	/* Completions parked for room user space made since are in flight. */
+	if (READ_ONCE(ctx->cq.nr_overflow))
+		vaal_cq_flush_ctx(ctx, true);
+	/* Pairs with user space's release of tail: the entries are written. */
+	queued = smp_load_acquire(&ctx->sq->tail) - head;
+	if (queued > ctx->sq_entries)
+		return -EINVAL;
+	to_submit = min(to_submit, queued);
+	while (used < to_submit) {
+		/* Only completions change it meanwhile, and only down. */
+		if (READ_ONCE(ctx->nr_inflight) >= ctx->max_inflight) {
+			ret = -EBUSY;
+			break;
+		}
+		slots = vaal_sqe_fetch(ctx, head + used, to_submit - used, raw);
+		if (slots < 0) {
+			ret = slots;
+			break;
+		}
+		job = vaal_job_build(ctx, raw, slots);
+		if (IS_ERR(job)) {
+			ret = PTR_ERR(job);
+			break;
+		}
+		vaal_job_submit(ctx, job, &dispatch);
+		used += slots;
+		count++;
+	}
+	ctx->sq_head = head + used;
+	/* The entries are copied: user space may reuse them. */
+	smp_store_release(&ctx->sq->head, ctx->sq_head);
+	vaal_dispatch(&dispatch);
+	return count ?: ret;
+}
+
+static int vaal_enter_check(struct vaal_ctx *ctx, const struct vaal_enter *req)
+{
+	if (req->flags & ~VAAL_ENTER_FLAGS_ALL ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+	if (!(req->flags & VAAL_ENTER_GETEVENTS) && req->min_complete)
+		return -EINVAL;
+	if (!(req->flags & VAAL_ENTER_TIMEOUT) && req->timeout_ns)
+		return -EINVAL;
+	/* Pairs with the release in vaal_ring_create(): the rings are whole. */
+	if (!smp_load_acquire(&ctx->rings))
+		return -EBADFD;
+	if (req->to_submit > ctx->sq_entries ||
+	    req->min_complete > ctx->cq.entries)
+		return -EINVAL;
+	return 0;
+}
+
+long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_enter req;
+	long submitted = 0;
+	u32 usize;
+	int ret;
+
+	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_ENTER_SIZE_VER0,
+			     &usize);
+	if (ret)
+		return ret;
+	ret = vaal_enter_check(ctx, &req);
+	if (ret)
+		return ret;
+	if (req.to_submit) {
+		mutex_lock(&ctx->submit_lock);
+		submitted = vaal_submit(ctx, req.to_submit);
+		mutex_unlock(&ctx->submit_lock);
+		if (submitted < 0)
+			return submitted;
+	}
+	if (req.flags & VAAL_ENTER_GETEVENTS) {
+		ret = vaal_cq_wait(ctx, req.min_complete, req.timeout_ns,
+				   req.flags & VAAL_ENTER_TIMEOUT);
+		if (ret && !submitted)
+			return ret;
+	}
+	return submitted;
+}
