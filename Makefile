@@ -115,7 +115,7 @@ $(BUILD)/selftests/%: selftests/%.c $(LIBVAAL) $(wildcard selftests/lib/*.h) \
 
 # --- pure logic, natively in user space ------------------------------------
 NATIVE_CFLAGS	:= -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400 \
-		   -I$(TOP)/kernel/vaal_core -I$(TOP)/kernel/vaal_cpu \
+		   -I$(TOP)/kernel/vaal_core -I$(TOP)/kernel/vaal_cpu -I$(TOP)/kernel/include \
 		   '-D__aligned(x)=__attribute__((__aligned__(x)))'
 NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c firmware/ixp2400/np_sched.c \
 		   kernel/vaal_core/vaal_hazard.c kernel/vaal_core/vaal_cq.c \

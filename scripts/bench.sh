@@ -58,6 +58,19 @@ for mode in independent chain; do
 		"$(ns_per_item "$B/vaal_hazard_bench" 1000000 $mode) ns/job"
 done
 
+# A job's way through the pure logic of vaal_core (scoreboard, class queue,
+# unit, completion ring), 64 in flight, two buffer ranges each: jobs/s on
+# one core (median of five), instructions per job, and the kernel memory a
+# job in flight takes (its kmalloc size class).
+for mode in independent dag8; do
+	ns=$(ns_per_item "$B/vaal_dispatch_bench" 2000000 $mode)
+	echo "bench vaal.native.$mode" \
+		"$(awk -v ns="$ns" 'BEGIN { printf "%d", 1e9 / ns }') jobs/s"
+	echo "bench vaal.native.${mode}_instr_per_job" \
+		"$(instr_per_item "$B/vaal_dispatch_bench" 20000 $mode) instr/job"
+done
+echo "bench vaal.native.bytes_per_job $("$B/vaal_dispatch_bench" bytes) bytes"
+
 # The harness itself: boot to a finished command, VM torn down.
 KDIR=${KDIR:-}
 start=$(date +%s.%N)
