@@ -336,6 +336,8 @@ int vaal_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (current->mm != ctx->mm)
 		return -EIO;
+	if (vaal_uctrl_pgoff(vma->vm_pgoff))
+		return vaal_uctrl_mmap(ctx, vma);
 
 	if (!handle)
 		return vaal_ring_mmap(ctx, vma);

@@ -255,6 +255,70 @@ void vaal_work_done(struct vaal_work *work, int status)
 }
 EXPORT_SYMBOL_GPL(vaal_work_done);
 
+/* Is there a live controller of @cls besides @ctrl?  Under cls->lock. */
+static bool vaal_class_has_other(struct vaal_class *cls,
+				 struct vaal_controller *ctrl)
+{
+	struct vaal_controller *other;
+
+	list_for_each_entry(other, &cls->ctrls, node)
+		if (other != ctrl && !other->dying)
+			return true;
+	return false;
+}
+
+/**
+ * vaal_work_requeue - a controller gives work back without running it
+ * @work: the work, as ops->start() handed it over
+ *
+ * The work goes back to the front of its class's queue when another
+ * controller serves the class; otherwise it completes with -EIO.  Work
+ * that timed out completed already: only its unit is given back.
+ */
+void vaal_work_requeue(struct vaal_work *work)
+{
+	struct vaal_job *job = container_of(work, struct vaal_job, work);
+	struct vaal_controller *ctrl = job->ctrl;
+	struct vaal_class *cls = ctrl->cls;
+	u64 ns = ktime_get_ns() - job->start_ns;
+	bool timed_out, requeued;
+	unsigned long flags;
+	LIST_HEAD(dispatch);
+
+	spin_lock_irqsave(&cls->lock, flags);
+	ctrl->running[job->unit] = NULL;
+	ctrl->nr_busy--;
+	ctrl->busy_ns += ns;
+	timed_out = job->timed_out;
+	requeued = !timed_out && vaal_class_has_other(cls, ctrl);
+	if (requeued) {
+		list_add(&job->work.node, &cls->queue);
+		cls->nr_queued++;
+	} else if (!timed_out) {
+		ctrl->failed++;
+	}
+	if (ctrl->dying)
+		wake_up_all(&ctrl->idle);
+	spin_unlock_irqrestore(&cls->lock, flags);
+
+	if (!requeued) {
+		vaal_job_unit_done(job, -EIO, ns, timed_out, &dispatch);
+		vaal_dispatch(&dispatch);
+	}
+	vaal_class_kick(cls);
+}
+
+/**
+ * vaal_controller_stop - hand a controller no more work
+ * @ctrl: a registered controller, about to be unregistered
+ */
+void vaal_controller_stop(struct vaal_controller *ctrl)
+{
+	spin_lock_irq(&ctrl->cls->lock);
+	ctrl->dying = true;
+	spin_unlock_irq(&ctrl->cls->lock);
+}
+
 /* The first job past its deadline on a unit of @cls, marked; or NULL. */
 static struct vaal_job *vaal_class_expired(struct vaal_class *cls, u64 now,
 					   bool *busy)

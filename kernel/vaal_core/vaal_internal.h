@@ -71,6 +71,8 @@ struct vaal_class_stats {
 	u64 device_ns;
 };
 
+struct vaal_uctrl;
+
 /**
  * struct vaal_device - the one /dev/vaal instance
  * @misc: the misc character device
@@ -119,6 +121,7 @@ struct vaal_device {
  * @completed: completions posted
  * @stats: per class, what the context's launches did
  * @cq_wait: tasks waiting for completions
+ * @uctrl: the user-space controller this file registered, or NULL
  */
 struct vaal_ctx {
 	struct vaal_device *vdev;
@@ -152,6 +155,7 @@ struct vaal_ctx {
 	u64 completed;
 	struct vaal_class_stats stats[VAAL_MAX_CLASSES];
 	wait_queue_head_t cq_wait;
+	struct vaal_uctrl *uctrl;
 };
 
 /**
@@ -260,6 +264,20 @@ unsigned int vaal_nr_controllers(void);
 void vaal_ctrl_exit(void);
 extern struct mutex vaal_ctrl_mutex;
 extern struct vaal_class *vaal_classes[VAAL_MAX_CLASSES];
+
+void vaal_work_requeue(struct vaal_work *work);
+void vaal_controller_stop(struct vaal_controller *ctrl);
+
+/* vaal_uctrl.c */
+long vaal_ioc_ctrl_register(struct vaal_ctx *ctx, struct file *file,
+			    void __user *uarg);
+long vaal_ioc_ctrl_pull(struct vaal_ctx *ctx, void __user *uarg);
+long vaal_ioc_ctrl_complete(struct vaal_ctx *ctx, void __user *uarg);
+bool vaal_uctrl_pgoff(unsigned long pgoff);
+int vaal_uctrl_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);
+__poll_t vaal_uctrl_poll(struct vaal_ctx *ctx, struct file *file,
+			 struct poll_table_struct *wait);
+void vaal_uctrl_release(struct vaal_ctx *ctx);
 
 /* vaal_sysfs.c */
 int vaal_sysfs_init(struct vaal_device *vdev);

@@ -91,6 +91,12 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vaal_ioc_setup(ctx, uarg);
 	case VAAL_IOC_ENTER:
 		return vaal_ioc_enter(ctx, uarg);
+	case VAAL_IOC_CTRL_REGISTER:
+		return vaal_ioc_ctrl_register(ctx, file, uarg);
+	case VAAL_IOC_CTRL_PULL:
+		return vaal_ioc_ctrl_pull(ctx, uarg);
+	case VAAL_IOC_CTRL_COMPLETE:
+		return vaal_ioc_ctrl_complete(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

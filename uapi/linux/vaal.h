@@ -40,9 +40,13 @@
 /* Controllers: the in-kernel controller API and the sysfs listing. */
 #define VAAL_FEAT_CONTROLLERS	(1ULL << 4)
 
+/* User-space controllers: VAAL_IOC_CTRL_REGISTER, _PULL, _COMPLETE. */
+#define VAAL_FEAT_USER_CONTROLLERS	(1ULL << 5)
+
 #define VAAL_FEATURES_ALL	(VAAL_FEAT_SCHED_PLUGIN | VAAL_FEAT_BUFFERS | \
 				 VAAL_FEAT_KERNELS | VAAL_FEAT_RINGS | \
-				 VAAL_FEAT_CONTROLLERS)
+				 VAAL_FEAT_CONTROLLERS | \
+				 VAAL_FEAT_USER_CONTROLLERS)
 
 /**
  * struct vaal_query - what the device offers, filled by %VAAL_IOC_QUERY
@@ -444,6 +448,124 @@ struct vaal_cqe {
 	__u32 reserved;
 };
 
+/**
+ * struct vaal_ctrl_register - make this file the controller of a class,
+ *	%VAAL_IOC_CTRL_REGISTER (needs CAP_SYS_ADMIN)
+ * @size: in: sizeof(struct vaal_ctrl_register) as the caller knows it; at
+ *	least %VAAL_CTRL_REGISTER_SIZE_VER0
+ * @flags: in: must be zero
+ * @name: in: the controller's name, unique among all controllers:
+ *	lower-case letters, digits, '_' and '-', NUL-terminated
+ * @class: in: the accelerator class it serves, same characters
+ * @nr_units: in: units it runs work on at once, 1 to 256
+ * @id: out: its id, as completions report it
+ * @reserved: in: must be zero
+ *
+ * One controller per file (-EBUSY).  Work of the class that is ready is
+ * handed to its free units; the process takes it with
+ * %VAAL_IOC_CTRL_PULL and gives it back with %VAAL_IOC_CTRL_COMPLETE.
+ * When the file is closed (the process exits or crashes), the work it
+ * holds goes back to the class's other controllers, or fails with -EIO
+ * when there is none.  Work held past its kernel's deadline completes with
+ * -ETIMEDOUT; its unit stays taken until the controller completes it.
+ */
+struct vaal_ctrl_register {
+	__u32 size;
+	__u32 flags;
+	char name[VAAL_NAME_LEN];
+	char class[VAAL_CLASS_LEN];
+	__u32 nr_units;
+	__u32 id;
+	__u64 reserved[2];
+};
+
+#define VAAL_CTRL_REGISTER_SIZE_VER0	80
+
+/* Flags of &vaal_ctrl_pull.flags. */
+
+/* Do not wait for work: -EAGAIN when there is none. */
+#define VAAL_PULL_NONBLOCK	(1U << 0)
+
+#define VAAL_PULL_FLAGS_ALL	(VAAL_PULL_NONBLOCK)
+
+/**
+ * struct vaal_ctrl_arg - a buffer argument of pulled work
+ * @mmap_offset: offset to pass to mmap() on the controller's file to map
+ *	the whole buffer, shared; read-only for %VAAL_ARG_IN.  The mapping
+ *	shows the buffer of the work the unit holds: once the work is
+ *	completed, access to it raises SIGBUS until the unit holds work again
+ * @buf_bytes: bytes of the whole buffer (the length to map)
+ * @offset: first byte of the argument's range in the buffer
+ * @length: bytes of the range
+ * @mode: %VAAL_ARG_IN, %VAAL_ARG_OUT or %VAAL_ARG_INOUT
+ * @reserved: zero
+ */
+struct vaal_ctrl_arg {
+	__u64 mmap_offset;
+	__u64 buf_bytes;
+	__u64 offset;
+	__u32 length;
+	__u8 mode;
+	__u8 reserved[3];
+};
+
+/**
+ * struct vaal_ctrl_pull - take work, %VAAL_IOC_CTRL_PULL
+ * @size: in: sizeof(struct vaal_ctrl_pull) as the caller knows it; at least
+ *	%VAAL_CTRL_PULL_SIZE_VER0
+ * @flags: in: %VAAL_PULL_* flags
+ * @token: out: names the work to %VAAL_IOC_CTRL_COMPLETE
+ * @unit: out: the unit that holds it
+ * @nr_args: out: buffer arguments in @args
+ * @name: out: the kernel's name
+ * @scalar_bytes: out: bytes in @scalars
+ * @blob_len: out: bytes of the kernel's code blob (not passed here)
+ * @args: out: the buffer arguments
+ * @scalars: out: the scalar arguments
+ * @reserved: zero
+ *
+ * Waits, interruptibly, until a unit holds work the process has not pulled
+ * yet; poll() on the file reports such work as readable.
+ */
+struct vaal_ctrl_pull {
+	__u32 size;
+	__u32 flags;
+	__u64 token;
+	__u32 unit;
+	__u32 nr_args;
+	char name[VAAL_NAME_LEN];
+	__u32 scalar_bytes;
+	__u32 blob_len;
+	struct vaal_ctrl_arg args[VAAL_MAX_ARGS];
+	__u8 scalars[VAAL_MAX_SCALAR_BYTES];
+	__u64 reserved[2];
+};
+
+#define VAAL_CTRL_PULL_SIZE_VER0	400
+
+/**
+ * struct vaal_ctrl_complete - give work back, %VAAL_IOC_CTRL_COMPLETE
+ * @size: in: sizeof(struct vaal_ctrl_complete) as the caller knows it
+ * @flags: in: must be zero
+ * @token: in: from %VAAL_IOC_CTRL_PULL
+ * @res: in: 0 or a negative errno, for the submitter's completion
+ * @reserved0: in: must be zero
+ * @reserved: in: must be zero
+ *
+ * -ENOENT for a token the controller does not hold (completed already, or
+ * never pulled).
+ */
+struct vaal_ctrl_complete {
+	__u32 size;
+	__u32 flags;
+	__u64 token;
+	__s32 res;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+#define VAAL_CTRL_COMPLETE_SIZE_VER0	40
+
 #define VAAL_IOC_MAGIC		0xBA
 
 #define VAAL_IOC_QUERY		_IOWR(VAAL_IOC_MAGIC, 0x00, struct vaal_query)
@@ -455,5 +577,10 @@ struct vaal_cqe {
 	_IOW(VAAL_IOC_MAGIC, 0x04, struct vaal_kernel_unregister)
 #define VAAL_IOC_SETUP		_IOWR(VAAL_IOC_MAGIC, 0x05, struct vaal_setup)
 #define VAAL_IOC_ENTER		_IOW(VAAL_IOC_MAGIC, 0x06, struct vaal_enter)
+#define VAAL_IOC_CTRL_REGISTER	\
+	_IOWR(VAAL_IOC_MAGIC, 0x07, struct vaal_ctrl_register)
+#define VAAL_IOC_CTRL_PULL	_IOWR(VAAL_IOC_MAGIC, 0x08, struct vaal_ctrl_pull)
+#define VAAL_IOC_CTRL_COMPLETE	\
+	_IOW(VAAL_IOC_MAGIC, 0x09, struct vaal_ctrl_complete)
 
 #endif /* _UAPI_LINUX_VAAL_H */

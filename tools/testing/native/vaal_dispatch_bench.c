@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/kernel.h>
+
 #include "vaal_job.h"
 
 #define WINDOW	64	/* jobs in flight */
@@ -41,7 +43,7 @@ static size_t kmalloc_size(size_t n)
 					1024, 2048, 4096 };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
 		if (n <= sizes[i])
 			return sizes[i];
 	return n;

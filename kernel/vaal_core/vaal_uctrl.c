@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaal_uctrl.c - controllers in user space (driver domains: a GPU's daemon,
+ * the reference controller in tools/vaal_ctrld)
+ *
+ * A file of /dev/vaal whose process has CAP_SYS_ADMIN registers as the
+ * controller of a class.  ops->start() puts work on the file's pending
+ * list; the process pulls it, maps the buffers of the work its units hold
+ * and nothing else, and completes it.  A mapping of a unit's argument is
+ * filled at fault time from the work the unit holds then, and zapped when
+ * the work is completed, so a controller never reaches a buffer after it
+ * gave the work back.  Closing the file hands its work to the class's other
+ * controllers, or fails it with -EIO.
+ *
+ * mmap offsets: bit 63, the controller's id, the unit and the argument
+ * index; each argument spans 4 GiB of offsets (a whole buffer).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/pfn_t.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vaal_internal.h"
+
+static_assert(sizeof(struct vaal_ctrl_register) == VAAL_CTRL_REGISTER_SIZE_VER0);
+static_assert(sizeof(struct vaal_ctrl_pull) == VAAL_CTRL_PULL_SIZE_VER0);
+static_assert(sizeof(struct vaal_ctrl_complete) == VAAL_CTRL_COMPLETE_SIZE_VER0);
+
+#define VAAL_UCTRL_MMAP_BIT	63
+#define VAAL_UCTRL_ID_SHIFT	43
+#define VAAL_UCTRL_UNIT_SHIFT	35
+#define VAAL_UCTRL_ARG_SHIFT	32
+#define VAAL_UCTRL_MAX_ID	((1U << (VAAL_UCTRL_MMAP_BIT - VAAL_UCTRL_ID_SHIFT)) - 1)
+
+/**
+ * struct vaal_uctrl_unit - what a unit of a user-space controller holds
+ * @job: the work pulled onto it, or NULL
+ * @gen: bumped at each pull, so that tokens of completed work go stale
+ */
+struct vaal_uctrl_unit {
+	struct vaal_job *job;
+	u32 gen;
+};
+
+/**
+ * struct vaal_uctrl - a user-space controller: one file of /dev/vaal
+ * @ctrl: the controller, as the core sees it
+ * @lock: protects @pending
+ * @pending: work on a unit, not pulled yet
+ * @wait: pullers, and the file's release waiting for work in transit
+ * @map_lock: protects @units; held while a fault maps a page
+ * @units: per unit, the work pulled onto it
+ * @mapping: the file's address space, where its mappings are zapped
+ */
+struct vaal_uctrl {
+	struct vaal_controller ctrl;
+	spinlock_t lock;
+	struct list_head pending;
+	wait_queue_head_t wait;
+	struct mutex map_lock;
+	struct vaal_uctrl_unit *units;
+	struct address_space *mapping;
+};
+
+static u64 vaal_uctrl_offset(const struct vaal_uctrl *u, unsigned int unit,
+			     unsigned int arg)
+{
+	return BIT_ULL(VAAL_UCTRL_MMAP_BIT) |
+	       (u64)u->ctrl.id << VAAL_UCTRL_ID_SHIFT |
+	       (u64)unit << VAAL_UCTRL_UNIT_SHIFT |
+	       (u64)arg << VAAL_UCTRL_ARG_SHIFT;
+}
+
+/* Is @pgoff a page offset of a controller's argument mapping? */
+bool vaal_uctrl_pgoff(unsigned long pgoff)
+{
+	return (u64)pgoff >> (VAAL_UCTRL_MMAP_BIT - PAGE_SHIFT);
+}
+
+static int vaal_uctrl_start(struct vaal_controller *ctrl, unsigned int unit,
+			    struct vaal_work *work)
+{
+	struct vaal_uctrl *u = container_of(ctrl, struct vaal_uctrl, ctrl);
+	unsigned long flags;
+
+	spin_lock_irqsave(&u->lock, flags);
+	list_add_tail(&work->node, &u->pending);
+	spin_unlock_irqrestore(&u->lock, flags);
+	wake_up_all(&u->wait);
+	return 0;
+}
+
+static const struct vaal_ctrl_ops vaal_uctrl_ops = {
+	.start	= vaal_uctrl_start,
+};
+
+static int vaal_uctrl_check(const struct vaal_ctrl_register *req)
+{
+	if (req->flags || req->id || memchr_inv(req->reserved, 0,
+						 sizeof(req->reserved)))
+		return -EINVAL;
+	if (!req->nr_units || req->nr_units > VAAL_MAX_UNITS)
+		return -EINVAL;
+	if (!memchr(req->name, 0, sizeof(req->name)) ||
+	    !memchr(req->class, 0, sizeof(req->class)))
+		return -EINVAL;
+	return 0;
+}
+
+static struct vaal_uctrl *vaal_uctrl_new(const struct vaal_ctrl_register *req,
+					 struct file *file)
+{
+	struct vaal_uctrl *u;
+
+	u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+	if (!u)
+		return NULL;
+	u->units = kcalloc(req->nr_units, sizeof(*u->units), GFP_KERNEL_ACCOUNT);
+	if (!u->units) {
+		kfree(u);
+		return NULL;
+	}
+	strscpy(u->ctrl.name, req->name, sizeof(u->ctrl.name));
+	strscpy(u->ctrl.class, req->class, sizeof(u->ctrl.class));
+	u->ctrl.nr_units = req->nr_units;
+	u->ctrl.ops = &vaal_uctrl_ops;
+	u->ctrl.owner = THIS_MODULE;
+	spin_lock_init(&u->lock);
+	INIT_LIST_HEAD(&u->pending);
+	init_waitqueue_head(&u->wait);
+	mutex_init(&u->map_lock);
+	u->mapping = file->f_mapping;
+	return u;
+}
+
+static void vaal_uctrl_free(struct vaal_uctrl *u)
+{
+	kfree(u->units);
+	kfree(u);
+}
+
+static void vaal_uctrl_destroy(struct vaal_uctrl *u);
+
+long vaal_ioc_ctrl_register(struct vaal_ctx *ctx, struct file *file,
+			    void __user *uarg)
+{
+	struct vaal_ctrl_register req;
+	struct vaal_uctrl *u;
+	u32 usize;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = vaal_copy_args(&req, sizeof(req), uarg,
+			     VAAL_CTRL_REGISTER_SIZE_VER0, &usize);
+	if (ret)
+		return ret;
+	ret = vaal_uctrl_check(&req);
+	if (ret)
+		return ret;
+	u = vaal_uctrl_new(&req, file);
+	if (!u)
+		return -ENOMEM;
+
+	mutex_lock(&ctx->lock);
+	if (ctx->uctrl) {
+		ret = -EBUSY;
+		goto out_unlock;
+	}
+	ret = vaal_controller_register(&u->ctrl);
+	if (ret)
+		goto out_unlock;
+	if (u->ctrl.id > VAAL_UCTRL_MAX_ID ||
+	    put_user(u->ctrl.id, (u32 __user *)(uarg + offsetof(typeof(req), id)))) {
+		ret = u->ctrl.id > VAAL_UCTRL_MAX_ID ? -ENOSPC : -EFAULT;
+		mutex_unlock(&ctx->lock);
+		vaal_uctrl_destroy(u);
+		return ret;
+	}
+	/* Pairs with the acquire of the pull, complete and mmap paths. */
+	smp_store_release(&ctx->uctrl, u);
+	mutex_unlock(&ctx->lock);
+	return 0;
+
+out_unlock:
+	mutex_unlock(&ctx->lock);
+	vaal_uctrl_free(u);
+	return ret;
+}
+
+static struct vaal_uctrl *vaal_uctrl_of(struct vaal_ctx *ctx)
+{
+	/* Pairs with the release in vaal_ioc_ctrl_register(). */
+	return smp_load_acquire(&ctx->uctrl);
+}
+
+/* The oldest work not pulled yet, or NULL. */
+static struct vaal_job *vaal_uctrl_take(struct vaal_uctrl *u)
+{
+	struct vaal_job *job = NULL;
+
+	spin_lock_irq(&u->lock);
+	if (!list_empty(&u->pending)) {
+		job = list_first_entry(&u->pending, struct vaal_job, work.node);
+		list_del_init(&job->work.node);
+	}
+	spin_unlock_irq(&u->lock);
+	return job;
+}
+
+/* Describe @job, pulled onto its unit, for user space. */
+static void vaal_uctrl_describe(struct vaal_uctrl *u, struct vaal_job *job,
+				u64 token, struct vaal_ctrl_pull *p)
+{
+	const struct vaal_kernel *k = job->kernel;
+	const struct vaal_hz_access *a;
+	struct vaal_buf *buf;
+	unsigned int i;
+
+	p->token = token;
+	p->unit = job->unit;
+	p->nr_args = k->nr_args;
+	memcpy(p->name, k->name, sizeof(p->name));
+	p->scalar_bytes = k->scalar_bytes;
+	p->blob_len = k->blob_len;
+	for (i = 0; i < k->nr_args; i++) {
+		a = &job->acc[i];
+		buf = container_of(a->buf, struct vaal_buf, hz);
+		p->args[i].mmap_offset = vaal_uctrl_offset(u, job->unit, i);
+		p->args[i].buf_bytes = buf->length;
+		p->args[i].offset = a->start;
+		p->args[i].length = a->end - a->start;
+		p->args[i].mode = k->arg_mode[i];
+	}
+	memcpy(p->scalars, vaal_job_scalars(job, k->nr_args), k->scalar_bytes);
+}
+
+/* Put a pulled job back in front, when user space could not take it. */
+static void vaal_uctrl_unpull(struct vaal_uctrl *u, struct vaal_job *job)
+{
+	mutex_lock(&u->map_lock);
+	u->units[job->unit].job = NULL;
+	mutex_unlock(&u->map_lock);
+	spin_lock_irq(&u->lock);
+	list_add(&job->work.node, &u->pending);
+	spin_unlock_irq(&u->lock);
+}
+
+long vaal_ioc_ctrl_pull(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_uctrl *u = vaal_uctrl_of(ctx);
+	struct vaal_ctrl_pull *p;
+	struct vaal_job *job;
+	u32 usize;
+	u64 token;
+	int ret;
+
+	if (!u)
+		return -ENXIO;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	ret = vaal_copy_args(p, sizeof(*p), uarg, VAAL_CTRL_PULL_SIZE_VER0,
+			     &usize);
+	if (ret)
+		goto out_free;
+	/* Fields that are only written back are not looked at. */
+	ret = -EINVAL;
+	if (p->flags & ~VAAL_PULL_FLAGS_ALL ||
+	    memchr_inv(p->reserved, 0, sizeof(p->reserved)))
+		goto out_free;
+
+	ret = -EAGAIN;
+	while (!(job = vaal_uctrl_take(u))) {
+		if (p->flags & VAAL_PULL_NONBLOCK)
+			goto out_free;
+		ret = wait_event_interruptible(u->wait, !list_empty(&u->pending));
+		if (ret)
+			goto out_free;
+	}
+	mutex_lock(&u->map_lock);
+	u->units[job->unit].job = job;
+	u->units[job->unit].gen++;
+	token = (u64)u->units[job->unit].gen << 16 | job->unit;
+	mutex_unlock(&u->map_lock);
+
+	memset(p, 0, sizeof(*p));
+	p->size = min_t(u32, usize, sizeof(*p));
+	vaal_uctrl_describe(u, job, token, p);
+	ret = 0;
+	if (copy_to_user(uarg, p, p->size)) {
+		vaal_uctrl_unpull(u, job);
+		ret = -EFAULT;
+	}
+out_free:
+	kfree(p);
+	return ret;
+}
+
+/* Zap every mapping of @unit's arguments: the next access faults. */
+static void vaal_uctrl_zap(struct vaal_uctrl *u, unsigned int unit)
+{
+	unmap_mapping_range(u->mapping, vaal_uctrl_offset(u, unit, 0),
+			    (loff_t)VAAL_MAX_ARGS << VAAL_UCTRL_ARG_SHIFT, 1);
+}
+
+long vaal_ioc_ctrl_complete(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_uctrl *u = vaal_uctrl_of(ctx);
+	struct vaal_ctrl_complete req;
+	unsigned int unit;
+	struct vaal_job *job;
+	u32 usize;
+	int ret;
+
+	if (!u)
+		return -ENXIO;
+	ret = vaal_copy_args(&req, sizeof(req), uarg,
+			     VAAL_CTRL_COMPLETE_SIZE_VER0, &usize);
+	if (ret)
+		return ret;
+	if (req.flags || req.reserved0 ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.res > 0 || req.res < -MAX_ERRNO)
+		return -EINVAL;
+	unit = req.token & 0xffff;
+	if (unit >= u->ctrl.nr_units)
+		return -ENOENT;
+
+	mutex_lock(&u->map_lock);
+	job = u->units[unit].job;
+	if (!job || u->units[unit].gen != req.token >> 16) {
+		mutex_unlock(&u->map_lock);
+		return -ENOENT;
+	}
+	u->units[unit].job = NULL;
+	vaal_uctrl_zap(u, unit);
+	mutex_unlock(&u->map_lock);
+	vaal_work_done(&job->work, req.res);
+	return 0;
+}
+
+/* The unit and argument a mapping of @u shows, from its page offset. */
+static bool vaal_uctrl_decode(struct vaal_uctrl *u, unsigned long pgoff,
+			      unsigned int *unit, unsigned int *arg)
+{
+	u64 off = (u64)pgoff << PAGE_SHIFT;
+
+	if (((off >> VAAL_UCTRL_ID_SHIFT) & VAAL_UCTRL_MAX_ID) != u->ctrl.id ||
+	    off & (BIT_ULL(VAAL_UCTRL_ARG_SHIFT) - 1))
+		return false;
+	*unit = (off >> VAAL_UCTRL_UNIT_SHIFT) & (VAAL_MAX_UNITS - 1);
+	*arg = (off >> VAAL_UCTRL_ARG_SHIFT) & (VAAL_MAX_ARGS - 1);
+	return *unit < u->ctrl.nr_units;
+}
+
+/* The buffer argument @arg of the work @unit holds, if @vma may show it. */
+static struct vaal_buf *vaal_uctrl_buf(struct vaal_uctrl *u,
+				       struct vm_area_struct *vma,
+				       unsigned int unit, unsigned int arg)
+{
+	struct vaal_job *job = u->units[unit].job;
+
+	if (!job || arg >= job->kernel->nr_args)
+		return NULL;
+	/* Inputs are never written, whatever the mapping was made for. */
+	if (vma->vm_flags & VM_WRITE && job->kernel->arg_mode[arg] == VAAL_ARG_IN)
+		return NULL;
+	return container_of(job->acc[arg].buf, struct vaal_buf, hz);
+}
+
+static vm_fault_t vaal_uctrl_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vaal_uctrl *u = vma->vm_private_data;
+	unsigned long idx = vmf->pgoff - vma->vm_pgoff;
+	unsigned int unit, arg;
+	struct vaal_buf *buf;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	if (!vaal_uctrl_decode(u, vma->vm_pgoff, &unit, &arg))
+		return VM_FAULT_SIGBUS;
+	mutex_lock(&u->map_lock);
+	buf = vaal_uctrl_buf(u, vma, unit, arg);
+	/* Under map_lock: a completion cannot zap before the page is in. */
+	if (buf && idx < buf->nr_pages)
+		ret = vmf_insert_mixed(vma, vmf->address,
+				       page_to_pfn_t(buf->pages[idx]));
+	mutex_unlock(&u->map_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct vaal_uctrl_vm_ops = {
+	.fault	= vaal_uctrl_fault,
+};
+
+/* mmap() of a controller file: a buffer argument of the work a unit holds. */
+int vaal_uctrl_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma)
+{
+	struct vaal_uctrl *u = vaal_uctrl_of(ctx);
+	unsigned int unit, arg;
+	struct vaal_buf *buf;
+	int ret = 0;
+
+	if (!u || !vaal_uctrl_decode(u, vma->vm_pgoff, &unit, &arg))
+		return -EINVAL;
+	mutex_lock(&u->map_lock);
+	buf = vaal_uctrl_buf(u, vma, unit, arg);
+	if (!buf)
+		ret = u->units[unit].job ? -EACCES : -EINVAL;
+	else if (vma->vm_end - vma->vm_start > buf->length)
+		ret = -EINVAL;
+	else if (u->units[unit].job->kernel->arg_mode[arg] == VAAL_ARG_IN)
+		vm_flags_clear(vma, VM_MAYWRITE);
+	mutex_unlock(&u->map_lock);
+	if (ret)
+		return ret;
+	vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND | VM_DONTCOPY |
+		     VM_DONTDUMP);
+	vma->vm_ops = &vaal_uctrl_vm_ops;
+	vma->vm_private_data = u;
+	return 0;
+}
+
+__poll_t vaal_uctrl_poll(struct vaal_ctx *ctx, struct file *file,
+			 struct poll_table_struct *wait)
+{
+	struct vaal_uctrl *u = vaal_uctrl_of(ctx);
+	__poll_t mask = 0;
+
+	if (!u)
+		return 0;
+	poll_wait(file, &u->wait, wait);
+	spin_lock_irq(&u->lock);
+	if (!list_empty(&u->pending))
+		mask = EPOLLIN | EPOLLRDNORM;
+	spin_unlock_irq(&u->lock);
+	return mask;
+}
+
+/* Hand back every work @u holds or has not pulled yet. */
+static void vaal_uctrl_requeue_all(struct vaal_uctrl *u)
+{
+	struct vaal_job *job, *tmp;
+	unsigned int i;
+	LIST_HEAD(list);
+
+	spin_lock_irq(&u->lock);
+	list_splice_init(&u->pending, &list);
+	spin_unlock_irq(&u->lock);
+	mutex_lock(&u->map_lock);
+	for (i = 0; i < u->ctrl.nr_units; i++) {
+		if (!u->units[i].job)
+			continue;
+		list_add_tail(&u->units[i].job->work.node, &list);
+		u->units[i].job = NULL;
+		vaal_uctrl_zap(u, i);
+	}
+	mutex_unlock(&u->map_lock);
+	list_for_each_entry_safe(job, tmp, &list, work.node) {
+		list_del_init(&job->work.node);
+		vaal_work_requeue(&job->work);
+	}
+}
+
+/*
+ * The controller's file is closed: no new work comes; the work it holds,
+ * and work on its way through ops->start(), goes elsewhere or fails.
+ */
+static void vaal_uctrl_destroy(struct vaal_uctrl *u)
+{
+	vaal_controller_stop(&u->ctrl);
+	for (;;) {
+		vaal_uctrl_requeue_all(u);
+		if (!READ_ONCE(u->ctrl.nr_busy))
+			break;
+		wait_event(u->wait, !list_empty(&u->pending) ||
+			   !READ_ONCE(u->ctrl.nr_busy));
+	}
+	vaal_controller_unregister(&u->ctrl);
+	vaal_uctrl_free(u);
+}
+
+void vaal_uctrl_release(struct vaal_ctx *ctx)
+{
+	struct vaal_uctrl *u = vaal_uctrl_of(ctx);
+
+	if (u)
+		vaal_uctrl_destroy(u);
+}
