@@ -79,6 +79,9 @@ $(BUILD)/include/kselftest_harness.h: $(LINUX_SRC)/.extracted
 
 # --- user-space tools ------------------------------------------------------
 TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl $(BUILD)/tools/vaal_example
+# Benchmarks that run in the VM (scripts/bench.sh).
+BENCH_TOOLS := $(BUILD)/tools/vaal_nop_bench
+TOOLS += $(BENCH_TOOLS)
 
 tools: deps $(TOOLS)
 
@@ -90,6 +93,10 @@ $(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c $(LIBVAAL)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
 $(BUILD)/tools/vaal_example: tools/examples/vaal_example.c $(LIBVAAL)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+$(BUILD)/tools/vaal_nop_bench: tools/bench/vaal_nop_bench.c $(LIBVAAL)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
@@ -159,7 +166,7 @@ vm-shell: all
 demo: all
 	@KDIR=$(KDIR) $(TOP)/scripts/demo.sh
 
-bench: deps native
+bench: deps native modules tools
 	@KDIR=$(KDIR) $(TOP)/scripts/bench.sh
 
 clean:

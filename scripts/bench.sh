@@ -77,3 +77,12 @@ start=$(date +%s.%N)
 "$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} -q -- true
 end=$(date +%s.%N)
 echo "bench harness.vm.boot_run_true_s $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
+
+# NOP round trips through /dev/vaal's rings against io_uring's, in the VM:
+# batches of 32 and single NOPs, one system call a round on both sides.
+if ! out=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout 240 -- \
+	   "$TOP/build/tools/vaal_nop_bench" 2>&1); then
+	echo "$out" >&2
+	exit 1
+fi
+tr -d '\r' <<<"$out" | grep '^bench '

@@ -255,6 +255,8 @@ void vaal_job_finish(struct vaal_job *job, int res, u64 device_ns,
 void vaal_job_unit_done(struct vaal_job *job, int res, u64 device_ns,
 			bool timed_out, struct list_head *dispatch);
 void vaal_job_free(struct vaal_job *job);
+bool vaal_job_nop_inline(struct vaal_ctx *ctx, u64 user_data);
+void vaal_cq_wake(struct vaal_ctx *ctx);
 void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
 void vaal_job_exit(void);
 

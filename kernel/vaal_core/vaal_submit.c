@@ -206,11 +206,41 @@ out_simple:
 	return job;
 }
 
+/* A well-formed NOP, which may complete without a job. */
+static bool vaal_sqe_plain_nop(const struct vaal_sqe *sqe)
+{
+	return sqe->opcode == VAAL_OP_NOP && !sqe->flags &&
+	       !vaal_simple_check(sqe);
+}
+
+/*
+ * Complete the run of plain NOPs at the ring's index @idx inline, under
+ * one hold of the lock; return how many.
+ */
+static u32 vaal_submit_nops(struct vaal_ctx *ctx, u32 idx, u32 avail)
+{
+	u32 mask = ctx->sq_entries - 1, n;
+	struct vaal_sqe sqe;
+
+	/* A peek, to spare the lock; the copy below decides. */
+	if (READ_ONCE(ctx->sqes[idx & mask].opcode) != VAAL_OP_NOP)
+		return 0;
+	spin_lock_irq(&ctx->job_lock);
+	for (n = 0; n < avail; n++) {
+		memcpy(&sqe, &ctx->sqes[(idx + n) & mask], sizeof(sqe));
+		if (!vaal_sqe_plain_nop(&sqe) ||
+		    !vaal_job_nop_inline(ctx, sqe.user_data))
+			break;
+	}
+	spin_unlock_irq(&ctx->job_lock);
+	return n;
+}
+
 /* Consume up to @to_submit ring entries; under ctx->submit_lock. */
 static long vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
 {
 	struct vaal_sqe raw[VAAL_SQE_MAX_SLOTS];
-	u32 head = ctx->sq_head, queued, used = 0;
+	u32 head = ctx->sq_head, queued, used = 0, nops;
 	struct vaal_job *job;
 	LIST_HEAD(dispatch);
 	long ret = 0, count = 0;
@@ -225,6 +255,11 @@ static long vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
 		return -EINVAL;
 	to_submit = min(to_submit, queued);
 	while (used < to_submit) {
+		nops = vaal_submit_nops(ctx, head + used, to_submit - used);
+		used += nops;
+		count += nops;
+		if (used == to_submit)
+			break;
 		/* Only completions change it meanwhile, and only down. */
 		if (READ_ONCE(ctx->nr_inflight) >= ctx->max_inflight) {
 			ret = -EBUSY;
@@ -247,6 +282,8 @@ static long vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
 	ctx->sq_head = head + used;
 	/* The entries are copied: user space may reuse them. */
 	smp_store_release(&ctx->sq->head, ctx->sq_head);
+	if (count)
+		vaal_cq_wake(ctx);
 	vaal_dispatch(&dispatch);
 	return count ?: ret;
 }
@@ -276,10 +313,13 @@ long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg)
 	u32 usize;
 	int ret;
 
-	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_ENTER_SIZE_VER0,
-			     &usize);
-	if (ret)
-		return ret;
+	/* The hot path: one copy when user space knows this very struct. */
+	if (copy_from_user(&req, uarg, sizeof(req)) || req.size != sizeof(req)) {
+		ret = vaal_copy_args(&req, sizeof(req), uarg,
+				     VAAL_ENTER_SIZE_VER0, &usize);
+		if (ret)
+			return ret;
+	}
 	ret = vaal_enter_check(ctx, &req);
 	if (ret)
 		return ret;

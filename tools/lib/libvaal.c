@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -178,4 +179,685 @@ int vaal_kernel_unregister(int fd, __u32 id)
 	struct vaal_kernel_unregister req = { .size = sizeof(req), .id = id };
 
 	return ioctl(fd, VAAL_IOC_KERNEL_UNREGISTER, &req) ? -errno : 0;
+}
+
+/*
+ * Rings.  The submission ring's tail and the completion ring's head are
+ * ours: stored with release once what they cover is written (entries) or
+ * read (completions).  The submission ring's head and the completion
+ * ring's tail are the kernel's: loaded with acquire before reading what
+ * they cover.
+ */
+
+static int ring_off_ok(__u64 off, __u64 bytes, __u64 align, __u64 map_bytes)
+{
+	return off % align == 0 && off <= map_bytes && bytes <= map_bytes - off;
+}
+
+/**
+ * vaal_ring_init_params - set a context's rings up and map them
+ * @fd: the context, not set up yet
+ * @p: in: &vaal_setup.flags, &vaal_setup.sq_entries and
+ *	&vaal_setup.cq_entries (0 for twice @sq_entries), the rest zero;
+ *	out: what %VAAL_IOC_SETUP filled in
+ * @r: filled on success
+ *
+ * A context is set up once: when the mapping fails after the kernel set
+ * the rings up, the context keeps them and a second call gets -EBUSY.
+ * @r is left alone on failure.
+ *
+ * Return: 0 or a negative errno (-EPROTO when the kernel describes rings
+ * that do not fit their mapping).
+ */
+int vaal_ring_init_params(int fd, struct vaal_setup *p, struct vaal_ring *r)
+{
+	const struct vaal_ring_offsets *so = &p->sq_off, *co = &p->cq_off;
+	__u64 len;
+	char *map;
+
+	p->size = sizeof(*p);
+	if (ioctl(fd, VAAL_IOC_SETUP, p))
+		return -errno;
+	len = p->ring_bytes;
+	if (!len || len > SIZE_MAX ||
+	    !p->sq_entries || (p->sq_entries & (p->sq_entries - 1)) ||
+	    !p->cq_entries || (p->cq_entries & (p->cq_entries - 1)) ||
+	    so->entries != p->sq_entries || co->entries != p->cq_entries ||
+	    !ring_off_ok(so->head, 4, 4, len) ||
+	    !ring_off_ok(so->tail, 4, 4, len) ||
+	    !ring_off_ok(so->overflow, 4, 4, len) ||
+	    !ring_off_ok(so->array, (__u64)p->sq_entries * sizeof(struct vaal_sqe),
+			 8, len) ||
+	    !ring_off_ok(co->head, 4, 4, len) ||
+	    !ring_off_ok(co->tail, 4, 4, len) ||
+	    !ring_off_ok(co->overflow, 4, 4, len) ||
+	    !ring_off_ok(co->array, (__u64)p->cq_entries * sizeof(struct vaal_cqe),
+			 8, len))
+		return -EPROTO;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+		   fd, p->mmap_offset);
+	if (map == MAP_FAILED)
+		return -errno;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->flags = p->flags;
+	r->max_inflight = p->max_inflight;
+	r->map = map;
+	r->map_bytes = len;
+	r->sq_head = (__u32 *)(map + so->head);
+	r->sq_tail = (__u32 *)(map + so->tail);
+	r->sq_dropped = (__u32 *)(map + so->overflow);
+	r->sqes = (struct vaal_sqe *)(map + so->array);
+	r->sq_entries = p->sq_entries;
+	r->sq_mask = p->sq_entries - 1;
+	/* Nothing is queued yet: start where the kernel stands. */
+	r->sq_local_tail = __atomic_load_n(r->sq_tail, __ATOMIC_RELAXED);
+	r->cq_head = (__u32 *)(map + co->head);
+	r->cq_tail = (__u32 *)(map + co->tail);
+	r->cq_overflow = (__u32 *)(map + co->overflow);
+	r->cqes = (struct vaal_cqe *)(map + co->array);
+	r->cq_entries = p->cq_entries;
+	r->cq_mask = p->cq_entries - 1;
+	return 0;
+}
+
+/**
+ * vaal_ring_init - set a context's rings up with default sizes and map them
+ * @fd: the context, not set up yet
+ * @sq_entries: submission ring entries, 1 to %VAAL_MAX_SQ_ENTRIES (rounded
+ *	up to a power of two); the completion ring gets twice as many
+ * @flags: %VAAL_SETUP_* flags
+ * @r: filled on success
+ *
+ * Return: 0 or a negative errno.
+ */
+int vaal_ring_init(int fd, unsigned int sq_entries, unsigned int flags,
+		   struct vaal_ring *r)
+{
+	struct vaal_setup p;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	p.sq_entries = sq_entries;
+	return vaal_ring_init_params(fd, &p, r);
+}
+
+/**
+ * vaal_ring_exit - unmap the rings
+ * @r: rings mapped by vaal_ring_init()
+ *
+ * The context (@r->fd) stays open: closing it is the caller's business.
+ * The kernel frees the rings when the context is closed.
+ */
+void vaal_ring_exit(struct vaal_ring *r)
+{
+	if (r->map)
+		munmap(r->map, r->map_bytes);
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+}
+
+/**
+ * vaal_sq_pending - entries queued and not yet consumed by the kernel
+ * @r: the rings
+ *
+ * Return: entries handed out by vaal_get_sqe() that the kernel has not
+ * consumed, whether vaal_submit() published them or not.
+ */
+unsigned int vaal_sq_pending(const struct vaal_ring *r)
+{
+	return r->sq_local_tail - __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * vaal_sq_space_left - free entries in the submission ring
+ * @r: the rings
+ *
+ * Return: the number of entries vaal_get_sqe() can hand out now.
+ */
+unsigned int vaal_sq_space_left(const struct vaal_ring *r)
+{
+	unsigned int used = vaal_sq_pending(r);
+
+	return used >= r->sq_entries ? 0 : r->sq_entries - used;
+}
+
+/**
+ * vaal_sqe_next - the ring entry after @sqe, wrapping at the ring's end
+ * @r: the rings
+ * @sqe: an entry of @r
+ *
+ * Return: the entry that follows @sqe in the ring.
+ */
+struct vaal_sqe *vaal_sqe_next(const struct vaal_ring *r,
+			       const struct vaal_sqe *sqe)
+{
+	return &r->sqes[(unsigned int)(sqe - r->sqes + 1) & r->sq_mask];
+}
+
+/**
+ * vaal_get_sqe - hand out consecutive submission ring entries
+ * @r: the rings
+ * @slots: entries wanted: 1 for a NOP or a barrier,
+ *	VAAL_SQE_SLOTS(nr_args, scalar_bytes) for a launch
+ *
+ * The entries are zeroed.  They may wrap at the ring's end: the first one
+ * is returned, vaal_sqe_next() finds the others, vaal_prep_launch() writes
+ * across them.  They go to the kernel at the next vaal_submit().
+ *
+ * Return: the first entry, or NULL when the ring has fewer than @slots
+ * free entries (submit, reap and try again) or @slots is 0 or larger
+ * than the ring.
+ */
+struct vaal_sqe *vaal_get_sqe(struct vaal_ring *r, unsigned int slots)
+{
+	struct vaal_sqe *first;
+	unsigned int i;
+
+	if (!slots || slots > vaal_sq_space_left(r))
+		return NULL;
+	first = &r->sqes[r->sq_local_tail & r->sq_mask];
+	for (i = 0; i < slots; i++)
+		memset(&r->sqes[(r->sq_local_tail + i) & r->sq_mask], 0,
+		       sizeof(struct vaal_sqe));
+	r->sq_local_tail += slots;
+	return first;
+}
+
+/**
+ * vaal_prep_nop - make an entry a NOP, which completes with res 0
+ * @sqe: an entry from vaal_get_sqe()
+ * @user_data: passed back in the completion
+ */
+void vaal_prep_nop(struct vaal_sqe *sqe, __u64 user_data)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = VAAL_OP_NOP;
+	sqe->user_data = user_data;
+}
+
+/**
+ * vaal_prep_barrier - make an entry a barrier: what was submitted before it
+ *	completes before what is submitted after it starts
+ * @sqe: an entry from vaal_get_sqe()
+ * @user_data: passed back in the completion
+ */
+void vaal_prep_barrier(struct vaal_sqe *sqe, __u64 user_data)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = VAAL_OP_BARRIER;
+	sqe->user_data = user_data;
+}
+
+static int launch_check(__u32 kernel_id, const struct vaal_sqe_arg *args,
+			const __u8 *modes, unsigned int nr_args,
+			const void *scalars, unsigned int scalar_bytes)
+{
+	unsigned int i;
+
+	if (!kernel_id || kernel_id > VAAL_MAX_KERNEL_ID ||
+	    nr_args > VAAL_MAX_ARGS || scalar_bytes > VAAL_MAX_SCALAR_BYTES ||
+	    (nr_args && (!args || !modes)) || (scalar_bytes && !scalars))
+		return -EINVAL;
+	for (i = 0; i < nr_args; i++)
+		if (modes[i] < VAAL_ARG_IN || modes[i] > VAAL_ARG_INOUT)
+			return -EINVAL;
+	return 0;
+}
+
+/* Write @len bytes at byte @pos of the payload that starts in @sqe. */
+static void payload_write(const struct vaal_ring *r, struct vaal_sqe *sqe,
+			  size_t pos, const void *src, size_t len)
+{
+	unsigned int first = sqe - r->sqes;
+	const __u8 *s = src;
+
+	while (len) {
+		size_t n, off;
+		__u8 *dst;
+
+		if (pos < VAAL_SQE_INLINE_BYTES) {
+			off = pos;
+			n = VAAL_SQE_INLINE_BYTES - off;
+			dst = sqe->payload + off;
+		} else {
+			size_t k = (pos - VAAL_SQE_INLINE_BYTES) /
+				   sizeof(struct vaal_sqe) + 1;
+
+			off = (pos - VAAL_SQE_INLINE_BYTES) % sizeof(struct vaal_sqe);
+			n = sizeof(struct vaal_sqe) - off;
+			dst = (__u8 *)&r->sqes[(first + k) & r->sq_mask] + off;
+		}
+		if (n > len)
+			n = len;
+		memcpy(dst, s, n);
+		s += n;
+		pos += n;
+		len -= n;
+	}
+}
+
+/**
+ * vaal_prep_launch - make a run of entries a launch of a registered kernel
+ * @r: the rings @sqe belongs to
+ * @sqe: the first of VAAL_SQE_SLOTS(@nr_args, @scalar_bytes) entries from
+ *	one vaal_get_sqe() call
+ * @kernel_id: the kernel's id, from vaal_kernel_register()
+ * @args: @nr_args buffer arguments
+ * @modes: %VAAL_ARG_* of each buffer argument, as the kernel's signature
+ *	has them
+ * @nr_args: buffer arguments, as many as the kernel's signature has
+ * @scalars: @scalar_bytes bytes of scalar arguments
+ * @scalar_bytes: as many as the kernel's signature has
+ * @user_data: passed back in the completion
+ *
+ * The payload (the arguments, then the scalars) starts in @sqe and goes on
+ * through the entries that follow it in the ring, wrapping at its end;
+ * bytes past it are zeroed.
+ *
+ * Return: 0, or -EINVAL for a launch the ABI cannot carry (nothing is
+ * written then).
+ */
+int vaal_prep_launch(const struct vaal_ring *r, struct vaal_sqe *sqe,
+		     __u32 kernel_id, const struct vaal_sqe_arg *args,
+		     const __u8 *modes, unsigned int nr_args,
+		     const void *scalars, unsigned int scalar_bytes,
+		     __u64 user_data)
+{
+	unsigned int i, slots;
+	struct vaal_sqe *e;
+	__u16 arg_modes = 0;
+	int ret;
+
+	ret = launch_check(kernel_id, args, modes, nr_args, scalars,
+			   scalar_bytes);
+	if (ret)
+		return ret;
+	slots = VAAL_SQE_SLOTS(nr_args, scalar_bytes);
+	for (i = 0, e = sqe; i < slots; i++, e = vaal_sqe_next(r, e))
+		memset(e, 0, sizeof(*e));
+	for (i = 0; i < nr_args; i++)
+		arg_modes |= VAAL_SQE_ARG_MODE(i, modes[i]);
+	sqe->opcode = VAAL_OP_LAUNCH;
+	sqe->nr_args = nr_args;
+	sqe->scalar_bytes = scalar_bytes;
+	sqe->kernel = kernel_id;
+	sqe->arg_modes = arg_modes;
+	sqe->user_data = user_data;
+	if (nr_args)
+		payload_write(r, sqe, 0, args, nr_args * sizeof(*args));
+	if (scalar_bytes)
+		payload_write(r, sqe, nr_args * sizeof(*args), scalars,
+			      scalar_bytes);
+	return 0;
+}
+
+/**
+ * vaal_queue_nop - queue a NOP
+ * @r: the rings
+ * @user_data: passed back in the completion
+ *
+ * Return: 0, or -EAGAIN when the submission ring is full.
+ */
+int vaal_queue_nop(struct vaal_ring *r, __u64 user_data)
+{
+	struct vaal_sqe *sqe = vaal_get_sqe(r, 1);
+
+	if (!sqe)
+		return -EAGAIN;
+	vaal_prep_nop(sqe, user_data);
+	return 0;
+}
+
+/**
+ * vaal_queue_barrier - queue a barrier
+ * @r: the rings
+ * @user_data: passed back in the completion
+ *
+ * Return: 0, or -EAGAIN when the submission ring is full.
+ */
+int vaal_queue_barrier(struct vaal_ring *r, __u64 user_data)
+{
+	struct vaal_sqe *sqe = vaal_get_sqe(r, 1);
+
+	if (!sqe)
+		return -EAGAIN;
+	vaal_prep_barrier(sqe, user_data);
+	return 0;
+}
+
+/**
+ * vaal_queue_launch - get the entries a launch needs and fill them
+ * @r: the rings
+ * @kernel_id: the kernel's id, from vaal_kernel_register()
+ * @args: @nr_args buffer arguments
+ * @modes: %VAAL_ARG_* of each buffer argument
+ * @nr_args: buffer arguments, as many as the kernel's signature has
+ * @scalars: @scalar_bytes bytes of scalar arguments
+ * @scalar_bytes: as many as the kernel's signature has
+ * @user_data: passed back in the completion
+ *
+ * Return: 0, -EINVAL for a launch the ABI cannot carry, or -EAGAIN when the
+ * submission ring has fewer free entries than the launch takes.
+ */
+int vaal_queue_launch(struct vaal_ring *r, __u32 kernel_id,
+		      const struct vaal_sqe_arg *args, const __u8 *modes,
+		      unsigned int nr_args, const void *scalars,
+		      unsigned int scalar_bytes, __u64 user_data)
+{
+	struct vaal_sqe *sqe;
+	int ret;
+
+	ret = launch_check(kernel_id, args, modes, nr_args, scalars,
+			   scalar_bytes);
+	if (ret)
+		return ret;
+	sqe = vaal_get_sqe(r, VAAL_SQE_SLOTS(nr_args, scalar_bytes));
+	if (!sqe)
+		return -EAGAIN;
+	return vaal_prep_launch(r, sqe, kernel_id, args, modes, nr_args,
+				scalars, scalar_bytes, user_data);
+}
+
+static int ring_enter(struct vaal_ring *r, unsigned int to_submit,
+		      unsigned int min_complete, __u32 flags, __u64 timeout_ns)
+{
+	struct vaal_enter e = {
+		.size = sizeof(e),
+		.flags = flags,
+		.to_submit = to_submit,
+		.min_complete = min_complete,
+		.timeout_ns = timeout_ns,
+	};
+	int ret = ioctl(r->fd, VAAL_IOC_ENTER, &e);
+
+	return ret < 0 ? -errno : ret;
+}
+
+/**
+ * vaal_submit_and_wait_timeout - submit what is queued, wait for completions
+ * @r: the rings
+ * @min_complete: completions to wait for in the completion ring, 0 not to
+ *	wait
+ * @timeout_ns: the longest to wait, 0 for no limit
+ *
+ * Publishes the entries handed out since the last call (a release store of
+ * the submission ring's tail) and asks the kernel to consume every entry
+ * it has not consumed yet, including those an earlier call left (-EBUSY).
+ *
+ * Return: the number of submissions (not entries) the kernel consumed, or
+ * a negative errno when it consumed none: -EBUSY with the context's most
+ * submissions in flight (reap, then submit again), -ETIME when the wait
+ * timed out, -EINTR on a signal, ...
+ */
+int vaal_submit_and_wait_timeout(struct vaal_ring *r,
+				 unsigned int min_complete, __u64 timeout_ns)
+{
+	unsigned int to_submit;
+	__u32 flags = 0;
+
+	__atomic_store_n(r->sq_tail, r->sq_local_tail, __ATOMIC_RELEASE);
+	to_submit = vaal_sq_pending(r);
+	if (min_complete) {
+		flags |= VAAL_ENTER_GETEVENTS;
+		if (timeout_ns)
+			flags |= VAAL_ENTER_TIMEOUT;
+	} else {
+		timeout_ns = 0;
+		if (!to_submit)
+			return 0;
+	}
+	return ring_enter(r, to_submit, min_complete, flags, timeout_ns);
+}
+
+/**
+ * vaal_submit - submit what is queued without waiting
+ * @r: the rings
+ *
+ * Return: the number of submissions the kernel consumed, or a negative
+ * errno (see vaal_submit_and_wait_timeout()).
+ */
+int vaal_submit(struct vaal_ring *r)
+{
+	return vaal_submit_and_wait_timeout(r, 0, 0);
+}
+
+/**
+ * vaal_submit_and_wait - submit what is queued, then wait until
+ *	@min_complete completions are in the completion ring
+ * @r: the rings
+ * @min_complete: completions to wait for, 0 not to wait
+ *
+ * Return: the number of submissions the kernel consumed, or a negative
+ * errno (see vaal_submit_and_wait_timeout()).
+ */
+int vaal_submit_and_wait(struct vaal_ring *r, unsigned int min_complete)
+{
+	return vaal_submit_and_wait_timeout(r, min_complete, 0);
+}
+
+/**
+ * vaal_cq_ready - completions waiting in the completion ring
+ * @r: the rings
+ *
+ * Return: the number of completions posted and not yet marked seen.
+ */
+unsigned int vaal_cq_ready(const struct vaal_ring *r)
+{
+	return __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(r->cq_head, __ATOMIC_RELAXED);
+}
+
+/**
+ * vaal_peek_cqe - the oldest completion, without waiting
+ * @r: the rings
+ * @cqe: the completion on success, NULL otherwise; it stays valid until
+ *	vaal_cqe_seen() or vaal_cq_advance()
+ *
+ * Return: 0, or -EAGAIN when the completion ring is empty.
+ */
+int vaal_peek_cqe(struct vaal_ring *r, struct vaal_cqe **cqe)
+{
+	__u32 head = __atomic_load_n(r->cq_head, __ATOMIC_RELAXED);
+
+	if (head == __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE)) {
+		*cqe = NULL;
+		return -EAGAIN;
+	}
+	*cqe = &r->cqes[head & r->cq_mask];
+	return 0;
+}
+
+/**
+ * vaal_peek_batch_cqe - the oldest completions, without waiting
+ * @r: the rings
+ * @cqes: filled with up to @max completions, oldest first
+ * @max: room in @cqes
+ *
+ * Mark them seen with vaal_cq_advance(@r, returned count).
+ *
+ * Return: the number of completions put in @cqes.
+ */
+unsigned int vaal_peek_batch_cqe(struct vaal_ring *r, struct vaal_cqe **cqes,
+				 unsigned int max)
+{
+	__u32 head = __atomic_load_n(r->cq_head, __ATOMIC_RELAXED);
+	unsigned int i, n = __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) - head;
+
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		cqes[i] = &r->cqes[(head + i) & r->cq_mask];
+	return n;
+}
+
+/**
+ * vaal_wait_cqe_nr - wait until @wait_nr completions are in the ring
+ * @r: the rings
+ * @cqe: the oldest completion on success, NULL otherwise
+ * @wait_nr: completions to wait for; 0 is vaal_peek_cqe()
+ *
+ * Does not submit: vaal_submit() queued entries first.
+ *
+ * Return: 0 or a negative errno (-EINTR on a signal, -EINVAL for more than
+ * the completion ring holds).
+ */
+int vaal_wait_cqe_nr(struct vaal_ring *r, struct vaal_cqe **cqe,
+		     unsigned int wait_nr)
+{
+	int ret;
+
+	while (vaal_cq_ready(r) < wait_nr) {
+		ret = ring_enter(r, 0, wait_nr, VAAL_ENTER_GETEVENTS, 0);
+		if (ret < 0) {
+			*cqe = NULL;
+			return ret;
+		}
+	}
+	return vaal_peek_cqe(r, cqe);
+}
+
+/**
+ * vaal_wait_cqe - the oldest completion, waiting for one if need be
+ * @r: the rings
+ * @cqe: the completion on success, NULL otherwise
+ *
+ * Return: 0 or a negative errno (-EINTR on a signal).
+ */
+int vaal_wait_cqe(struct vaal_ring *r, struct vaal_cqe **cqe)
+{
+	return vaal_wait_cqe_nr(r, cqe, 1);
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/**
+ * vaal_wait_cqe_timeout - the oldest completion, waiting at most @timeout_ns
+ * @r: the rings
+ * @timeout_ns: the longest to wait, in ns; 0 is vaal_peek_cqe() but for
+ *	its -ETIME
+ * @cqe: the completion on success, NULL otherwise
+ *
+ * Return: 0 or a negative errno (-ETIME when none came in time, -EINTR on
+ * a signal).
+ */
+int vaal_wait_cqe_timeout(struct vaal_ring *r, __u64 timeout_ns,
+			  struct vaal_cqe **cqe)
+{
+	__u64 deadline = mono_ns() + timeout_ns, now;
+	int ret;
+
+	while (vaal_peek_cqe(r, cqe)) {
+		now = mono_ns();
+		if (now >= deadline)
+			return -ETIME;
+		ret = ring_enter(r, 0, 1,
+				 VAAL_ENTER_GETEVENTS | VAAL_ENTER_TIMEOUT,
+				 deadline - now);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * vaal_cq_advance - mark the @n oldest completions seen
+ * @r: the rings
+ * @n: completions read, at most vaal_cq_ready()
+ *
+ * Their ring entries go back to the kernel (a release store of the
+ * completion ring's head).
+ */
+void vaal_cq_advance(struct vaal_ring *r, unsigned int n)
+{
+	__u32 head = __atomic_load_n(r->cq_head, __ATOMIC_RELAXED);
+
+	if (n)
+		__atomic_store_n(r->cq_head, head + n, __ATOMIC_RELEASE);
+}
+
+/**
+ * vaal_cqe_seen - mark the completion vaal_peek_cqe() or vaal_wait_cqe()
+ *	returned seen
+ * @r: the rings
+ */
+void vaal_cqe_seen(struct vaal_ring *r)
+{
+	vaal_cq_advance(r, 1);
+}
+
+/**
+ * vaal_ctrl_register - make a context the controller of a class
+ * @fd: the context; one controller per context
+ * @name: the controller's name, unique among all controllers
+ * @class: the accelerator class it serves
+ * @nr_units: units it runs work on at once, 1 to 256
+ * @id: the controller's id on success, as completions report it
+ *
+ * Return: 0 or a negative errno (-EPERM without CAP_SYS_ADMIN, -EEXIST for
+ * a name taken, -EBUSY for a context that is a controller already,
+ * -ENAMETOOLONG for a name or class that does not fit the ABI).
+ */
+int vaal_ctrl_register(int fd, const char *name, const char *class,
+		       unsigned int nr_units, __u32 *id)
+{
+	struct vaal_ctrl_register req;
+
+	memset(&req, 0, sizeof(req));
+	if (strlen(name) >= sizeof(req.name) || strlen(class) >= sizeof(req.class))
+		return -ENAMETOOLONG;
+	req.size = sizeof(req);
+	memcpy(req.name, name, strlen(name));
+	memcpy(req.class, class, strlen(class));
+	req.nr_units = nr_units;
+	if (ioctl(fd, VAAL_IOC_CTRL_REGISTER, &req))
+		return -errno;
+	*id = req.id;
+	return 0;
+}
+
+/**
+ * vaal_ctrl_pull - take work a unit of the controller holds
+ * @fd: the controller's context
+ * @flags: %VAAL_PULL_* flags
+ * @p: filled on success: the work's token, unit, kernel and arguments
+ *
+ * Waits, unless @flags has %VAAL_PULL_NONBLOCK, until there is work.
+ *
+ * Return: 0 or a negative errno (-EAGAIN: no work and %VAAL_PULL_NONBLOCK,
+ * -EINTR: a signal).
+ */
+int vaal_ctrl_pull(int fd, unsigned int flags, struct vaal_ctrl_pull *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->flags = flags;
+	return ioctl(fd, VAAL_IOC_CTRL_PULL, p) ? -errno : 0;
+}
+
+/**
+ * vaal_ctrl_complete - give pulled work back, done
+ * @fd: the controller's context
+ * @token: the work's token, from vaal_ctrl_pull()
+ * @res: 0 or a negative errno, for the submitter's completion
+ *
+ * Return: 0 or a negative errno (-ENOENT: a token the controller does not
+ * hold).
+ */
+int vaal_ctrl_complete(int fd, __u64 token, int res)
+{
+	struct vaal_ctrl_complete req = {
+		.size = sizeof(req),
+		.token = token,
+		.res = res,
+	};
+
+	return ioctl(fd, VAAL_IOC_CTRL_COMPLETE, &req) ? -errno : 0;
 }

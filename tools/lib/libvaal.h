@@ -42,4 +42,119 @@ int vaal_kernel_register(int fd, const char *class, const char *name,
 			 size_t blob_len, __u32 *id);
 int vaal_kernel_unregister(int fd, __u32 id);
 
+/*
+ * Rings: what liburing is to io_uring.  A &struct vaal_ring maps the
+ * submission and completion rings of one context; it is not thread-safe
+ * (one submitter and one reaper, or a lock around it).
+ *
+ *	struct vaal_ring r;
+ *	struct vaal_sqe *sqe;
+ *	struct vaal_cqe *cqe;
+ *
+ *	vaal_ring_init(fd, 64, 0, &r);
+ *	sqe = vaal_get_sqe(&r, 1);
+ *	vaal_prep_nop(sqe, 42);
+ *	vaal_submit_and_wait(&r, 1);
+ *	vaal_peek_cqe(&r, &cqe);	(cqe->user_data == 42, cqe->res == 0)
+ *	vaal_cqe_seen(&r);
+ *	vaal_ring_exit(&r);
+ *
+ * A launch takes VAAL_SQE_SLOTS(nr_args, scalar_bytes) consecutive ring
+ * entries: vaal_queue_launch() gets them and fills them in one call.
+ */
+
+/**
+ * struct vaal_ring - a context's rings as libvaal maps them
+ * @fd: the context
+ * @flags: the %VAAL_SETUP_* flags the rings were set up with
+ * @max_inflight: submissions the context may have in flight
+ * @map: the mapping of both rings
+ * @map_bytes: its length
+ * @sq_head: the submission ring's consumer index (the kernel's)
+ * @sq_tail: the submission ring's producer index (ours)
+ * @sq_dropped: submissions the kernel dropped as malformed
+ * @sqes: the submission ring's entries
+ * @sq_entries: entries in the submission ring, a power of two
+ * @sq_mask: @sq_entries - 1
+ * @sq_local_tail: entries handed out by vaal_get_sqe(), ahead of @sq_tail
+ *	until vaal_submit() publishes them
+ * @cq_head: the completion ring's consumer index (ours)
+ * @cq_tail: the completion ring's producer index (the kernel's)
+ * @cq_overflow: completions that had to wait for room in the ring
+ * @cqes: the completion ring's entries
+ * @cq_entries: entries in the completion ring, a power of two
+ * @cq_mask: @cq_entries - 1
+ */
+struct vaal_ring {
+	int fd;
+	__u32 flags;
+	__u32 max_inflight;
+	void *map;
+	size_t map_bytes;
+	__u32 *sq_head;
+	__u32 *sq_tail;
+	__u32 *sq_dropped;
+	struct vaal_sqe *sqes;
+	__u32 sq_entries;
+	__u32 sq_mask;
+	__u32 sq_local_tail;
+	__u32 *cq_head;
+	__u32 *cq_tail;
+	__u32 *cq_overflow;
+	struct vaal_cqe *cqes;
+	__u32 cq_entries;
+	__u32 cq_mask;
+};
+
+int vaal_ring_init(int fd, unsigned int sq_entries, unsigned int flags,
+		   struct vaal_ring *r);
+int vaal_ring_init_params(int fd, struct vaal_setup *p, struct vaal_ring *r);
+void vaal_ring_exit(struct vaal_ring *r);
+
+unsigned int vaal_sq_space_left(const struct vaal_ring *r);
+unsigned int vaal_sq_pending(const struct vaal_ring *r);
+struct vaal_sqe *vaal_get_sqe(struct vaal_ring *r, unsigned int slots);
+struct vaal_sqe *vaal_sqe_next(const struct vaal_ring *r,
+			       const struct vaal_sqe *sqe);
+
+void vaal_prep_nop(struct vaal_sqe *sqe, __u64 user_data);
+void vaal_prep_barrier(struct vaal_sqe *sqe, __u64 user_data);
+int vaal_prep_launch(const struct vaal_ring *r, struct vaal_sqe *sqe,
+		     __u32 kernel_id, const struct vaal_sqe_arg *args,
+		     const __u8 *modes, unsigned int nr_args,
+		     const void *scalars, unsigned int scalar_bytes,
+		     __u64 user_data);
+int vaal_queue_nop(struct vaal_ring *r, __u64 user_data);
+int vaal_queue_barrier(struct vaal_ring *r, __u64 user_data);
+int vaal_queue_launch(struct vaal_ring *r, __u32 kernel_id,
+		      const struct vaal_sqe_arg *args, const __u8 *modes,
+		      unsigned int nr_args, const void *scalars,
+		      unsigned int scalar_bytes, __u64 user_data);
+
+int vaal_submit(struct vaal_ring *r);
+int vaal_submit_and_wait(struct vaal_ring *r, unsigned int min_complete);
+int vaal_submit_and_wait_timeout(struct vaal_ring *r,
+				 unsigned int min_complete, __u64 timeout_ns);
+
+unsigned int vaal_cq_ready(const struct vaal_ring *r);
+int vaal_peek_cqe(struct vaal_ring *r, struct vaal_cqe **cqe);
+unsigned int vaal_peek_batch_cqe(struct vaal_ring *r, struct vaal_cqe **cqes,
+				 unsigned int max);
+int vaal_wait_cqe(struct vaal_ring *r, struct vaal_cqe **cqe);
+int vaal_wait_cqe_nr(struct vaal_ring *r, struct vaal_cqe **cqe,
+		     unsigned int wait_nr);
+int vaal_wait_cqe_timeout(struct vaal_ring *r, __u64 timeout_ns,
+			  struct vaal_cqe **cqe);
+void vaal_cq_advance(struct vaal_ring *r, unsigned int n);
+void vaal_cqe_seen(struct vaal_ring *r);
+
+/*
+ * User-space controllers: a process serves an accelerator class, pulling
+ * work and completing it (see tools/vaal_ctrld).  Needs CAP_SYS_ADMIN.
+ */
+int vaal_ctrl_register(int fd, const char *name, const char *class,
+		       unsigned int nr_units, __u32 *id);
+int vaal_ctrl_pull(int fd, unsigned int flags, struct vaal_ctrl_pull *p);
+int vaal_ctrl_complete(int fd, __u64 token, int res);
+
 #endif /* _LIBVAAL_H */
