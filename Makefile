@@ -82,6 +82,8 @@ TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl $(BUILD)/tools/vaal_exam
 # Benchmarks that run in the VM (scripts/bench.sh).
 BENCH_TOOLS := $(BUILD)/tools/vaal_nop_bench
 TOOLS += $(BENCH_TOOLS)
+# The reference user-space controller (selftests/tools/vaal_ctrld_test.sh).
+TOOLS += $(BUILD)/tools/vaal_ctrld
 
 tools: deps $(TOOLS)
 
@@ -99,6 +101,14 @@ $(BUILD)/tools/vaal_example: tools/examples/vaal_example.c $(LIBVAAL)
 $(BUILD)/tools/vaal_nop_bench: tools/bench/vaal_nop_bench.c $(LIBVAAL)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+# The CPU controllers' built-in kernels, built in user space as natively.
+$(BUILD)/tools/vaal_ctrld: tools/vaal_ctrld/vaal_ctrld.c $(LIBVAAL) \
+			   kernel/vaal_cpu/vaal_cpu_kernels.c \
+			   kernel/vaal_cpu/vaal_cpu_kernels.h
+	@mkdir -p $(@D)
+	$(CC) -I$(TOP)/tools/shim/include -I$(TOP)/kernel/vaal_cpu $(UCFLAGS) \
+		-o $@ $(filter %.c,$^) -lpthread
 
 $(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL)
 	@mkdir -p $(@D)

@@ -189,22 +189,23 @@ void vaal_dispatch(struct list_head *jobs)
 	struct vaal_class *cls;
 	struct vaal_job *job;
 	unsigned long flags;
+	bool served;
 
 	while (!list_empty(jobs)) {
 		job = list_first_entry(jobs, struct vaal_job, work.node);
 		list_del_init(&job->work.node);
 		cls = vaal_kernel_class(job->kernel);
+		served = false;
 		if (cls) {
 			spin_lock_irqsave(&cls->lock, flags);
-			if (list_empty(&cls->ctrls)) {
-				cls = NULL;
-			} else {
+			served = !list_empty(&cls->ctrls);
+			if (served) {
 				list_add_tail(&job->work.node, &cls->queue);
 				cls->nr_queued++;
 			}
 			spin_unlock_irqrestore(&cls->lock, flags);
 		}
-		if (cls)
+		if (served)
 			vaal_class_kick(cls);
 		else
 			vaal_job_finish(job, -ENODEV, 0, false, jobs);
