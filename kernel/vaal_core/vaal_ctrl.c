@@ -74,10 +74,17 @@ static struct vaal_class *vaal_class_get(const char *name)
 	cls = kzalloc(sizeof(*cls), GFP_KERNEL);
 	if (!cls)
 		return ERR_PTR(-ENOMEM);
+	cls->policy = &vaal_fifo_policy;
+	cls->sched = cls->policy->ops->init(name);
+	if (IS_ERR(cls->sched)) {
+		void *err = cls->sched;
+
+		kfree(cls);
+		return err;
+	}
 	strscpy(cls->name, name, sizeof(cls->name));
 	cls->id = i;
 	spin_lock_init(&cls->lock);
-	INIT_LIST_HEAD(&cls->queue);
 	INIT_LIST_HEAD(&cls->ctrls);
 	/* Publish it whole to the lockless readers. */
 	smp_store_release(&vaal_classes[i], cls);
@@ -144,6 +151,7 @@ static void vaal_job_cancel_queued(struct vaal_job *job)
 static void vaal_class_kick(struct vaal_class *cls)
 {
 	struct vaal_controller *ctrl;
+	struct vaal_work *work;
 	struct vaal_job *job;
 	unsigned long flags;
 	unsigned int unit;
@@ -153,10 +161,11 @@ static void vaal_class_kick(struct vaal_class *cls)
 	if (cls->dispatching)
 		goto out_unlock;
 	cls->dispatching = true;
-	while (!list_empty(&cls->queue) &&
-	       vaal_class_free_unit(cls, &ctrl, &unit)) {
-		job = list_first_entry(&cls->queue, struct vaal_job, work.node);
-		list_del_init(&job->work.node);
+	while (cls->nr_queued && vaal_class_free_unit(cls, &ctrl, &unit)) {
+		work = cls->policy->ops->pick(cls->sched);
+		if (!work)
+			break;
+		job = container_of(work, struct vaal_job, work);
 		cls->nr_queued--;
 		if (READ_ONCE(job->ctx->dead)) {
 			spin_unlock_irqrestore(&cls->lock, flags);
@@ -200,7 +209,7 @@ void vaal_dispatch(struct list_head *jobs)
 			spin_lock_irqsave(&cls->lock, flags);
 			served = !list_empty(&cls->ctrls);
 			if (served) {
-				list_add_tail(&job->work.node, &cls->queue);
+				cls->policy->ops->enqueue(cls->sched, &job->work);
 				cls->nr_queued++;
 			}
 			spin_unlock_irqrestore(&cls->lock, flags);
@@ -241,6 +250,8 @@ void vaal_work_done(struct vaal_work *work, int status)
 	ctrl->running[job->unit] = NULL;
 	ctrl->nr_busy--;
 	ctrl->busy_ns += ns;
+	if (cls->policy->ops->charge)
+		cls->policy->ops->charge(cls->sched, work, ns);
 	timed_out = job->timed_out;
 	if (!timed_out && status)
 		ctrl->failed++;
@@ -292,8 +303,10 @@ void vaal_work_requeue(struct vaal_work *work)
 	ctrl->busy_ns += ns;
 	timed_out = job->timed_out;
 	requeued = !timed_out && vaal_class_has_other(cls, ctrl);
+	if (cls->policy->ops->charge)
+		cls->policy->ops->charge(cls->sched, work, ns);
 	if (requeued) {
-		list_add(&job->work.node, &cls->queue);
+		cls->policy->ops->requeue(cls->sched, work);
 		cls->nr_queued++;
 	} else if (!timed_out) {
 		ctrl->failed++;
@@ -509,6 +522,7 @@ void vaal_controller_unregister(struct vaal_controller *ctrl)
 {
 	struct vaal_class *cls = ctrl->cls;
 	struct vaal_job *job, *tmp;
+	struct vaal_work *work;
 	LIST_HEAD(dispatch);
 	LIST_HEAD(orphans);
 
@@ -517,7 +531,8 @@ void vaal_controller_unregister(struct vaal_controller *ctrl)
 	spin_lock_irq(&cls->lock);
 	list_del(&ctrl->node);
 	if (list_empty(&cls->ctrls)) {
-		list_splice_init(&cls->queue, &orphans);
+		while ((work = cls->policy->ops->pick(cls->sched)))
+			list_add_tail(&work->node, &orphans);
 		cls->nr_queued = 0;
 	}
 	spin_unlock_irq(&cls->lock);
@@ -542,7 +557,8 @@ void vaal_ctrl_exit(void)
 	unsigned int i;
 
 	cancel_delayed_work_sync(&vaal_watchdog);
-	for (i = 0; i < VAAL_MAX_CLASSES; i++) {
+	for (i = 0; i < VAAL_MAX_CLASSES && vaal_classes[i]; i++) {
+		vaal_classes[i]->policy->ops->release(vaal_classes[i]->sched);
 		kfree(vaal_classes[i]);
 		vaal_classes[i] = NULL;
 	}
@@ -552,6 +568,19 @@ static struct vaal_job *vaal_work_job(const struct vaal_work *work)
 {
 	return container_of(work, struct vaal_job, work);
 }
+
+/**
+ * vaal_work_context - whose work it is, for scheduling policies
+ * @work: the work
+ *
+ * Return: a key that is the same for all the work of one context while
+ * any of it is in flight.
+ */
+const void *vaal_work_context(const struct vaal_work *work)
+{
+	return vaal_work_job(work)->ctx;
+}
+EXPORT_SYMBOL_GPL(vaal_work_context);
 
 /**
  * vaal_work_name - the name of the kernel a work launches

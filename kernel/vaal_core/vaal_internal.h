@@ -29,18 +29,21 @@
  *	ready for them
  * @name: the class name
  * @id: index in vaal_classes[]
+ * @policy: the scheduling policy ordering @sched's queue
+ * @sched: the policy's state for the class: the ready jobs not on a
+ *	unit yet
  * @lock: protects everything below, and the core's fields of the
  *	controllers
- * @queue: ready jobs not on a unit yet, in FIFO order
- * @nr_queued: entries in @queue
+ * @nr_queued: jobs in @sched's queue
  * @ctrls: registered controllers
  * @dispatching: a task is handing out work; others only queue theirs
  */
 struct vaal_class {
 	char name[VAAL_CLASS_LEN];
 	unsigned int id;
+	const struct vaal_sched_policy *policy;
+	void *sched;
 	spinlock_t lock;
-	struct list_head queue;
 	unsigned int nr_queued;
 	struct list_head ctrls;
 	bool dispatching;
@@ -269,6 +272,8 @@ extern struct vaal_class *vaal_classes[VAAL_MAX_CLASSES];
 
 void vaal_work_requeue(struct vaal_work *work);
 void vaal_controller_stop(struct vaal_controller *ctrl);
+
+extern struct vaal_sched_policy vaal_fifo_policy;
 
 /* vaal_uctrl.c */
 long vaal_ioc_ctrl_register(struct vaal_ctx *ctx, struct file *file,

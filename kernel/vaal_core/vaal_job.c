@@ -157,14 +157,18 @@ static void vaal_ctx_drain(struct vaal_ctx *ctx, struct list_head *dispatch,
 
 	while ((hj = vaal_hz_pop_ready(&ctx->hz))) {
 		job = container_of(hj, struct vaal_job, hz);
+		if (job->kernel && !hj->status && !ctx->dead) {
+			list_add_tail(&job->work.node, dispatch);
+			continue;
+		}
+		/* It completes here: no unit will hold it. */
+		job->holds &= ~VAAL_JOB_HOLD_UNIT;
 		if (hj->status)
 			__vaal_job_finish(ctx, job, hj->status, 0, free);
 		else if (!job->kernel)
 			__vaal_job_finish(ctx, job, job->res, 0, free);
-		else if (ctx->dead)
-			__vaal_job_finish(ctx, job, -ECANCELED, 0, free);
 		else
-			list_add_tail(&job->work.node, dispatch);
+			__vaal_job_finish(ctx, job, -ECANCELED, 0, free);
 	}
 }
 

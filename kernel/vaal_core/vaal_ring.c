@@ -201,21 +201,18 @@ out_unlock:
 	return ret;
 }
 
-/* mmap() of the rings: the whole mapping from its start, shared. */
+/*
+ * mmap() of the rings: the whole mapping from its start, shared.  No lock:
+ * once published the rings stay until the context goes, and the mapping
+ * holds the context's file.
+ */
 int vaal_ring_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma)
 {
-	int ret;
-
-	mutex_lock(&ctx->lock);
-	if (!ctx->rings) {
-		ret = -EBADFD;
-		goto out_unlock;
-	}
+	/* Pairs with the release in vaal_ring_create(): the rings are whole. */
+	if (!smp_load_acquire(&ctx->rings))
+		return -EBADFD;
 	vm_flags_set(vma, VM_DONTEXPAND);
-	ret = vm_map_pages_zero(vma, ctx->ring_pages, ctx->nr_ring_pages);
-out_unlock:
-	mutex_unlock(&ctx->lock);
-	return ret;
+	return vm_map_pages_zero(vma, ctx->ring_pages, ctx->nr_ring_pages);
 }
 
 /* Completions in the ring that user space has not consumed yet. */

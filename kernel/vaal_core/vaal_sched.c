@@ -4,6 +4,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "vaal_internal.h"
@@ -75,3 +76,58 @@ unsigned int vaal_sched_nr_policies(struct vaal_device *vdev)
 	mutex_unlock(&vdev->sched_lock);
 	return n;
 }
+
+/*
+ * The built-in policy: ready work runs in the order it became ready, the
+ * work of a controller that went away first.
+ */
+static void *vaal_fifo_init(const char *class)
+{
+	struct list_head *queue = kmalloc(sizeof(*queue), GFP_KERNEL);
+
+	if (!queue)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(queue);
+	return queue;
+}
+
+static void vaal_fifo_release(void *sched)
+{
+	WARN_ON_ONCE(!list_empty((struct list_head *)sched));
+	kfree(sched);
+}
+
+static void vaal_fifo_enqueue(void *sched, struct vaal_work *work)
+{
+	list_add_tail(&work->node, sched);
+}
+
+static void vaal_fifo_requeue(void *sched, struct vaal_work *work)
+{
+	list_add(&work->node, sched);
+}
+
+static struct vaal_work *vaal_fifo_pick(void *sched)
+{
+	struct vaal_work *work;
+
+	work = list_first_entry_or_null((struct list_head *)sched,
+					struct vaal_work, node);
+	if (work)
+		list_del_init(&work->node);
+	return work;
+}
+
+static const struct vaal_sched_ops vaal_fifo_ops = {
+	.init		= vaal_fifo_init,
+	.release	= vaal_fifo_release,
+	.enqueue	= vaal_fifo_enqueue,
+	.requeue	= vaal_fifo_requeue,
+	.pick		= vaal_fifo_pick,
+};
+
+struct vaal_sched_policy vaal_fifo_policy = {
+	.name	= "fifo",
+	.owner	= THIS_MODULE,
+	.ops	= &vaal_fifo_ops,
+};
