@@ -55,13 +55,13 @@ struct vaal_class {
  * @head: consumer index, written by the kernel
  * @tail: producer index, written by user space
  * @dropped: malformed submissions (each also posted its error)
- * @reserved: zero
+ * @flags: %VAAL_SQ_* flags, written by the kernel
  */
 struct vaal_sq_ring {
 	u32 head;
 	u32 tail;
 	u32 dropped;
-	u32 reserved;
+	u32 flags;
 };
 
 /**
@@ -114,6 +114,10 @@ struct vaal_device {
  * @sq_head: the submission ring's head, the kernel's copy
  * @max_inflight: jobs in flight at most
  * @ordered: completions retire in submission order
+ * @sq_thread: the polling submission thread of a %VAAL_SETUP_SQPOLL context
+ * @sq_idle: jiffies it polls without work before it sleeps
+ * @sq_wait: where it sleeps
+ * @memcg: the memory cgroup the polling thread charges jobs to
  * @job_lock: protects everything below (completions come from any context)
  * @hz: the scoreboard
  * @cq: the completion ring
@@ -147,6 +151,10 @@ struct vaal_ctx {
 	u32 sq_head;
 	u32 max_inflight;
 	bool ordered;
+	struct task_struct *sq_thread;
+	unsigned long sq_idle;
+	wait_queue_head_t sq_wait;
+	struct mem_cgroup *memcg;
 
 	spinlock_t job_lock;
 	struct vaal_hz hz;
@@ -249,6 +257,8 @@ __poll_t vaal_poll(struct file *file, struct poll_table_struct *wait);
 
 /* vaal_submit.c */
 long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg);
+int vaal_sq_thread_create(struct vaal_ctx *ctx, const struct vaal_setup *req);
+void vaal_sq_thread_stop(struct vaal_ctx *ctx);
 
 /* vaal_job.c */
 void vaal_job_submit(struct vaal_ctx *ctx, struct vaal_job *job,

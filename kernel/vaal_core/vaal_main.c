@@ -79,6 +79,7 @@ static int vaal_release(struct inode *inode, struct file *file)
 	struct vaal_ctx *ctx = file->private_data;
 
 	vaal_uctrl_release(ctx);
+	vaal_sq_thread_stop(ctx);
 	spin_lock_irq(&ctx->job_lock);
 	ctx->dead = true;
 	spin_unlock_irq(&ctx->job_lock);

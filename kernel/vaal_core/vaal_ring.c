@@ -9,6 +9,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/log2.h>
@@ -52,11 +54,37 @@ static void vaal_ring_layout(u32 sq_entries, u32 cq_entries,
 	l->bytes = PAGE_ALIGN(l->sqes + sq_entries * sizeof(struct vaal_sqe));
 }
 
+/* The polling thread's flags and fields. */
+static int vaal_setup_check_sqpoll(struct vaal_setup *req)
+{
+	if (!(req->flags & VAAL_SETUP_SQPOLL))
+		return req->flags & VAAL_SETUP_SQ_AFF || req->sq_cpu ||
+		       req->sq_idle_ms ? -EINVAL : 0;
+	if (req->sq_idle_ms > VAAL_MAX_SQ_IDLE_MS)
+		return -EINVAL;
+	if (req->flags & VAAL_SETUP_SQ_AFF) {
+		if (req->sq_cpu >= nr_cpu_ids || !cpu_online(req->sq_cpu))
+			return -EINVAL;
+	} else if (req->sq_cpu) {
+		return -EINVAL;
+	}
+	/* A polling thread takes a CPU's time: a scheduling privilege. */
+	if (!capable(CAP_SYS_NICE))
+		return -EPERM;
+	req->sq_idle_ms = req->sq_idle_ms ?: 1000;
+	return 0;
+}
+
 static int vaal_setup_check(struct vaal_setup *req)
 {
+	int ret;
+
 	if (req->flags & ~VAAL_SETUP_FLAGS_ALL || req->reserved0 ||
-	    memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+	    req->reserved)
 		return -EINVAL;
+	ret = vaal_setup_check_sqpoll(req);
+	if (ret)
+		return ret;
 	if (!req->sq_entries || req->sq_entries > VAAL_MAX_SQ_ENTRIES)
 		return -EINVAL;
 	req->sq_entries = roundup_pow_of_two(req->sq_entries);
@@ -123,6 +151,7 @@ static void vaal_setup_offsets(struct vaal_setup *req,
 		.entries	= req->sq_entries,
 		.overflow	= offsetof(struct vaal_sq_ring, dropped),
 		.array		= l->sqes,
+		.flags		= offsetof(struct vaal_sq_ring, flags),
 	};
 	req->cq_off = (struct vaal_ring_offsets) {
 		.head		= l->cq + offsetof(struct vaal_cq_ring, head),
@@ -195,7 +224,16 @@ long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
 		ret = -EFAULT;
 		goto out_unlock;
 	}
+	if (req.flags & VAAL_SETUP_SQPOLL) {
+		ret = vaal_sq_thread_create(ctx, &req);
+		if (ret)
+			goto out_unlock;
+	}
 	ret = vaal_ring_create(ctx, &req, &l);
+	if (ret)
+		vaal_sq_thread_stop(ctx);
+	else if (ctx->sq_thread)
+		wake_up_process(ctx->sq_thread);
 out_unlock:
 	mutex_unlock(&ctx->lock);
 	return ret;

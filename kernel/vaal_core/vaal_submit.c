@@ -10,6 +10,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kthread.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -288,6 +291,97 @@ static long vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
 	return count ?: ret;
 }
 
+/* Entries user space queued that the kernel has not consumed. */
+static bool vaal_sq_queued(struct vaal_ctx *ctx)
+{
+	return READ_ONCE(ctx->sq->tail) != ctx->sq_head;
+}
+
+static void vaal_sq_set_flags(struct vaal_ctx *ctx, u32 flags)
+{
+	WRITE_ONCE(ctx->sq->flags, flags);
+	/* Pairs with user space's barrier between its tail store and this load. */
+	smp_mb();
+}
+
+/*
+ * The polling submission thread: consumes the ring while user space fills
+ * it, and after sq_idle without work sleeps until woken (or new entries
+ * show up at the check after it raised the flag).  It charges the jobs it
+ * allocates to the memory cgroup of the context's process.
+ */
+static int vaal_sq_thread_fn(void *data)
+{
+	struct vaal_ctx *ctx = data;
+	struct mem_cgroup *old = set_active_memcg(ctx->memcg);
+	unsigned long idle_until = jiffies + ctx->sq_idle;
+	long ret;
+
+	while (!kthread_should_stop()) {
+		if (vaal_sq_queued(ctx)) {
+			mutex_lock(&ctx->submit_lock);
+			ret = vaal_submit(ctx, ctx->sq_entries);
+			mutex_unlock(&ctx->submit_lock);
+			if (ret > 0)
+				idle_until = jiffies + ctx->sq_idle;
+			else	/* full, or garbage in the ring: back off */
+				schedule_timeout_idle(1);
+			cond_resched();
+			continue;
+		}
+		if (time_before(jiffies, idle_until)) {
+			cond_resched();
+			cpu_relax();
+			continue;
+		}
+		vaal_sq_set_flags(ctx, VAAL_SQ_NEED_WAKEUP);
+		wait_event_idle(ctx->sq_wait, kthread_should_stop() ||
+				vaal_sq_queued(ctx));
+		vaal_sq_set_flags(ctx, 0);
+		idle_until = jiffies + ctx->sq_idle;
+	}
+	set_active_memcg(old);
+	return 0;
+}
+
+/**
+ * vaal_sq_thread_create - the polling thread of a context, not running yet
+ * @ctx: the context, being set up
+ * @req: the checked setup request
+ *
+ * Return: 0 or a negative errno.
+ */
+int vaal_sq_thread_create(struct vaal_ctx *ctx, const struct vaal_setup *req)
+{
+	struct task_struct *t;
+
+	init_waitqueue_head(&ctx->sq_wait);
+	ctx->sq_idle = msecs_to_jiffies(req->sq_idle_ms);
+	t = kthread_create(vaal_sq_thread_fn, ctx, "vaal-sqp/%d",
+			   task_pid_nr(current));
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	if (req->flags & VAAL_SETUP_SQ_AFF)
+		kthread_bind(t, req->sq_cpu);
+	ctx->memcg = get_mem_cgroup_from_mm(current->mm);
+	ctx->sq_thread = t;
+	return 0;
+}
+
+/**
+ * vaal_sq_thread_stop - stop a context's polling thread, if it has one
+ * @ctx: the context
+ */
+void vaal_sq_thread_stop(struct vaal_ctx *ctx)
+{
+	if (!ctx->sq_thread)
+		return;
+	kthread_stop(ctx->sq_thread);
+	ctx->sq_thread = NULL;
+	mem_cgroup_put(ctx->memcg);
+	ctx->memcg = NULL;
+}
+
 static int vaal_enter_check(struct vaal_ctx *ctx, const struct vaal_enter *req)
 {
 	if (req->flags & ~VAAL_ENTER_FLAGS_ALL ||
@@ -302,6 +396,9 @@ static int vaal_enter_check(struct vaal_ctx *ctx, const struct vaal_enter *req)
 		return -EBADFD;
 	if (req->to_submit > ctx->sq_entries ||
 	    req->min_complete > ctx->cq.entries)
+		return -EINVAL;
+	/* The polling thread alone consumes the ring of an SQPOLL context. */
+	if (ctx->sq_thread ? req->to_submit : req->flags & VAAL_ENTER_SQ_WAKEUP)
 		return -EINVAL;
 	return 0;
 }
@@ -323,6 +420,8 @@ long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg)
 	ret = vaal_enter_check(ctx, &req);
 	if (ret)
 		return ret;
+	if (req.flags & VAAL_ENTER_SQ_WAKEUP)
+		wake_up(&ctx->sq_wait);
 	if (req.to_submit) {
 		mutex_lock(&ctx->submit_lock);
 		submitted = vaal_submit(ctx, req.to_submit);

@@ -6,10 +6,12 @@
  * timeouts, poll, fdinfo and the forked child.
  */
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,10 +36,10 @@ TEST(setup_refusals)
 	memset(&p, 0, sizeof(p));
 	p.size = sizeof(p);
 	p.sq_entries = 8;
-	p.reserved[1] = 1;
+	p.reserved = 1;
 	EXPECT_EQ(-1, ioctl(fd, VAAL_IOC_SETUP, &p));
 	EXPECT_EQ(EINVAL, errno);
-	p.reserved[1] = 0;
+	p.reserved = 0;
 	p.size = VAAL_SETUP_SIZE_VER0 - 8;
 	EXPECT_EQ(-1, ioctl(fd, VAAL_IOC_SETUP, &p));
 	EXPECT_EQ(EINVAL, errno);
@@ -356,6 +358,112 @@ TEST(forked_child_refused)
 	EXPECT_EQ(0, *r.sq_head);
 	rt_nop(&r, 2);
 	EXPECT_EQ(1, rt_submit(&r, 1));
+	close(fd);
+}
+
+static int sqpoll_setup(int fd, __u32 flags, __u32 cpu, __u32 idle_ms,
+			struct vaal_setup *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	p->sq_entries = 8;
+	p->flags = VAAL_SETUP_SQPOLL | flags;
+	p->sq_cpu = cpu;
+	p->sq_idle_ms = idle_ms;
+	return ioctl(fd, VAAL_IOC_SETUP, p) ? -errno : 0;
+}
+
+/* Wait up to two seconds for @n completions, without a system call. */
+static int spin_for(struct rt_ring *r, __u32 n)
+{
+	int i;
+
+	for (i = 0; i < 2000 && rt_ready(r) < n; i++)
+		usleep(1000);
+	return rt_ready(r) >= n;
+}
+
+TEST(sqpoll_refusals)
+{
+	struct vaal_setup p;
+	struct rt_ring r;
+	int fd = vaal_open(NULL), status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EINVAL, rt_setup(fd, 8, 0, VAAL_SETUP_SQ_AFF, &p));
+	EXPECT_EQ(-EINVAL, sqpoll_setup(fd, VAAL_SETUP_SQ_AFF, 99999, 10, &p));
+	EXPECT_EQ(-EINVAL, sqpoll_setup(fd, 0, 1, 10, &p));	/* cpu, no AFF */
+	EXPECT_EQ(-EINVAL, sqpoll_setup(fd, 0, 0, VAAL_MAX_SQ_IDLE_MS + 1, &p));
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.sq_entries = 8;
+	p.sq_idle_ms = 10;					/* no SQPOLL */
+	EXPECT_EQ(-1, ioctl(fd, VAAL_IOC_SETUP, &p));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, rt_init(&r, fd, 8, 0, 0));
+	EXPECT_EQ(-EINVAL, rt_enter(&r, 0, 0, VAAL_ENTER_SQ_WAKEUP, 0));
+	close(fd);
+
+	/* Without CAP_SYS_NICE, no polling thread. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct __user_cap_header_struct h = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct d[2];
+
+		if (syscall(SYS_capget, &h, d))
+			_exit(1);
+		d[0].effective &= ~(1U << CAP_SYS_NICE);
+		if (syscall(SYS_capset, &h, d))
+			_exit(2);
+		fd = vaal_open(NULL);
+		_exit(sqpoll_setup(fd, 0, 0, 10, &p) == -EPERM ? 0 : 3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(sqpoll_submits_without_system_calls)
+{
+	struct vaal_cqe cqe;
+	struct rt_ring r;
+	int fd = vaal_open(NULL), i;
+
+	ASSERT_LE(0, fd);
+	memset(&r, 0, sizeof(r));
+	ASSERT_EQ(0, sqpoll_setup(fd, VAAL_SETUP_SQ_AFF, 0, 20, &r.p));
+	ASSERT_EQ(0, rt_map(&r, fd));
+	EXPECT_EQ(-EINVAL, rt_enter(&r, 1, 0, 0, 0));	/* the thread submits */
+
+	for (i = 0; i < 4; i++)
+		rt_nop(&r, i);
+	__atomic_store_n(r.sq_tail, r.tail, __ATOMIC_RELEASE);
+	ASSERT_TRUE(spin_for(&r, 4));
+	for (i = 0; i < 4; i++) {
+		ASSERT_TRUE(rt_reap(&r, &cqe));
+		EXPECT_EQ(i, cqe.user_data);
+	}
+
+	/* Idle past sq_idle_ms: it sleeps and says so. */
+	usleep(300000);
+	EXPECT_EQ(VAAL_SQ_NEED_WAKEUP,
+		  __atomic_load_n(r.sq_flags, __ATOMIC_ACQUIRE));
+	rt_nop(&r, 10);
+	rt_nop(&r, 11);
+	__atomic_store_n(r.sq_tail, r.tail, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (*r.sq_flags & VAAL_SQ_NEED_WAKEUP)
+		EXPECT_EQ(0, rt_enter(&r, 0, 2, VAAL_ENTER_SQ_WAKEUP |
+				      VAAL_ENTER_GETEVENTS, 0));
+	ASSERT_TRUE(spin_for(&r, 2));
+	ASSERT_TRUE(rt_reap(&r, &cqe));
+	EXPECT_EQ(10, cqe.user_data);
+	ASSERT_TRUE(rt_reap(&r, &cqe));
+	EXPECT_EQ(11, cqe.user_data);
+	/* Closed with the thread awake or asleep: it stops. */
 	close(fd);
 }
 

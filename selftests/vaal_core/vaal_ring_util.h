@@ -17,7 +17,7 @@ struct rt_ring {
 	int fd;
 	struct vaal_setup p;
 	void *map;
-	__u32 *sq_head, *sq_tail, *sq_dropped;
+	__u32 *sq_head, *sq_tail, *sq_dropped, *sq_flags;
 	struct vaal_sqe *sqes;
 	__u32 *cq_head, *cq_tail, *cq_overflow;
 	struct vaal_cqe *cqes;
@@ -35,16 +35,11 @@ static inline int rt_setup(int fd, __u32 sq, __u32 cq, __u32 flags,
 	return ioctl(fd, VAAL_IOC_SETUP, p) ? -errno : 0;
 }
 
-static inline int rt_init(struct rt_ring *r, int fd, __u32 sq, __u32 cq,
-			  __u32 flags)
+/* Map the rings of a context set up with the parameters in @r->p. */
+static inline int rt_map(struct rt_ring *r, int fd)
 {
-	int ret;
-
-	memset(r, 0, sizeof(*r));
 	r->fd = fd;
-	ret = rt_setup(fd, sq, cq, flags, &r->p);
-	if (ret)
-		return ret;
+	r->tail = 0;
 	r->map = mmap(NULL, r->p.ring_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      fd, r->p.mmap_offset);
 	if (r->map == MAP_FAILED)
@@ -57,7 +52,18 @@ static inline int rt_init(struct rt_ring *r, int fd, __u32 sq, __u32 cq,
 	r->cq_tail = r->map + r->p.cq_off.tail;
 	r->cq_overflow = r->map + r->p.cq_off.overflow;
 	r->cqes = r->map + r->p.cq_off.array;
+	r->sq_flags = r->map + r->p.sq_off.flags;
 	return 0;
+}
+
+static inline int rt_init(struct rt_ring *r, int fd, __u32 sq, __u32 cq,
+			  __u32 flags)
+{
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = rt_setup(fd, sq, cq, flags, &r->p);
+	return ret ?: rt_map(r, fd);
 }
 
 /* The next ring entry, zeroed. */

@@ -238,7 +238,27 @@ struct vaal_kernel_unregister {
 /* Completions retire strictly in submission order (a reorder buffer). */
 #define VAAL_SETUP_ORDERED	(1U << 0)
 
-#define VAAL_SETUP_FLAGS_ALL	(VAAL_SETUP_ORDERED)
+/*
+ * A kernel thread polls the submission ring (needs CAP_SYS_NICE): no
+ * system call to submit while it is awake; after &vaal_setup.sq_idle_ms
+ * without work it sets %VAAL_SQ_NEED_WAKEUP in the ring's flags and
+ * sleeps until %VAAL_ENTER_SQ_WAKEUP.
+ */
+#define VAAL_SETUP_SQPOLL	(1U << 1)
+
+/* With %VAAL_SETUP_SQPOLL: the thread runs on &vaal_setup.sq_cpu only. */
+#define VAAL_SETUP_SQ_AFF	(1U << 2)
+
+#define VAAL_SETUP_FLAGS_ALL	(VAAL_SETUP_ORDERED | VAAL_SETUP_SQPOLL | \
+				 VAAL_SETUP_SQ_AFF)
+
+/* Flags of the submission ring (at &vaal_ring_offsets.flags). */
+
+/* The polling thread sleeps: wake it with %VAAL_ENTER_SQ_WAKEUP. */
+#define VAAL_SQ_NEED_WAKEUP	(1U << 0)
+
+/* Longest idle time of a polling thread before it sleeps, in ms. */
+#define VAAL_MAX_SQ_IDLE_MS	10000
 
 /* Ring sizes, in entries (rounded up to a power of two). */
 #define VAAL_MAX_SQ_ENTRIES	4096
@@ -261,6 +281,9 @@ struct vaal_kernel_unregister {
  *	the kernel dropped as malformed; completion ring: offset of a __u32
  *	that counts completions that had to wait for room in the ring
  * @array: offset of the first entry (&struct vaal_sqe or &struct vaal_cqe)
+ * @flags: submission ring: offset of a __u32 of %VAAL_SQ_* flags the kernel
+ *	sets (read it after a full barrier that follows the store of tail);
+ *	completion ring: zero
  * @reserved: zero
  */
 struct vaal_ring_offsets {
@@ -269,7 +292,8 @@ struct vaal_ring_offsets {
 	__u32 entries;
 	__u32 overflow;
 	__u64 array;
-	__u64 reserved;
+	__u32 flags;
+	__u32 reserved;
 };
 
 /**
@@ -287,6 +311,11 @@ struct vaal_ring_offsets {
  * @mmap_offset: out: offset to pass to mmap(): %VAAL_RINGS_MMAP_OFFSET
  * @sq_off: out: the submission ring's layout in the mapping
  * @cq_off: out: the completion ring's layout in the mapping
+ * @sq_cpu: in: with %VAAL_SETUP_SQ_AFF, the online CPU of the polling
+ *	thread; otherwise must be zero
+ * @sq_idle_ms: in: with %VAAL_SETUP_SQPOLL, how long the thread polls
+ *	without work before it sleeps, 1 to %VAAL_MAX_SQ_IDLE_MS (0 for 1000);
+ *	otherwise must be zero
  * @reserved: in: must be zero
  *
  * A context is set up once (-EBUSY after that).  The rings live until the
@@ -303,7 +332,9 @@ struct vaal_setup {
 	__u64 mmap_offset;
 	struct vaal_ring_offsets sq_off;
 	struct vaal_ring_offsets cq_off;
-	__u64 reserved[2];
+	__u32 sq_cpu;
+	__u32 sq_idle_ms;
+	__u64 reserved;
 };
 
 #define VAAL_SETUP_SIZE_VER0	120
@@ -393,7 +424,11 @@ struct vaal_sqe {
 /* Give up waiting after &vaal_enter.timeout_ns (-ETIME). */
 #define VAAL_ENTER_TIMEOUT	(1U << 1)
 
-#define VAAL_ENTER_FLAGS_ALL	(VAAL_ENTER_GETEVENTS | VAAL_ENTER_TIMEOUT)
+/* Wake the polling thread of a %VAAL_SETUP_SQPOLL context. */
+#define VAAL_ENTER_SQ_WAKEUP	(1U << 2)
+
+#define VAAL_ENTER_FLAGS_ALL	(VAAL_ENTER_GETEVENTS | VAAL_ENTER_TIMEOUT | \
+				 VAAL_ENTER_SQ_WAKEUP)
 
 /**
  * struct vaal_enter - submit and/or wait, %VAAL_IOC_ENTER
@@ -401,7 +436,8 @@ struct vaal_sqe {
  *	%VAAL_ENTER_SIZE_VER0
  * @flags: in: %VAAL_ENTER_* flags
  * @to_submit: in: submission ring entries to consume, at most the ring's
- *	size; fewer when fewer are queued
+ *	size; fewer when fewer are queued.  Zero in a %VAAL_SETUP_SQPOLL
+ *	context, whose thread consumes them
  * @min_complete: in: with %VAAL_ENTER_GETEVENTS, completions to wait for,
  *	at most the completion ring's size; otherwise must be zero
  * @timeout_ns: in: with %VAAL_ENTER_TIMEOUT, the longest to wait, in ns;
