@@ -25,6 +25,8 @@ static const struct {
 } suite[] = {	/* load order */
 	{ "vaal_core", "kernel/vaal_core/vaal_core.ko" },
 	{ "vcore_sched", "kernel/vcore_sched/vcore_sched.ko" },
+	{ "vaal_cpu", "kernel/vaal_cpu/vaal_cpu.ko" },
+	{ "vaal_crypto", "kernel/vaal_crypto/vaal_crypto.ko" },
 	{ "svnic", "kernel/svnic/svnic.ko" },
 };
 
@@ -126,6 +128,8 @@ TEST_F(modules, unload_refused_while_open)
 
 	ASSERT_EQ(0, unload("svnic"));
 	ASSERT_EQ(0, unload("vcore_sched"));
+	ASSERT_EQ(0, unload("vaal_cpu"));
+	ASSERT_EQ(0, unload("vaal_crypto"));
 	fd = vaal_open(NULL);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EWOULDBLOCK, unload("vaal_core"));

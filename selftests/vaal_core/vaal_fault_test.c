@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vaal_fault_test.c - every slab allocation on the paths that open a
- * context, create or import a buffer and register a kernel fails in turn (fault injection,
+ * context, create or import a buffer, register a kernel, set the rings up
+ * and submit launches fails in turn (fault injection,
  * /proc/thread-self/fail-nth with failslab): each failure must come back as
  * a clean error, leave the context usable, and leak nothing (the debug
  * kernel's kmemleak scan checks that after the run).
@@ -19,6 +20,7 @@
 #include "../../tools/lib/libvaal.h"
 #include "../lib/sysfs.h"
 #include "kselftest_harness.h"
+#include "vaal_ring_util.h"
 
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 #define MAX_NTH		200
@@ -176,6 +178,65 @@ TEST_F(fault, register_kernel)
 	/* The name is free: nothing half-registered stayed behind. */
 	EXPECT_EQ(0, register_unregister(fd));
 	close(fd);
+}
+
+/*
+ * A whole life: context, ordered rings, two buffers, a kernel, a launch,
+ * a NOP and a barrier submitted and completed, all closed.  A failure
+ * anywhere comes back as -ENOMEM; submissions not consumed stay queued
+ * and are thrown away with the context.
+ */
+static int ring_life(void)
+{
+	static const __u8 modes[2] = { VAAL_ARG_IN, VAAL_ARG_OUT };
+	struct vaal_sqe_arg args[2] = { { 0 } };
+	struct vaal_buffer a, b;
+	struct vaal_cqe cqe;
+	struct rt_ring r;
+	int fd = vaal_open(NULL), ret, n, i;
+	__u32 id;
+
+	if (fd < 0)
+		return fd;
+	ret = rt_init(&r, fd, 8, 0, VAAL_SETUP_ORDERED) ?:
+	      vaal_buf_create(fd, 4096, &a) ?: vaal_buf_create(fd, 4096, &b) ?:
+	      vaal_kernel_register(fd, "cpu", "memcpy", modes, 2, 0, NULL, 0, &id);
+	if (ret)
+		goto out_close;
+	args[0].handle = a.handle;
+	args[1].handle = b.handle;
+	rt_launch(&r, id, 1, args, 2, modes, NULL, 0);
+	rt_nop(&r, 2);
+	rt_sqe(&r)->opcode = VAAL_OP_BARRIER;
+	n = rt_submit(&r, 0);
+	if (n < 0) {
+		ret = n;
+		goto out_close;
+	}
+	for (i = 0; i < n; i++) {
+		if (!rt_reap(&r, &cqe) &&
+		    (rt_enter(&r, 0, 1, VAAL_ENTER_GETEVENTS, 0) < 0 ||
+		     !rt_reap(&r, &cqe))) {
+			ret = -EPROTO;
+			goto out_close;
+		}
+		if (cqe.res && !ret)
+			ret = cqe.res;
+	}
+	if (!ret && n != 3)
+		ret = -ENOMEM;
+out_close:
+	close(fd);
+	return ret;
+}
+
+TEST_F(fault, rings_and_submission)
+{
+	int hit = run_nth(ring_life(), -ENOMEM);
+
+	TH_LOG("%d allocation faults injected", hit);
+	EXPECT_LT(0, hit);
+	EXPECT_EQ(0, ring_life());
 }
 
 TEST_HARNESS_MAIN

@@ -35,6 +35,7 @@
 
 #include "../../tools/lib/libvaal.h"
 #include "../lib/sysfs.h"
+#include "../lib/vaal_launch.h"
 #include "kselftest_harness.h"
 
 #define CTRL_DIR	"/sys/class/misc/vaal/controllers/"
@@ -300,29 +301,11 @@ static __u32 reg_timeout(struct client *c, const char *class, const char *name,
 	return req.id;
 }
 
-static struct vaal_sqe_arg arg(const struct vaal_buffer *b, __u32 len,
-			       __u64 offset)
-{
-	struct vaal_sqe_arg a = {
-		.handle = b->handle,
-		.length = len,
-		.offset = offset,
-	};
+#define arg(b, len, offset)	vaal_test_arg(b, len, offset)
 
-	return a;
-}
-
-/* Reap one completion, waiting for it; 0 or a negative errno. */
 static int reap(struct client *c, struct vaal_cqe *out)
 {
-	struct vaal_cqe *cqe;
-	int ret = vaal_wait_cqe_timeout(&c->r, WAIT_NS, &cqe);
-
-	if (ret)
-		return ret;
-	*out = *cqe;
-	vaal_cqe_seen(&c->r);
-	return 0;
+	return vaal_test_reap(&c->r, WAIT_NS, out);
 }
 
 /*
