@@ -161,9 +161,11 @@ TEST_F(vaal, context_limit)
 {
 	struct vaal_query q;
 	int fds[4], i, fd;
+	__u32 old;
 
 	ASSERT_EQ(0, vaal_query(self->fd, &q));
 	ASSERT_EQ(1, q.nr_contexts) TH_LOG("another context is open");
+	old = q.max_contexts;
 	ASSERT_EQ(0, vcore_write_ll(MAX_CONTEXTS_PARAM, 1 + ARRAY_SIZE(fds)));
 
 	for (i = 0; i < ARRAY_SIZE(fds); i++) {
@@ -183,9 +185,10 @@ TEST_F(vaal, context_limit)
 
 	for (i = 0; i < ARRAY_SIZE(fds); i++)
 		close(fds[i]);
-	ASSERT_EQ(0, vcore_write_ll(MAX_CONTEXTS_PARAM, q.max_contexts));
+	ASSERT_EQ(0, vcore_write_ll(MAX_CONTEXTS_PARAM, old));
 	ASSERT_EQ(0, vaal_query(self->fd, &q));
 	EXPECT_EQ(1, q.nr_contexts);
+	EXPECT_EQ(old, q.max_contexts);
 }
 
 TEST_HARNESS_MAIN
