@@ -551,6 +551,65 @@ void vaal_controller_unregister(struct vaal_controller *ctrl)
 }
 EXPORT_SYMBOL_GPL(vaal_controller_unregister);
 
+/* Fill up to @room entries of @info; return how many controllers exist. */
+static unsigned int vaal_ctrl_list(struct vaal_controller_info *info,
+				   unsigned int room)
+{
+	struct vaal_controller *ctrl;
+	unsigned int i, n = 0;
+
+	mutex_lock(&vaal_ctrl_mutex);
+	for (i = 0; i < VAAL_MAX_CLASSES && vaal_classes[i]; i++) {
+		list_for_each_entry(ctrl, &vaal_classes[i]->ctrls, node) {
+			if (n < room) {
+				info[n].id = ctrl->id;
+				info[n].nr_units = ctrl->nr_units;
+				memcpy(info[n].name, ctrl->name, sizeof(info[n].name));
+				memcpy(info[n].class, ctrl->class,
+				       sizeof(info[n].class));
+			}
+			n++;
+		}
+	}
+	mutex_unlock(&vaal_ctrl_mutex);
+	return n;
+}
+
+long vaal_ioc_query_controllers(void __user *uarg)
+{
+	struct vaal_controller_info *info;
+	struct vaal_query_controllers req;
+	unsigned int room, n, i;
+	u32 usize;
+	int ret;
+
+	ret = vaal_copy_args(&req, sizeof(req), uarg,
+			     VAAL_QUERY_CONTROLLERS_SIZE_VER0, &usize);
+	if (ret)
+		return ret;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
+	    req.entry_size < VAAL_CONTROLLER_INFO_SIZE_VER0 ||
+	    (req.count && !req.addr))
+		return -EINVAL;
+	/* Never more than can exist: the copy is bounded whatever @count. */
+	room = min(req.count, VAAL_MAX_CLASSES * 64U);
+	info = kcalloc(room, sizeof(*info), GFP_KERNEL);
+	if (room && !info)
+		return -ENOMEM;
+	n = vaal_ctrl_list(info, room);
+	for (i = 0; i < min(n, room) && !ret; i++)
+		if (copy_to_user(u64_to_user_ptr(req.addr) + i * req.entry_size,
+				 &info[i], sizeof(info[i])) ||
+		    clear_user(u64_to_user_ptr(req.addr) + i * req.entry_size +
+			       sizeof(info[i]), req.entry_size - sizeof(info[i])))
+			ret = -EFAULT;
+	kfree(info);
+	if (!ret && put_user(n, (u32 __user *)(uarg +
+			     offsetof(typeof(req), count))))
+		ret = -EFAULT;
+	return ret;
+}
+
 /* Module exit: no controller is left (each module pins vaal_core). */
 void vaal_ctrl_exit(void)
 {

@@ -281,6 +281,7 @@ extern struct mutex vaal_ctrl_mutex;
 extern struct vaal_class *vaal_classes[VAAL_MAX_CLASSES];
 
 void vaal_work_requeue(struct vaal_work *work);
+long vaal_ioc_query_controllers(void __user *uarg);
 void vaal_controller_stop(struct vaal_controller *ctrl);
 
 extern struct vaal_sched_policy vaal_fifo_policy;

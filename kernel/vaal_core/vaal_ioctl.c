@@ -10,6 +10,10 @@
 #include "vaal_internal.h"
 
 static_assert(sizeof(struct vaal_query) == VAAL_QUERY_SIZE_VER0);
+static_assert(sizeof(struct vaal_query_controllers) ==
+	      VAAL_QUERY_CONTROLLERS_SIZE_VER0);
+static_assert(sizeof(struct vaal_controller_info) ==
+	      VAAL_CONTROLLER_INFO_SIZE_VER0);
 
 /**
  * vaal_copy_args - copy in an ioctl argument that starts with its own size
@@ -74,6 +78,8 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (cmd == VAAL_IOC_QUERY)
 		return vaal_ioc_query(ctx, uarg);
+	if (cmd == VAAL_IOC_QUERY_CONTROLLERS)
+		return vaal_ioc_query_controllers(uarg);
 	/* A context belongs to the process that opened it, as a VM does. */
 	if (current->mm != ctx->mm)
 		return -EIO;

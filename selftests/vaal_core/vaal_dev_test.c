@@ -191,4 +191,63 @@ TEST_F(vaal, context_limit)
 	EXPECT_EQ(old, q.max_contexts);
 }
 
+static int query_ctrls(int fd, struct vaal_query_controllers *q, __u32 count,
+		       __u32 entry_size, void *addr)
+{
+	memset(q, 0, sizeof(*q));
+	q->size = sizeof(*q);
+	q->count = count;
+	q->entry_size = entry_size;
+	q->addr = (unsigned long)addr;
+	return ioctl(fd, VAAL_IOC_QUERY_CONTROLLERS, q) ? -errno : 0;
+}
+
+/* The controllers, and so the classes served, as the query lists them. */
+TEST_F(vaal, query_controllers)
+{
+	struct vaal_controller_info info[16];
+	struct { struct vaal_controller_info i; __u64 more; } big[16];
+	struct vaal_query_controllers q;
+	struct vaal_query vq;
+	int i, cpu = 0, crypto = 0;
+	__u32 n;
+
+	ASSERT_EQ(0, vaal_query(self->fd, &vq));
+	ASSERT_EQ(0, query_ctrls(self->fd, &q, 0, sizeof(info[0]), NULL));
+	n = q.count;
+	EXPECT_EQ(vq.nr_controllers, n);
+	ASSERT_LE(2, n);	/* the suite's cpu0 and crypto0 */
+	ASSERT_GE(16, n);
+	ASSERT_EQ(0, query_ctrls(self->fd, &q, 16, sizeof(info[0]), info));
+	EXPECT_EQ(n, q.count);
+	for (i = 0; i < n; i++) {
+		EXPECT_NE(0, info[i].id);
+		EXPECT_LE(1, info[i].nr_units);
+		cpu += !strcmp(info[i].name, "cpu0") && !strcmp(info[i].class, "cpu");
+		crypto += !strcmp(info[i].name, "crypto0") &&
+			  !strcmp(info[i].class, "crypto");
+	}
+	EXPECT_EQ(1, cpu);
+	EXPECT_EQ(1, crypto);
+	/* Short of room: one written, the total told. */
+	memset(info, 0xff, sizeof(info));
+	ASSERT_EQ(0, query_ctrls(self->fd, &q, 1, sizeof(info[0]), info));
+	EXPECT_EQ(n, q.count);
+	EXPECT_NE(0, info[0].id);
+	EXPECT_EQ(0xffffffff, info[1].id);
+	/* A longer entry than the kernel knows: the tail comes back zero. */
+	memset(big, 0xff, sizeof(big));
+	ASSERT_EQ(0, query_ctrls(self->fd, &q, 16, sizeof(big[0]), big));
+	EXPECT_EQ(0, big[0].more);
+	EXPECT_EQ(0, memcmp(&big[0].i, &info[0], sizeof(info[0])));
+
+	EXPECT_EQ(-EINVAL, query_ctrls(self->fd, &q, 1, sizeof(info[0]), NULL));
+	EXPECT_EQ(-EINVAL, query_ctrls(self->fd, &q, 1, 8, info));
+	EXPECT_EQ(-EFAULT, query_ctrls(self->fd, &q, 16, sizeof(info[0]),
+				       (void *)8));
+	q.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VAAL_IOC_QUERY_CONTROLLERS, &q));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TEST_HARNESS_MAIN

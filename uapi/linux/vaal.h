@@ -485,6 +485,47 @@ struct vaal_cqe {
 };
 
 /**
+ * struct vaal_controller_info - a controller, as %VAAL_IOC_QUERY_CONTROLLERS
+ *	lists it
+ * @id: its id, as completions report it
+ * @nr_units: units it runs work on at once
+ * @name: its name
+ * @class: the accelerator class it serves
+ * @reserved: zero
+ */
+struct vaal_controller_info {
+	__u32 id;
+	__u32 nr_units;
+	char name[VAAL_NAME_LEN];
+	char class[VAAL_CLASS_LEN];
+	__u64 reserved[2];
+};
+
+/**
+ * struct vaal_query_controllers - list the controllers (and so the classes
+ *	served), %VAAL_IOC_QUERY_CONTROLLERS
+ * @size: in: sizeof(struct vaal_query_controllers) as the caller knows it
+ * @flags: in: must be zero
+ * @count: in: entries of room at @addr; out: controllers registered (more
+ *	than were written when the room was short)
+ * @entry_size: in: sizeof(struct vaal_controller_info) as the caller knows
+ *	it, at least %VAAL_CONTROLLER_INFO_SIZE_VER0
+ * @addr: in: user address of the array, or 0 with @count 0 to ask how many
+ * @reserved: in: must be zero
+ */
+struct vaal_query_controllers {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 entry_size;
+	__u64 addr;
+	__u64 reserved[2];
+};
+
+#define VAAL_QUERY_CONTROLLERS_SIZE_VER0	40
+#define VAAL_CONTROLLER_INFO_SIZE_VER0		72
+
+/**
  * struct vaal_ctrl_register - make this file the controller of a class,
  *	%VAAL_IOC_CTRL_REGISTER (needs CAP_SYS_ADMIN)
  * @size: in: sizeof(struct vaal_ctrl_register) as the caller knows it; at
@@ -618,5 +659,7 @@ struct vaal_ctrl_complete {
 #define VAAL_IOC_CTRL_PULL	_IOWR(VAAL_IOC_MAGIC, 0x08, struct vaal_ctrl_pull)
 #define VAAL_IOC_CTRL_COMPLETE	\
 	_IOW(VAAL_IOC_MAGIC, 0x09, struct vaal_ctrl_complete)
+#define VAAL_IOC_QUERY_CONTROLLERS	\
+	_IOWR(VAAL_IOC_MAGIC, 0x0a, struct vaal_query_controllers)
 
 #endif /* _UAPI_LINUX_VAAL_H */
