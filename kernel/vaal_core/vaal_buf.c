@@ -199,6 +199,20 @@ out_free_buf:
 	return ERR_PTR(ret);
 }
 
+/**
+ * vaal_buf_version - a fresh version of a buffer, for renaming
+ * @buf: the buffer
+ *
+ * Return: a buffer of the same length, charged to the context's allowance
+ * and without a handle, or an ERR_PTR() (-ENOSPC past the allowance).
+ */
+struct vaal_buf *vaal_buf_version(struct vaal_buf *buf)
+{
+	struct vaal_buf_create req = { .length = buf->length };
+
+	return vaal_buf_new(buf->ctx, &req);
+}
+
 static int vaal_buf_check_create(const struct vaal_buf_create *req)
 {
 	if (req->flags & ~VAAL_BUF_FLAGS_ALL ||

@@ -204,6 +204,10 @@ void vaal_dispatch(struct list_head *jobs)
 	while (!list_empty(jobs)) {
 		job = list_first_entry(jobs, struct vaal_job, work.node);
 		list_del_init(&job->work.node);
+		if (job->flags & VAAL_JOB_COPY) {
+			vaal_job_queue_copy(job);
+			continue;
+		}
 		cls = vaal_kernel_class(job->kernel);
 		served = false;
 		if (cls) {

@@ -114,6 +114,7 @@ struct vaal_device {
  * @sq_head: the submission ring's head, the kernel's copy
  * @max_inflight: jobs in flight at most
  * @ordered: completions retire in submission order
+ * @rename: whole-buffer outputs of busy buffers are renamed
  * @sq_thread: the polling submission thread of a %VAAL_SETUP_SQPOLL context
  * @sq_idle: jiffies it polls without work before it sleeps
  * @sq_wait: where it sleeps
@@ -151,6 +152,7 @@ struct vaal_ctx {
 	u32 sq_head;
 	u32 max_inflight;
 	bool ordered;
+	bool rename;
 	struct task_struct *sq_thread;
 	unsigned long sq_idle;
 	wait_queue_head_t sq_wait;
@@ -244,6 +246,7 @@ void vaal_kernel_put(struct vaal_kernel *k);
 void vaal_kernel_release_all(struct vaal_ctx *ctx);
 struct vaal_kernel *vaal_kernel_get(struct vaal_ctx *ctx, u32 id);
 struct vaal_buf *vaal_buf_get(struct vaal_ctx *ctx, u32 handle);
+struct vaal_buf *vaal_buf_version(struct vaal_buf *buf);
 
 void vaal_ctx_put(struct vaal_ctx *ctx);
 
@@ -268,6 +271,9 @@ void vaal_job_finish(struct vaal_job *job, int res, u64 device_ns,
 void vaal_job_unit_done(struct vaal_job *job, int res, u64 device_ns,
 			bool timed_out, struct list_head *dispatch);
 void vaal_job_free(struct vaal_job *job);
+void vaal_job_submit_copy(struct vaal_ctx *ctx, struct vaal_job *copy,
+			  struct list_head *dispatch);
+void vaal_job_queue_copy(struct vaal_job *job);
 bool vaal_job_nop_inline(struct vaal_ctx *ctx, u64 user_data);
 void vaal_cq_wake(struct vaal_ctx *ctx);
 void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);

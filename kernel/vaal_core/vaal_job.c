@@ -34,14 +34,15 @@ static bool vaal_may_sleep(void)
 void vaal_job_free(struct vaal_job *job)
 {
 	struct vaal_ctx *ctx = job->ctx;
-	unsigned int i;
+	unsigned int i, n;
 
-	if (job->kernel) {
-		for (i = 0; i < job->kernel->nr_args; i++)
-			vaal_buf_put(container_of(job->acc[i].buf,
-						  struct vaal_buf, hz));
+	/* A launch's scoreboard state may hold its parked completion. */
+	n = job->kernel ? job->kernel->nr_args :
+	    job->flags & VAAL_JOB_COPY ? 2 : 0;
+	for (i = 0; i < n; i++)
+		vaal_buf_put(container_of(job->acc[i].buf, struct vaal_buf, hz));
+	if (job->kernel)
 		vaal_kernel_put(job->kernel);
-	}
 	kfree(job);
 	vaal_ctx_put(ctx);
 }
@@ -79,11 +80,6 @@ static void vaal_jobs_release(struct list_head *list, bool may_sleep)
 	schedule_work(&vaal_free_work);
 }
 
-/* Module exit: every deferred free is done. */
-void vaal_job_exit(void)
-{
-	flush_work(&vaal_free_work);
-}
 
 /* The job's completion is in the ring; free it if nothing else holds it. */
 static void vaal_job_posted(struct vaal_ctx *ctx, struct vaal_job *job,
@@ -145,6 +141,14 @@ static void __vaal_job_finish(struct vaal_ctx *ctx, struct vaal_job *job,
 	}
 }
 
+/* A copy back is done: release what waits for it; it has no completion. */
+static void vaal_copy_finish(struct vaal_ctx *ctx, struct vaal_job *job,
+			     int res, struct list_head *free)
+{
+	vaal_hz_complete(&ctx->hz, &job->hz, res);
+	list_add_tail(&job->work.node, free);
+}
+
 /*
  * Take the jobs the scoreboard released: those that need no unit complete
  * at once (which may release more), the others go to @dispatch.
@@ -157,8 +161,14 @@ static void vaal_ctx_drain(struct vaal_ctx *ctx, struct list_head *dispatch,
 
 	while ((hj = vaal_hz_pop_ready(&ctx->hz))) {
 		job = container_of(hj, struct vaal_job, hz);
-		if (job->kernel && !hj->status && !ctx->dead) {
+		if ((job->kernel || job->flags & VAAL_JOB_COPY) &&
+		    !hj->status && !ctx->dead) {
 			list_add_tail(&job->work.node, dispatch);
+			continue;
+		}
+		if (job->flags & VAAL_JOB_COPY) {
+			/* What it was to copy was never written. */
+			vaal_copy_finish(ctx, job, hj->status ?: -ECANCELED, free);
 			continue;
 		}
 		/* It completes here: no unit will hold it. */
@@ -310,4 +320,83 @@ void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep)
 	vaal_cq_flush(&ctx->cq, vaal_free_ovf, &free);
 	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	vaal_jobs_release(&free, may_sleep);
+}
+
+static LIST_HEAD(vaal_copy_list);
+static DEFINE_SPINLOCK(vaal_copy_lock);
+
+/* Copy each ready version into its buffer, in a worker: it may be large. */
+static void vaal_copy_workfn(struct work_struct *work)
+{
+	struct vaal_buf *src, *dst;
+	struct vaal_job *job, *tmp;
+	LIST_HEAD(dispatch);
+	struct vaal_ctx *ctx;
+	LIST_HEAD(list);
+	LIST_HEAD(free);
+
+	spin_lock_irq(&vaal_copy_lock);
+	list_splice_init(&vaal_copy_list, &list);
+	spin_unlock_irq(&vaal_copy_lock);
+	list_for_each_entry_safe(job, tmp, &list, work.node) {
+		list_del_init(&job->work.node);
+		src = container_of(job->acc[0].buf, struct vaal_buf, hz);
+		dst = container_of(job->acc[1].buf, struct vaal_buf, hz);
+		memcpy(dst->vaddr, src->vaddr, dst->length);
+		cond_resched();
+		ctx = job->ctx;
+		spin_lock_irq(&ctx->job_lock);
+		vaal_copy_finish(ctx, job, 0, &free);
+		vaal_ctx_drain(ctx, &dispatch, &free);
+		spin_unlock_irq(&ctx->job_lock);
+		vaal_cq_wake(ctx);
+		vaal_dispatch(&dispatch);
+		vaal_jobs_release(&free, true);
+		INIT_LIST_HEAD(&free);
+	}
+}
+
+static DECLARE_WORK(vaal_copy_work, vaal_copy_workfn);
+
+/**
+ * vaal_job_queue_copy - a copy back is ready: have a worker run it
+ * @job: the copy job, ready
+ */
+void vaal_job_queue_copy(struct vaal_job *job)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vaal_copy_lock, flags);
+	list_add_tail(&job->work.node, &vaal_copy_list);
+	spin_unlock_irqrestore(&vaal_copy_lock, flags);
+	queue_work(system_unbound_wq, &vaal_copy_work);
+}
+
+/**
+ * vaal_job_submit_copy - enter renaming's copy back, right after its launch
+ * @ctx: the context
+ * @copy: the copy job: reads the new version whole, writes the buffer whole
+ * @dispatch: jobs that became ready are added here
+ *
+ * It is not a submission of user space's: it takes no place in flight or
+ * in the reorder buffer and posts no completion.
+ */
+void vaal_job_submit_copy(struct vaal_ctx *ctx, struct vaal_job *copy,
+			  struct list_head *dispatch)
+{
+	unsigned long flags;
+	LIST_HEAD(free);
+
+	spin_lock_irqsave(&ctx->job_lock, flags);
+	vaal_hz_submit(&ctx->hz, &copy->hz);
+	vaal_ctx_drain(ctx, dispatch, &free);
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
+	vaal_jobs_release(&free, vaal_may_sleep());
+}
+
+/* Module exit: every copy back and every deferred free is done. */
+void vaal_job_exit(void)
+{
+	flush_work(&vaal_copy_work);
+	flush_work(&vaal_free_work);
 }

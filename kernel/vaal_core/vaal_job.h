@@ -28,6 +28,7 @@ struct vaal_kernel;
 
 /* &vaal_job.flags */
 #define VAAL_JOB_RETIRED	0x1	/* its completion was posted */
+#define VAAL_JOB_COPY		0x2	/* renaming's copy back: acc[0] to acc[1] */
 
 /**
  * struct vaal_job - a submission from the ring until its completion is

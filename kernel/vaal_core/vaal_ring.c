@@ -185,6 +185,7 @@ static int vaal_ring_create(struct vaal_ctx *ctx, const struct vaal_setup *req,
 	ctx->sq_entries = req->sq_entries;
 	ctx->max_inflight = req->max_inflight;
 	ctx->ordered = req->flags & VAAL_SETUP_ORDERED;
+	ctx->rename = req->flags & VAAL_SETUP_RENAME;
 	spin_lock_irq(&ctx->job_lock);
 	vaal_cq_init(&ctx->cq, rings + l->cq, req->cq_entries);
 	if (slots)

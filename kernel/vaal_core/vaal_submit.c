@@ -109,8 +109,65 @@ out_put_bufs:
 	return ret;
 }
 
+/*
+ * Renaming: the first whole-buffer output of @job whose buffer earlier
+ * work still uses gets a fresh version to write; return the job that
+ * copies it back into the buffer in program order, or NULL (nothing to
+ * rename, or no allowance or memory left: then @job waits as usual).
+ */
+static struct vaal_job *vaal_launch_rename(struct vaal_ctx *ctx,
+					   struct vaal_job *job,
+					   const struct vaal_kernel *k)
+{
+	struct vaal_buf *buf, *ver;
+	struct vaal_hz_access *a;
+	struct vaal_job *copy;
+	unsigned int i;
+
+	for (i = 0; i < k->nr_args; i++) {
+		a = &job->acc[i];
+		buf = container_of(a->buf, struct vaal_buf, hz);
+		/* A hint, read without the lock: renaming is never wrong. */
+		if (k->arg_mode[i] == VAAL_ARG_OUT && !a->start &&
+		    a->end == buf->length && vaal_hz_buf_busy(&buf->hz))
+			break;
+	}
+	if (i == k->nr_args)
+		return NULL;
+	copy = kmalloc(vaal_job_bytes(2, 0), GFP_KERNEL_ACCOUNT);
+	if (!copy)
+		return NULL;
+	ver = vaal_buf_version(buf);
+	if (IS_ERR(ver)) {
+		kfree(copy);
+		return NULL;
+	}
+	/* The launch writes the version; the copy takes its hold on @buf. */
+	a->buf = &ver->hz;
+	kref_get(&ver->ref);
+	copy->acc[0] = (struct vaal_hz_access){ .buf = &ver->hz, .start = 0,
+						.end = buf->length,
+						.mode = VAAL_HZ_READ };
+	copy->acc[1] = (struct vaal_hz_access){ .buf = &buf->hz, .start = 0,
+						.end = buf->length,
+						.mode = VAAL_HZ_WRITE };
+	copy->hz.acc = copy->acc;
+	copy->hz.nr_acc = 2;
+	copy->hz.barrier = false;
+	copy->kernel = NULL;
+	copy->flags = VAAL_JOB_COPY;
+	copy->holds = 0;
+	copy->ctx = ctx;
+	kref_get(&ctx->ref);
+	copy->ctrl = NULL;
+	copy->user_data = 0;
+	copy->timed_out = false;
+	return copy;
+}
+
 /* A launch: 0 with the kernel and its buffers held, or an errno. */
 static int vaal_launch_build(struct vaal_ctx *ctx, struct vaal_job **jobp,
+			     struct vaal_job **copyp,
 			     const struct vaal_sqe *raw, unsigned int slots)
 {
 	const u8 *scalars = raw[0].payload +
@@ -139,6 +196,8 @@ static int vaal_launch_build(struct vaal_ctx *ctx, struct vaal_job **jobp,
 	job->hz.nr_acc = k->nr_args;
 	job->hz.barrier = false;
 	job->holds = VAAL_JOB_HOLD_CQE | VAAL_JOB_HOLD_UNIT;
+	if (ctx->rename)
+		*copyp = vaal_launch_rename(ctx, job, k);
 	*jobp = job;
 	return 0;
 
@@ -176,18 +235,20 @@ static struct vaal_job *vaal_simple_build(int res, bool barrier)
 /* The job of one submission, or ERR_PTR(-ENOMEM): then it stays queued. */
 static struct vaal_job *vaal_job_build(struct vaal_ctx *ctx,
 				       const struct vaal_sqe *raw,
-				       unsigned int slots)
+				       unsigned int slots,
+				       struct vaal_job **copyp)
 {
 	struct vaal_job *job = NULL;
 	int ret = -EINVAL;
 
+	*copyp = NULL;
 	if (raw[0].flags || raw[0].opcode > VAAL_OP_LAST)
 		goto out_simple;
 	if (raw[0].opcode != VAAL_OP_LAUNCH) {
 		ret = vaal_simple_check(&raw[0]);
 		goto out_simple;
 	}
-	ret = vaal_launch_build(ctx, &job, raw, slots);
+	ret = vaal_launch_build(ctx, &job, copyp, raw, slots);
 	if (ret == -ENOMEM)
 		return ERR_PTR(ret);
 out_simple:
@@ -244,7 +305,7 @@ static long vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
 {
 	struct vaal_sqe raw[VAAL_SQE_MAX_SLOTS];
 	u32 head = ctx->sq_head, queued, used = 0, nops;
-	struct vaal_job *job;
+	struct vaal_job *job, *copy;
 	LIST_HEAD(dispatch);
 	long ret = 0, count = 0;
 	int slots;
@@ -273,12 +334,14 @@ static long vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
 			ret = slots;
 			break;
 		}
-		job = vaal_job_build(ctx, raw, slots);
+		job = vaal_job_build(ctx, raw, slots, &copy);
 		if (IS_ERR(job)) {
 			ret = PTR_ERR(job);
 			break;
 		}
 		vaal_job_submit(ctx, job, &dispatch);
+		if (copy)
+			vaal_job_submit_copy(ctx, copy, &dispatch);
 		used += slots;
 		count++;
 	}

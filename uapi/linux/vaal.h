@@ -249,8 +249,19 @@ struct vaal_kernel_unregister {
 /* With %VAAL_SETUP_SQPOLL: the thread runs on &vaal_setup.sq_cpu only. */
 #define VAAL_SETUP_SQ_AFF	(1U << 2)
 
+/*
+ * Renaming: a launch whose %VAAL_ARG_OUT argument covers a whole buffer
+ * that earlier launches still read or write does not wait for them (WAR,
+ * WAW): it writes a fresh version of the buffer, which is copied into the
+ * buffer in program order, once those earlier launches are done.  Later
+ * launches and the buffer's mappings see the buffer itself.  Versions count
+ * against the context's buffer allowance; without room the launch waits
+ * as it would without renaming.
+ */
+#define VAAL_SETUP_RENAME	(1U << 3)
+
 #define VAAL_SETUP_FLAGS_ALL	(VAAL_SETUP_ORDERED | VAAL_SETUP_SQPOLL | \
-				 VAAL_SETUP_SQ_AFF)
+				 VAAL_SETUP_SQ_AFF | VAAL_SETUP_RENAME)
 
 /* Flags of the submission ring (at &vaal_ring_offsets.flags). */
 
