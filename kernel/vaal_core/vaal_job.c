@@ -116,6 +116,23 @@ static void vaal_job_stats(struct vaal_ctx *ctx, struct vaal_job *job,
 	ctx->stats[cls->id].device_ns += device_ns;
 }
 
+/* Post @job's completion @cqe, in submission order if the context asks. */
+static void vaal_job_retire(struct vaal_ctx *ctx, struct vaal_job *job,
+			    const struct vaal_cqe *cqe, struct list_head *free)
+{
+	const struct vaal_rob_slot *slot;
+
+	if (!ctx->ordered) {
+		vaal_job_post(ctx, job, cqe, free);
+		return;
+	}
+	vaal_rob_complete(&ctx->rob, job->seq, cqe, job);
+	while ((slot = vaal_rob_peek(&ctx->rob))) {
+		vaal_job_post(ctx, slot->priv, &slot->cqe, free);
+		vaal_rob_retire(&ctx->rob);
+	}
+}
+
 /* @job completed with @res: release its dependents, post its completion. */
 static void __vaal_job_finish(struct vaal_ctx *ctx, struct vaal_job *job,
 			      int res, u64 device_ns, struct list_head *free)
@@ -126,27 +143,29 @@ static void __vaal_job_finish(struct vaal_ctx *ctx, struct vaal_job *job,
 		.device_ns	= device_ns,
 		.controller	= job->ctrl ? job->ctrl->id : 0,
 	};
-	const struct vaal_rob_slot *slot;
 
 	vaal_hz_complete(&ctx->hz, &job->hz, res);
 	vaal_job_stats(ctx, job, device_ns);
-	if (!ctx->ordered) {
-		vaal_job_post(ctx, job, &cqe, free);
+	/* Renamed: it retires when its output is in the buffer. */
+	if (job->flags & VAAL_JOB_RENAMED) {
+		job->ovf.cqe = cqe;
 		return;
 	}
-	vaal_rob_complete(&ctx->rob, job->seq, &cqe, job);
-	while ((slot = vaal_rob_peek(&ctx->rob))) {
-		vaal_job_post(ctx, slot->priv, &slot->cqe, free);
-		vaal_rob_retire(&ctx->rob);
-	}
+	vaal_job_retire(ctx, job, &cqe, free);
 }
 
 /* A copy back is done: release what waits for it; it has no completion. */
 static void vaal_copy_finish(struct vaal_ctx *ctx, struct vaal_job *job,
 			     int res, struct list_head *free)
 {
+	struct vaal_job *launch = job->work.priv;
+	struct vaal_cqe cqe;
+
 	vaal_hz_complete(&ctx->hz, &job->hz, res);
 	list_add_tail(&job->work.node, free);
+	/* The launch's output is in the buffer (or never will be). */
+	cqe = launch->ovf.cqe;
+	vaal_job_retire(ctx, launch, &cqe, free);
 }
 
 /*
@@ -342,7 +361,9 @@ static void vaal_copy_workfn(struct work_struct *work)
 		list_del_init(&job->work.node);
 		src = container_of(job->acc[0].buf, struct vaal_buf, hz);
 		dst = container_of(job->acc[1].buf, struct vaal_buf, hz);
-		memcpy(dst->vaddr, src->vaddr, dst->length);
+		memcpy(dst->vaddr + job->acc[1].start,
+		       src->vaddr + job->acc[0].start,
+		       job->acc[1].end - job->acc[1].start);
 		cond_resched();
 		ctx = job->ctx;
 		spin_lock_irq(&ctx->job_lock);

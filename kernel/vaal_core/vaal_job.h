@@ -28,7 +28,8 @@ struct vaal_kernel;
 
 /* &vaal_job.flags */
 #define VAAL_JOB_RETIRED	0x1	/* its completion was posted */
-#define VAAL_JOB_COPY		0x2	/* renaming's copy back: acc[0] to acc[1] */
+#define VAAL_JOB_COPY		0x2	/* renaming's copy back: acc[0]'s range to acc[1]'s */
+#define VAAL_JOB_RENAMED	0x4	/* retires when its copy back is done */
 
 /**
  * struct vaal_job - a submission from the ring until its completion is
@@ -36,7 +37,8 @@ struct vaal_kernel;
  * @hz: scoreboard state, until the job completes
  * @ovf: its completion, while it waits for room in the completion ring
  * @work: what the controller sees; @work.node also links the job into
- *	its class's queue, and into lists of jobs to dispatch or free
+ *	its class's queue, and into lists of jobs to dispatch or free; a
+ *	copy back's @work.priv is the renamed launch it retires
  * @ctx: the context; the job holds a reference
  * @kernel: the kernel launched (a reference), NULL for a job that
  *	completes as soon as it is ready (NOP, barrier, malformed)

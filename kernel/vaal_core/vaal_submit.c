@@ -110,10 +110,11 @@ out_put_bufs:
 }
 
 /*
- * Renaming: the first whole-buffer output of @job whose buffer earlier
- * work still uses gets a fresh version to write; return the job that
- * copies it back into the buffer in program order, or NULL (nothing to
- * rename, or no allowance or memory left: then @job waits as usual).
+ * Renaming: the first output (write-only) range of @job whose buffer
+ * earlier work still uses is written into a fresh version of the buffer;
+ * return the job that copies that range back into the buffer in program
+ * order, or NULL (nothing to rename, or no allowance or memory left: then
+ * @job waits as usual).
  */
 static struct vaal_job *vaal_launch_rename(struct vaal_ctx *ctx,
 					   struct vaal_job *job,
@@ -128,8 +129,7 @@ static struct vaal_job *vaal_launch_rename(struct vaal_ctx *ctx,
 		a = &job->acc[i];
 		buf = container_of(a->buf, struct vaal_buf, hz);
 		/* A hint, read without the lock: renaming is never wrong. */
-		if (k->arg_mode[i] == VAAL_ARG_OUT && !a->start &&
-		    a->end == buf->length && vaal_hz_buf_busy(&buf->hz))
+		if (k->arg_mode[i] == VAAL_ARG_OUT && vaal_hz_buf_busy(&buf->hz))
 			break;
 	}
 	if (i == k->nr_args)
@@ -145,11 +145,11 @@ static struct vaal_job *vaal_launch_rename(struct vaal_ctx *ctx,
 	/* The launch writes the version; the copy takes its hold on @buf. */
 	a->buf = &ver->hz;
 	kref_get(&ver->ref);
-	copy->acc[0] = (struct vaal_hz_access){ .buf = &ver->hz, .start = 0,
-						.end = buf->length,
+	copy->acc[0] = (struct vaal_hz_access){ .buf = &ver->hz,
+						.start = a->start, .end = a->end,
 						.mode = VAAL_HZ_READ };
-	copy->acc[1] = (struct vaal_hz_access){ .buf = &buf->hz, .start = 0,
-						.end = buf->length,
+	copy->acc[1] = (struct vaal_hz_access){ .buf = &buf->hz,
+						.start = a->start, .end = a->end,
 						.mode = VAAL_HZ_WRITE };
 	copy->hz.acc = copy->acc;
 	copy->hz.nr_acc = 2;
@@ -162,6 +162,8 @@ static struct vaal_job *vaal_launch_rename(struct vaal_ctx *ctx,
 	copy->ctrl = NULL;
 	copy->user_data = 0;
 	copy->timed_out = false;
+	copy->work.priv = job;
+	job->flags |= VAAL_JOB_RENAMED;
 	return copy;
 }
 
@@ -196,6 +198,7 @@ static int vaal_launch_build(struct vaal_ctx *ctx, struct vaal_job **jobp,
 	job->hz.nr_acc = k->nr_args;
 	job->hz.barrier = false;
 	job->holds = VAAL_JOB_HOLD_CQE | VAAL_JOB_HOLD_UNIT;
+	job->flags = 0;
 	if (ctx->rename)
 		*copyp = vaal_launch_rename(ctx, job, k);
 	*jobp = job;
@@ -225,6 +228,7 @@ static struct vaal_job *vaal_simple_build(int res, bool barrier)
 	if (!job)
 		return NULL;
 	job->kernel = NULL;
+	job->flags = 0;
 	job->res = res;
 	job->hz.nr_acc = 0;
 	job->hz.barrier = barrier;
@@ -265,7 +269,6 @@ out_simple:
 	kref_get(&ctx->ref);
 	job->ctrl = NULL;
 	job->user_data = raw[0].user_data;
-	job->flags = 0;
 	job->timed_out = false;
 	return job;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../tools/lib/libvaal.h"
+#include "../lib/sysfs.h"
 #include "kselftest_harness.h"
 #include "vaal_ring_util.h"
 
@@ -235,18 +236,24 @@ TEST_F(dag, renaming_streams_match_sequential_reference)
 
 /*
  * A long matmul reads B; a memset then writes all of B.  Renamed, the
- * memset does not wait for the matmul (it completes first), the matmul
- * still reads the old B, and a copy of B after the memset sees the
- * memset's bytes.  Not renamed, the memset waits (the control).
+ * memset runs while the matmul does: the CPU controller counts it done
+ * while no completion is in the ring yet (it retires after the matmul,
+ * in program order, its bytes then in B).  Not renamed, it waits: the
+ * first work the controller finishes is the matmul, whose completion
+ * follows at once (the control).  Either way the matmul reads the old B
+ * and a copy of B after the memset sees the memset's bytes.
  */
 static void war_stall(struct __test_metadata *_metadata, int fd, int rename)
 {
 	static const __u8 mm_modes[3] = { VAAL_ARG_IN, VAAL_ARG_IN, VAAL_ARG_OUT };
-	const __u32 dim[3] = { 160, 160, 160 };
-	const size_t mat = 160 * 160 * 4;
+	static const char done_path[] =
+		"/sys/class/misc/vaal/controllers/cpu0/completed";
+	const __u32 dim[3] = { 256, 256, 256 };
+	const size_t mat = 256 * 256 * 4;
 	struct vaal_buffer A, B, C, D;
 	struct vaal_sqe_arg a[3];
 	struct vaal_cqe cqe[3];
+	long long base, done;
 	struct rt_ring r;
 	__u32 mm, ms, cp, seven = 7;
 	unsigned char *d;
@@ -266,22 +273,30 @@ static void war_stall(struct __test_metadata *_metadata, int fd, int rename)
 					  sig_modes[K_MEMSET], 1, 4, NULL, 0, &ms));
 	ASSERT_EQ(0, vaal_kernel_register(fd, "cpu", "memcpy",
 					  sig_modes[K_MEMCPY], 2, 0, NULL, 0, &cp));
+	base = vcore_read_ll(done_path);
 	a[0] = (struct vaal_sqe_arg){ .handle = A.handle };
 	a[1] = (struct vaal_sqe_arg){ .handle = B.handle };
 	a[2] = (struct vaal_sqe_arg){ .handle = C.handle };
 	rt_launch(&r, mm, 0, a, 3, mm_modes, dim, 12);
 	a[0] = (struct vaal_sqe_arg){ .handle = B.handle };
 	rt_launch(&r, ms, 1, a, 1, sig_modes[K_MEMSET], &seven, 4);
+	ASSERT_EQ(2, rt_submit(&r, 0));
+	/* The first work the controller finishes ... */
+	do {
+		done = vcore_read_ll(done_path);
+	} while (done == base);
+	usleep(20000);
+	/* ... left no completion behind only if it was the renamed memset. */
+	EXPECT_EQ(rename ? 0 : 1, rt_ready(&r) != 0);
+
 	a[1] = (struct vaal_sqe_arg){ .handle = D.handle };
 	rt_launch(&r, cp, 2, a, 2, sig_modes[K_MEMCPY], NULL, 0);
-	ASSERT_EQ(3, rt_submit(&r, 3));
+	ASSERT_EQ(1, rt_submit(&r, 3));
 	for (i = 0; i < 3; i++) {
 		ASSERT_TRUE(rt_reap(&r, &cqe[i]));
 		ASSERT_EQ(0, cqe[i].res);
+		EXPECT_EQ(i, cqe[i].user_data);	/* retired in program order */
 	}
-	/* The memset (1) is not behind the matmul (0) only when renamed. */
-	EXPECT_EQ(rename ? 1 : 0, cqe[0].user_data);
-	EXPECT_EQ(2, cqe[2].user_data);
 	d = D.map;
 	for (i = 0; i < mat; i++)
 		if (d[i] != 7 || ((unsigned char *)B.map)[i] != 7)

@@ -250,13 +250,14 @@ struct vaal_kernel_unregister {
 #define VAAL_SETUP_SQ_AFF	(1U << 2)
 
 /*
- * Renaming: a launch whose %VAAL_ARG_OUT argument covers a whole buffer
- * that earlier launches still read or write does not wait for them (WAR,
- * WAW): it writes a fresh version of the buffer, which is copied into the
- * buffer in program order, once those earlier launches are done.  Later
- * launches and the buffer's mappings see the buffer itself.  Versions count
- * against the context's buffer allowance; without room the launch waits
- * as it would without renaming.
+ * Renaming: a launch whose %VAAL_ARG_OUT (write-only) argument names a
+ * buffer that earlier launches still read or write does not wait for them
+ * (WAR, WAW): it writes its range into a fresh version of the buffer, and
+ * the range is copied into the buffer in program order, once those
+ * earlier launches are done.  Later launches and the buffer's mappings see
+ * the buffer itself.  Versions count against the context's buffer
+ * allowance; without room the launch waits as it would without renaming.
+ * One argument per launch is renamed (the first).
  */
 #define VAAL_SETUP_RENAME	(1U << 3)
 
