@@ -61,7 +61,10 @@ static void vaal_free_workfn(struct work_struct *work)
 
 static DECLARE_WORK(vaal_free_work, vaal_free_workfn);
 
-/* Free the jobs on @list now, or from a work item when we cannot sleep. */
+/*
+ * Free the jobs on @list now, or from a work item when we cannot sleep;
+ * @list is empty again on return.
+ */
 static void vaal_jobs_release(struct list_head *list, bool may_sleep)
 {
 	struct vaal_job *job, *tmp;
@@ -72,10 +75,11 @@ static void vaal_jobs_release(struct list_head *list, bool may_sleep)
 	if (may_sleep) {
 		list_for_each_entry_safe(job, tmp, list, work.node)
 			vaal_job_free(job);
+		INIT_LIST_HEAD(list);
 		return;
 	}
 	spin_lock_irqsave(&vaal_free_lock, flags);
-	list_splice_tail(list, &vaal_free_list);
+	list_splice_tail_init(list, &vaal_free_list);
 	spin_unlock_irqrestore(&vaal_free_lock, flags);
 	schedule_work(&vaal_free_work);
 }
@@ -237,6 +241,16 @@ void vaal_cq_wake(struct vaal_ctx *ctx)
 		wake_up_all(&ctx->cq_wait);
 }
 
+/* Drop job_lock, then wake waiters and free what the locked section let go. */
+static void vaal_ctx_unlock(struct vaal_ctx *ctx, unsigned long flags,
+			    struct list_head *free)
+	__releases(&ctx->job_lock)
+{
+	spin_unlock_irqrestore(&ctx->job_lock, flags);
+	vaal_cq_wake(ctx);
+	vaal_jobs_release(free, vaal_may_sleep());
+}
+
 /**
  * vaal_job_submit - enter a job into its context's scoreboard
  * @ctx: the context, which has room for one more job in flight
@@ -257,9 +271,7 @@ void vaal_job_submit(struct vaal_ctx *ctx, struct vaal_job *job,
 		WARN_ON_ONCE(vaal_rob_reserve(&ctx->rob, &job->seq));
 	vaal_hz_submit(&ctx->hz, &job->hz);
 	vaal_ctx_drain(ctx, dispatch, &free);
-	spin_unlock_irqrestore(&ctx->job_lock, flags);
-	vaal_cq_wake(ctx);
-	vaal_jobs_release(&free, vaal_may_sleep());
+	vaal_ctx_unlock(ctx, flags, &free);
 }
 
 /**
@@ -283,9 +295,7 @@ void vaal_job_finish(struct vaal_job *job, int res, u64 device_ns,
 		job->holds &= ~VAAL_JOB_HOLD_UNIT;
 	__vaal_job_finish(ctx, job, res, device_ns, &free);
 	vaal_ctx_drain(ctx, dispatch, &free);
-	spin_unlock_irqrestore(&ctx->job_lock, flags);
-	vaal_cq_wake(ctx);
-	vaal_jobs_release(&free, vaal_may_sleep());
+	vaal_ctx_unlock(ctx, flags, &free);
 }
 
 /**
@@ -313,9 +323,7 @@ void vaal_job_unit_done(struct vaal_job *job, int res, u64 device_ns,
 		__vaal_job_finish(ctx, job, res, device_ns, &free);
 		vaal_ctx_drain(ctx, dispatch, &free);
 	}
-	spin_unlock_irqrestore(&ctx->job_lock, flags);
-	vaal_cq_wake(ctx);
-	vaal_jobs_release(&free, vaal_may_sleep());
+	vaal_ctx_unlock(ctx, flags, &free);
 }
 
 static void vaal_free_ovf(struct vaal_cq_ovf *ovf, void *arg)
@@ -351,6 +359,7 @@ static void vaal_copy_workfn(struct work_struct *work)
 	struct vaal_job *job, *tmp;
 	LIST_HEAD(dispatch);
 	struct vaal_ctx *ctx;
+	unsigned long flags;
 	LIST_HEAD(list);
 	LIST_HEAD(free);
 
@@ -366,14 +375,11 @@ static void vaal_copy_workfn(struct work_struct *work)
 		       job->acc[1].end - job->acc[1].start);
 		cond_resched();
 		ctx = job->ctx;
-		spin_lock_irq(&ctx->job_lock);
+		spin_lock_irqsave(&ctx->job_lock, flags);
 		vaal_copy_finish(ctx, job, 0, &free);
 		vaal_ctx_drain(ctx, &dispatch, &free);
-		spin_unlock_irq(&ctx->job_lock);
-		vaal_cq_wake(ctx);
+		vaal_ctx_unlock(ctx, flags, &free);
 		vaal_dispatch(&dispatch);
-		vaal_jobs_release(&free, true);
-		INIT_LIST_HEAD(&free);
 	}
 }
 
@@ -411,8 +417,7 @@ void vaal_job_submit_copy(struct vaal_ctx *ctx, struct vaal_job *copy,
 	spin_lock_irqsave(&ctx->job_lock, flags);
 	vaal_hz_submit(&ctx->hz, &copy->hz);
 	vaal_ctx_drain(ctx, dispatch, &free);
-	spin_unlock_irqrestore(&ctx->job_lock, flags);
-	vaal_jobs_release(&free, vaal_may_sleep());
+	vaal_ctx_unlock(ctx, flags, &free);
 }
 
 /* Module exit: every copy back and every deferred free is done. */
