@@ -60,7 +60,7 @@ static void vaal_cq_write(struct vaal_cq *cq, const struct vaal_cqe *cqe)
  * Return: 0, or -ENOSPC when the completion had to wait but no spare node
  * was given: nothing was posted.
  */
-int vaal_cq_post(struct vaal_cq *cq, const struct vaal_cqe *cqe,
+int __vaal_hot vaal_cq_post(struct vaal_cq *cq, const struct vaal_cqe *cqe,
 		 struct vaal_cq_ovf **spare)
 {
 	struct vaal_cq_ovf *ovf;

@@ -16,6 +16,13 @@
 #include <linux/types.h>
 #include <linux/vaal.h>
 
+/*
+ * The path of a submission and its completion, NOPs above all: the
+ * compiler groups these functions in .text.hot, apart from the slow
+ * paths, so that a round trip runs from a few contiguous lines of code.
+ */
+#define __vaal_hot	__attribute__((__hot__))
+
 /**
  * struct vaal_cq_ring - the completion ring, as shared with user space
  * @head: consumer index, written by user space

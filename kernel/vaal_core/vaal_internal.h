@@ -274,8 +274,16 @@ void vaal_job_free(struct vaal_job *job);
 void vaal_job_submit_copy(struct vaal_ctx *ctx, struct vaal_job *copy,
 			  struct list_head *dispatch);
 void vaal_job_queue_copy(struct vaal_job *job);
-bool vaal_job_nop_inline(struct vaal_ctx *ctx, u64 user_data);
-void vaal_cq_wake(struct vaal_ctx *ctx);
+
+/**
+ * vaal_cq_wake - wake the tasks waiting for completions of a context
+ * @ctx: the context
+ */
+static inline void vaal_cq_wake(struct vaal_ctx *ctx)
+{
+	if (wq_has_sleeper(&ctx->cq_wait))
+		wake_up_all(&ctx->cq_wait);
+}
 void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
 void vaal_job_exit(void);
 

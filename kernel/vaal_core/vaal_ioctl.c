@@ -71,11 +71,10 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	return 0;
 }
 
-long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+/* Set-up and control: every command but ENTER, off the hot path. */
+static noinline long vaal_ioctl_ctl(struct vaal_ctx *ctx, struct file *file,
+				    unsigned int cmd, void __user *uarg)
 {
-	struct vaal_ctx *ctx = file->private_data;
-	void __user *uarg = (void __user *)arg;
-
 	if (cmd == VAAL_IOC_QUERY)
 		return vaal_ioc_query(ctx, uarg);
 	if (cmd == VAAL_IOC_QUERY_CONTROLLERS)
@@ -95,8 +94,6 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return vaal_ioc_kernel_unregister(ctx, uarg);
 	case VAAL_IOC_SETUP:
 		return vaal_ioc_setup(ctx, uarg);
-	case VAAL_IOC_ENTER:
-		return vaal_ioc_enter(ctx, uarg);
 	case VAAL_IOC_CTRL_REGISTER:
 		return vaal_ioc_ctrl_register(ctx, file, uarg);
 	case VAAL_IOC_CTRL_PULL:
@@ -106,4 +103,24 @@ long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	default:
 		return -ENOTTY;
 	}
+}
+
+/*
+ * The hot path starts here, on a page of its own: the rest of .text.hot
+ * follows it, so that a round trip through the rings runs within one page
+ * of the module's code (and one iTLB entry).
+ */
+long __vaal_hot __aligned(PAGE_SIZE)
+vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct vaal_ctx *ctx = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	if (likely(cmd == VAAL_IOC_ENTER)) {
+		/* A context belongs to the process that opened it, as a VM does. */
+		if (current->mm != ctx->mm)
+			return -EIO;
+		return vaal_ioc_enter(ctx, uarg);
+	}
+	return vaal_ioctl_ctl(ctx, file, cmd, uarg);
 }

@@ -205,42 +205,6 @@ static void vaal_ctx_drain(struct vaal_ctx *ctx, struct list_head *dispatch,
 	}
 }
 
-/**
- * vaal_job_nop_inline - complete a NOP at once, without a job
- * @ctx: the context, job_lock held
- * @user_data: the NOP's
- *
- * What the scoreboard would do with a NOP when nothing orders it (no live
- * barrier, an unordered context) and its completion goes straight into
- * the ring (room, nothing parked before it), done here without allocating
- * a job - the io_uring way.
- *
- * Return: true when it completed; false: submit it as a job.
- */
-bool vaal_job_nop_inline(struct vaal_ctx *ctx, u64 user_data)
-{
-	struct vaal_cqe cqe = { .user_data = user_data };
-
-	lockdep_assert_held(&ctx->job_lock);
-	if (ctx->ordered || ctx->hz.last_barrier)
-		return false;
-	if (vaal_cq_post(&ctx->cq, &cqe, NULL))
-		return false;
-	ctx->submitted++;
-	ctx->completed++;
-	return true;
-}
-
-/**
- * vaal_cq_wake - wake the tasks waiting for completions of a context
- * @ctx: the context
- */
-void vaal_cq_wake(struct vaal_ctx *ctx)
-{
-	if (wq_has_sleeper(&ctx->cq_wait))
-		wake_up_all(&ctx->cq_wait);
-}
-
 /* Drop job_lock, then wake waiters and free what the locked section let go. */
 static void vaal_ctx_unlock(struct vaal_ctx *ctx, unsigned long flags,
 			    struct list_head *free)

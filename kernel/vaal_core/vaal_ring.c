@@ -280,12 +280,15 @@ static bool vaal_cq_enough(struct vaal_ctx *ctx, u32 min_complete)
  *
  * Return: 0, -ETIME on timeout or -EINTR on a signal.
  */
-int vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
+int __vaal_hot vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
 		 bool timed)
 {
 	ktime_t to = timed ? ns_to_ktime(timeout_ns) : KTIME_MAX;
 	long ret;
 
+	/* Without the scheduler's attention when they are there already. */
+	if (vaal_cq_enough(ctx, min_complete))
+		return 0;
 	ret = wait_event_interruptible_hrtimeout(ctx->cq_wait,
 						 vaal_cq_enough(ctx, min_complete),
 						 to);
