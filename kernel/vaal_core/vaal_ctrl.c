@@ -24,6 +24,9 @@
 
 #include "vaal_internal.h"
 
+#define CREATE_TRACE_POINTS
+#include "vaal_trace.h"
+
 unsigned int vaal_default_timeout_ms = 10000;
 module_param_named(default_timeout_ms, vaal_default_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(default_timeout_ms, "Deadline of a launch on a unit when its kernel sets none, in ms (default 10000)");
@@ -43,8 +46,20 @@ unsigned int vaal_nr_controllers(void)
 	return READ_ONCE(vaal_nr_ctrls);
 }
 
+/**
+ * vaal_class_at - the class at index @i of vaal_classes[], or NULL
+ * @i: the index
+ *
+ * Return: the class, initialized, or NULL.  Classes are only ever added.
+ */
+struct vaal_class *vaal_class_at(unsigned int i)
+{
+	/* Pairs with the release that publishes the class: it is whole. */
+	return smp_load_acquire(&vaal_classes[i]);
+}
+
 /* A class by name; classes are never freed while the module is loaded. */
-static struct vaal_class *vaal_class_find(const char *name)
+struct vaal_class *vaal_class_find(const char *name)
 {
 	struct vaal_class *cls;
 	unsigned int i;
@@ -60,6 +75,28 @@ static struct vaal_class *vaal_class_find(const char *name)
 	return NULL;
 }
 
+/* A new class, with the default policy.  Under vdev->sched_lock. */
+static struct vaal_class *vaal_class_new(const char *name, unsigned int id)
+{
+	struct vaal_class *cls = kzalloc(sizeof(*cls), GFP_KERNEL);
+
+	if (!cls)
+		return ERR_PTR(-ENOMEM);
+	cls->policy = vaal_sched_default(&vaal_dev);
+	cls->sched = cls->policy->ops->init(name, id);
+	if (IS_ERR(cls->sched)) {
+		void *err = cls->sched;
+
+		kfree(cls);
+		return err;
+	}
+	strscpy(cls->name, name, sizeof(cls->name));
+	cls->id = id;
+	spin_lock_init(&cls->lock);
+	INIT_LIST_HEAD(&cls->ctrls);
+	return cls;
+}
+
 /* A class by name, created if new.  Under vaal_ctrl_mutex. */
 static struct vaal_class *vaal_class_get(const char *name)
 {
@@ -72,23 +109,13 @@ static struct vaal_class *vaal_class_get(const char *name)
 		;
 	if (i == VAAL_MAX_CLASSES)
 		return ERR_PTR(-ENOSPC);
-	cls = kzalloc(sizeof(*cls), GFP_KERNEL);
-	if (!cls)
-		return ERR_PTR(-ENOMEM);
-	cls->policy = &vaal_fifo_policy;
-	cls->sched = cls->policy->ops->init(name);
-	if (IS_ERR(cls->sched)) {
-		void *err = cls->sched;
-
-		kfree(cls);
-		return err;
-	}
-	strscpy(cls->name, name, sizeof(cls->name));
-	cls->id = i;
-	spin_lock_init(&cls->lock);
-	INIT_LIST_HEAD(&cls->ctrls);
-	/* Publish it whole to the lockless readers. */
-	smp_store_release(&vaal_classes[i], cls);
+	/* A default policy registered meanwhile sees the class, or it sees it. */
+	mutex_lock(&vaal_dev.sched_lock);
+	cls = vaal_class_new(name, i);
+	if (!IS_ERR(cls))
+		/* Publish it whole: pairs with vaal_class_at()'s acquire. */
+		smp_store_release(&vaal_classes[i], cls);
+	mutex_unlock(&vaal_dev.sched_lock);
 	return cls;
 }
 
@@ -105,26 +132,36 @@ static struct vaal_class *vaal_kernel_class(struct vaal_kernel *k)
 	return cls;
 }
 
-/* A free unit of a live controller of @cls.  Under cls->lock. */
-static bool vaal_class_free_unit(struct vaal_class *cls,
-				 struct vaal_controller **ctrlp,
-				 unsigned int *unitp)
+/*
+ * Work for a free unit of a live controller of @cls, as the policy picks
+ * it for that unit: the first free unit it picks work for.  Under
+ * cls->lock.
+ */
+static struct vaal_work *vaal_class_pick(struct vaal_class *cls,
+					 struct vaal_controller **ctrlp,
+					 unsigned int *unitp)
 {
 	struct vaal_controller *ctrl;
-	unsigned int i;
+	unsigned int base = 0, i;
+	struct vaal_work *work;
 
 	list_for_each_entry(ctrl, &cls->ctrls, node) {
 		if (ctrl->dying || ctrl->nr_busy == ctrl->nr_units)
-			continue;
+			goto next;
 		for (i = 0; i < ctrl->nr_units; i++) {
-			if (!ctrl->running[i]) {
+			if (ctrl->running[i])
+				continue;
+			work = cls->policy->ops->pick(cls->sched, base + i);
+			if (work) {
 				*ctrlp = ctrl;
 				*unitp = i;
-				return true;
+				return work;
 			}
 		}
+next:
+		base += ctrl->nr_units;
 	}
-	return false;
+	return NULL;
 }
 
 /* Put @job on @unit of @ctrl.  Under cls->lock. */
@@ -149,7 +186,7 @@ static void vaal_job_cancel_queued(struct vaal_job *job)
 }
 
 /* Hand the class's queued work to free units, unless someone else does. */
-static void vaal_class_kick(struct vaal_class *cls)
+void vaal_class_kick(struct vaal_class *cls)
 {
 	struct vaal_controller *ctrl;
 	struct vaal_work *work;
@@ -162,10 +199,8 @@ static void vaal_class_kick(struct vaal_class *cls)
 	if (cls->dispatching)
 		goto out_unlock;
 	cls->dispatching = true;
-	while (cls->nr_queued && vaal_class_free_unit(cls, &ctrl, &unit)) {
-		work = cls->policy->ops->pick(cls->sched);
-		if (!work)
-			break;
+	while (cls->nr_queued &&
+	       (work = vaal_class_pick(cls, &ctrl, &unit))) {
 		job = container_of(work, struct vaal_job, work);
 		cls->nr_queued--;
 		if (READ_ONCE(job->ctx->dead)) {
@@ -176,6 +211,8 @@ static void vaal_class_kick(struct vaal_class *cls)
 		}
 		vaal_unit_take(ctrl, unit, job);
 		spin_unlock_irqrestore(&cls->lock, flags);
+		trace_vaal_dispatch(cls->name, job->ctx->sched.id, ctrl->id,
+				    unit, job->kernel->name);
 
 		schedule_delayed_work(&vaal_watchdog, VAAL_WATCHDOG_PERIOD);
 		ret = ctrl->ops->start(ctrl, unit, &job->work);
@@ -214,6 +251,7 @@ void vaal_dispatch(struct list_head *jobs)
 			spin_lock_irqsave(&cls->lock, flags);
 			served = !list_empty(&cls->ctrls);
 			if (served) {
+				job->work.item.seq = 0;
 				cls->policy->ops->enqueue(cls->sched, &job->work);
 				cls->nr_queued++;
 			}
@@ -266,6 +304,8 @@ void vaal_work_done(struct vaal_work *work, int status)
 		wake_up_all(&ctrl->idle);
 	spin_unlock_irqrestore(&cls->lock, flags);
 
+	trace_vaal_complete(cls->name, job->ctx->sched.id, ctrl->id, job->unit,
+			    ns, status);
 	vaal_job_unit_done(job, status, ns, timed_out, &dispatch);
 	vaal_dispatch(&dispatch);
 	vaal_class_kick(cls);
@@ -454,6 +494,7 @@ static int vaal_ctrl_insert(struct vaal_controller *ctrl)
 		return ret;
 	spin_lock_irq(&cls->lock);
 	list_add_tail(&ctrl->node, &cls->ctrls);
+	cls->nr_units += ctrl->nr_units;
 	spin_unlock_irq(&cls->lock);
 	vaal_nr_ctrls++;
 	return 0;
@@ -535,8 +576,10 @@ void vaal_controller_unregister(struct vaal_controller *ctrl)
 	vaal_ctrl_drain(ctrl);
 	spin_lock_irq(&cls->lock);
 	list_del(&ctrl->node);
+	cls->nr_units -= ctrl->nr_units;
 	if (list_empty(&cls->ctrls)) {
-		while ((work = cls->policy->ops->pick(cls->sched)))
+		while ((work = cls->policy->ops->pick(cls->sched,
+						      VAAL_SCHED_DRAIN)))
 			list_add_tail(&work->node, &orphans);
 		cls->nr_queued = 0;
 	}
@@ -634,17 +677,16 @@ static struct vaal_job *vaal_work_job(const struct vaal_work *work)
 }
 
 /**
- * vaal_work_context - whose work it is, for scheduling policies
+ * vaal_work_sched_ctx - whose work it is, for scheduling policies
  * @work: the work
  *
- * Return: a key that is the same for all the work of one context while
- * any of it is in flight.
+ * Return: the context, as policies see it; valid while the work is.
  */
-const void *vaal_work_context(const struct vaal_work *work)
+struct vaal_sched_ctx *vaal_work_sched_ctx(const struct vaal_work *work)
 {
-	return vaal_work_job(work)->ctx;
+	return &vaal_work_job(work)->ctx->sched;
 }
-EXPORT_SYMBOL_GPL(vaal_work_context);
+EXPORT_SYMBOL_GPL(vaal_work_sched_ctx);
 
 /**
  * vaal_work_name - the name of the kernel a work launches

@@ -22,7 +22,7 @@
 #include "vaal_job.h"
 
 /* Accelerator classes the core knows at most (each has a controller). */
-#define VAAL_MAX_CLASSES	16
+#define VAAL_MAX_CLASSES	VAAL_SCHED_MAX_CLASSES
 
 /**
  * struct vaal_class - an accelerator class: its controllers and the work
@@ -35,6 +35,7 @@
  * @lock: protects everything below, and the core's fields of the
  *	controllers
  * @nr_queued: jobs in @sched's queue
+ * @nr_units: units of @ctrls, dying ones included (they keep their numbers)
  * @ctrls: registered controllers
  * @dispatching: a task is handing out work; others only queue theirs
  */
@@ -45,6 +46,7 @@ struct vaal_class {
 	void *sched;
 	spinlock_t lock;
 	unsigned int nr_queued;
+	unsigned int nr_units;
 	struct list_head ctrls;
 	bool dispatching;
 };
@@ -80,9 +82,13 @@ struct vaal_uctrl;
  * struct vaal_device - the one /dev/vaal instance
  * @misc: the misc character device
  * @nr_contexts: contexts alive (open files)
- * @sched_lock: protects @policies and @nr_policies
+ * @sched_lock: protects @policies, @nr_policies and @default_policy, and
+ *	serializes changes of the classes' policies
  * @policies: registered &struct vaal_sched_policy, by registration order
  * @nr_policies: entries in @policies
+ * @default_policy: the policy of new classes (the FIFO without one)
+ * @ctx_lock: protects @contexts
+ * @contexts: every context alive, by &vaal_ctx.node
  */
 struct vaal_device {
 	struct miscdevice misc;
@@ -90,11 +96,16 @@ struct vaal_device {
 	struct mutex sched_lock;
 	struct list_head policies;
 	unsigned int nr_policies;
+	struct vaal_sched_policy *default_policy;
+	spinlock_t ctx_lock;
+	struct list_head contexts;
 };
 
 /**
  * struct vaal_ctx - one context: the state behind one open file of /dev/vaal
  * @vdev: the device the context belongs to
+ * @node: entry in &vaal_device.contexts
+ * @sched: the context as scheduling policies see it
  * @bufs: buffers by handle (from 1)
  * @nr_bufs: buffers held, handles or not, against vaal_max_buffers
  * @buf_bytes: bytes of those buffers, against vaal_max_buffer_bytes
@@ -133,6 +144,8 @@ struct vaal_device {
  */
 struct vaal_ctx {
 	struct vaal_device *vdev;
+	struct list_head node;
+	struct vaal_sched_ctx sched;
 	struct xarray bufs;
 	atomic_t nr_bufs;
 	atomic64_t buf_bytes;
@@ -232,7 +245,13 @@ extern unsigned int vaal_default_timeout_ms;
 long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int vaal_copy_args(void *karg, size_t ksize, void __user *uarg, u32 min_size,
 		   u32 *usize);
+
+/* vaal_sched.c */
 unsigned int vaal_sched_nr_policies(struct vaal_device *vdev);
+const struct vaal_sched_policy *vaal_sched_default(struct vaal_device *vdev);
+void vaal_sched_ctx_init(struct vaal_ctx *ctx);
+void vaal_sched_ctx_exit(struct vaal_ctx *ctx);
+long vaal_ioc_sched_attr(struct vaal_ctx *ctx, void __user *uarg, bool set);
 
 long vaal_ioc_buf_create(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg);
@@ -293,6 +312,9 @@ unsigned int vaal_nr_controllers(void);
 void vaal_ctrl_exit(void);
 extern struct mutex vaal_ctrl_mutex;
 extern struct vaal_class *vaal_classes[VAAL_MAX_CLASSES];
+struct vaal_class *vaal_class_at(unsigned int i);
+struct vaal_class *vaal_class_find(const char *name);
+void vaal_class_kick(struct vaal_class *cls);
 
 void vaal_work_requeue(struct vaal_work *work);
 long vaal_ioc_query_controllers(void __user *uarg);

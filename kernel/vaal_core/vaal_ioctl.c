@@ -79,6 +79,9 @@ static noinline long vaal_ioctl_ctl(struct vaal_ctx *ctx, struct file *file,
 		return vaal_ioc_query(ctx, uarg);
 	if (cmd == VAAL_IOC_QUERY_CONTROLLERS)
 		return vaal_ioc_query_controllers(uarg);
+	/* Scheduling attributes: also for an administrator holding the fd. */
+	if (cmd == VAAL_IOC_SCHED_SET || cmd == VAAL_IOC_SCHED_GET)
+		return vaal_ioc_sched_attr(ctx, uarg, cmd == VAAL_IOC_SCHED_SET);
 	/* A context belongs to the process that opened it, as a VM does. */
 	if (current->mm != ctx->mm)
 		return -EIO;

@@ -46,6 +46,7 @@ static int vaal_open(struct inode *inode, struct file *file)
 	spin_lock_init(&ctx->job_lock);
 	vaal_hz_init(&ctx->hz);
 	init_waitqueue_head(&ctx->cq_wait);
+	vaal_sched_ctx_init(ctx);
 	file->private_data = ctx;
 	return nonseekable_open(inode, file);
 }
@@ -58,6 +59,7 @@ static void vaal_ctx_release(struct kref *ref)
 	vaal_buf_release_all(ctx);
 	WARN_ON_ONCE(atomic_read(&ctx->nr_bufs));
 	vaal_ring_free(ctx);
+	vaal_sched_ctx_exit(ctx);
 	mmdrop(ctx->mm);
 	atomic_dec(&ctx->vdev->nr_contexts);
 	kfree(ctx);
@@ -105,6 +107,7 @@ static void vaal_show_fdinfo(struct seq_file *m, struct file *file)
 	memcpy(stats, ctx->stats, sizeof(stats));
 	spin_unlock_irq(&ctx->job_lock);
 
+	seq_printf(m, "vaal-ctx-id:\t%llu\n", ctx->sched.id);
 	seq_printf(m, "vaal-submitted:\t%llu\n", submitted);
 	seq_printf(m, "vaal-inflight:\t%u\n", inflight);
 	seq_printf(m, "vaal-completed:\t%llu\n", completed);
@@ -118,6 +121,14 @@ static void vaal_show_fdinfo(struct seq_file *m, struct file *file)
 			break;
 		seq_printf(m, "vaal-class-%s:\t%llu completed %llu ns\n",
 			   cls->name, stats[i].completed, stats[i].device_ns);
+	}
+	/* Device time per class, as DRM's drm-engine-<name> keys show it. */
+	for (i = 0; i < VAAL_MAX_CLASSES; i++) {
+		cls = vaal_class_at(i);
+		if (!cls)
+			break;
+		seq_printf(m, "vaal-engine-%s:\t%llu ns\n", cls->name,
+			   stats[i].device_ns);
 	}
 }
 
@@ -142,6 +153,8 @@ struct vaal_device vaal_dev = {
 	.nr_contexts	= ATOMIC_INIT(0),
 	.sched_lock	= __MUTEX_INITIALIZER(vaal_dev.sched_lock),
 	.policies	= LIST_HEAD_INIT(vaal_dev.policies),
+	.ctx_lock	= __SPIN_LOCK_UNLOCKED(vaal_dev.ctx_lock),
+	.contexts	= LIST_HEAD_INIT(vaal_dev.contexts),
 };
 
 static int __init vaal_init(void)

@@ -21,7 +21,7 @@
  * when it grows compatibly.
  */
 #define VAAL_ABI_MAJOR		0
-#define VAAL_ABI_MINOR		4
+#define VAAL_ABI_MINOR		5
 
 /* Feature bits reported in &vaal_query.features. */
 
@@ -43,10 +43,14 @@
 /* User-space controllers: VAAL_IOC_CTRL_REGISTER, _PULL, _COMPLETE. */
 #define VAAL_FEAT_USER_CONTROLLERS	(1ULL << 5)
 
+/* Scheduling attributes of a context: VAAL_IOC_SCHED_SET, _GET. */
+#define VAAL_FEAT_SCHED_ATTR	(1ULL << 6)
+
 #define VAAL_FEATURES_ALL	(VAAL_FEAT_SCHED_PLUGIN | VAAL_FEAT_BUFFERS | \
 				 VAAL_FEAT_KERNELS | VAAL_FEAT_RINGS | \
 				 VAAL_FEAT_CONTROLLERS | \
-				 VAAL_FEAT_USER_CONTROLLERS)
+				 VAAL_FEAT_USER_CONTROLLERS | \
+				 VAAL_FEAT_SCHED_ATTR)
 
 /**
  * struct vaal_query - what the device offers, filled by %VAAL_IOC_QUERY
@@ -655,6 +659,73 @@ struct vaal_ctrl_complete {
 
 #define VAAL_CTRL_COMPLETE_SIZE_VER0	40
 
+/* Flags of &vaal_sched_attr.flags for %VAAL_IOC_SCHED_SET. */
+
+/* Set the reservation: @budget_ns per @period_ns, or none when both are 0. */
+#define VAAL_SCHED_RESERVE	(1U << 0)
+
+/* Set the units the context may use: @units, or any when 0. */
+#define VAAL_SCHED_UNITS	(1U << 1)
+
+#define VAAL_SCHED_FLAGS_ALL	(VAAL_SCHED_RESERVE | VAAL_SCHED_UNITS)
+
+/* Bounds of a reservation's period. */
+#define VAAL_SCHED_MIN_PERIOD_NS	100000ULL	/* 100 us */
+#define VAAL_SCHED_MAX_PERIOD_NS	10000000000ULL	/* 10 s */
+
+/* Why %VAAL_IOC_SCHED_SET refused (&vaal_sched_attr.reason), with its errno. */
+#define VAAL_SCHED_OK		0	/* accepted */
+#define VAAL_SCHED_ENOCLASS	1	/* -ENOENT: no controller made the class known */
+#define VAAL_SCHED_ENOPOLICY	2	/* -EOPNOTSUPP: the class's policy takes no attributes */
+#define VAAL_SCHED_EPERIOD	3	/* -EINVAL: period out of bounds */
+#define VAAL_SCHED_EBUDGET	4	/* -EINVAL: budget zero or above the period */
+#define VAAL_SCHED_EOVERLOAD	5	/* -EBUSY: the class's real-time limit would be exceeded */
+#define VAAL_SCHED_EUNITS	6	/* -EINVAL: units the class does not have */
+#define VAAL_SCHED_ENOMEM	7	/* -ENOMEM */
+
+/**
+ * struct vaal_sched_attr - a context's scheduling attributes on one
+ *	accelerator class, %VAAL_IOC_SCHED_SET and %VAAL_IOC_SCHED_GET
+ * @size: in: sizeof(struct vaal_sched_attr) as the caller knows it; at
+ *	least %VAAL_SCHED_ATTR_SIZE_VER0
+ * @flags: in: %VAAL_SCHED_* flags saying what SET changes; zero for GET
+ * @class: in: the accelerator class, NUL-terminated
+ * @budget_ns: in (%VAAL_SCHED_RESERVE) / out: device time reserved in
+ *	each period; 0 for none
+ * @period_ns: in (%VAAL_SCHED_RESERVE) / out: the reservation's period,
+ *	%VAAL_SCHED_MIN_PERIOD_NS to %VAAL_SCHED_MAX_PERIOD_NS
+ * @units: in (%VAAL_SCHED_UNITS) / out: bit n allows the class's unit n
+ *	(numbered across its controllers in order of registration, as
+ *	/sys/kernel/vcore_sched/CLASS/units lists them); 0 for any
+ * @reason: out: %VAAL_SCHED_OK, or why SET was refused (also copied back
+ *	when the ioctl fails)
+ * @limit_ppm: out: share of the class's capacity (its units) that
+ *	reservations may take, in millionths
+ * @admitted_ppm: out: share the class's admitted reservations take
+ * @reserved0: in: must be zero
+ * @reserved: in: must be zero
+ *
+ * A reservation is admitted when all of the class's reservations together
+ * stay within its limit; admitted, the context's work is served earliest
+ * deadline first for @budget_ns in every @period_ns, before best-effort
+ * work.  The class's policy must offer attributes (vcore_sched's do).
+ */
+struct vaal_sched_attr {
+	__u32 size;
+	__u32 flags;
+	char class[VAAL_CLASS_LEN];
+	__u64 budget_ns;
+	__u64 period_ns;
+	__u64 units;
+	__u32 reason;
+	__u32 limit_ppm;
+	__u32 admitted_ppm;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+#define VAAL_SCHED_ATTR_SIZE_VER0	80
+
 #define VAAL_IOC_MAGIC		0xBA
 
 #define VAAL_IOC_QUERY		_IOWR(VAAL_IOC_MAGIC, 0x00, struct vaal_query)
@@ -673,5 +744,7 @@ struct vaal_ctrl_complete {
 	_IOW(VAAL_IOC_MAGIC, 0x09, struct vaal_ctrl_complete)
 #define VAAL_IOC_QUERY_CONTROLLERS	\
 	_IOWR(VAAL_IOC_MAGIC, 0x0a, struct vaal_query_controllers)
+#define VAAL_IOC_SCHED_SET	_IOWR(VAAL_IOC_MAGIC, 0x0b, struct vaal_sched_attr)
+#define VAAL_IOC_SCHED_GET	_IOWR(VAAL_IOC_MAGIC, 0x0c, struct vaal_sched_attr)
 
 #endif /* _UAPI_LINUX_VAAL_H */

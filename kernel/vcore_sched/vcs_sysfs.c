@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcs_sysfs.c - /sys/kernel/vcore_sched/CLASS/: a class's policy, its
+ * real-time limit, its partitions, and who uses what
+ *
+ *   policy	rw  fair, fcfs or rr (vcore_sched's), or fifo (vaal_core's)
+ *   rt_limit	rw  percent of the class's units reservations may take
+ *   units	ro  units of the class
+ *   partitions	rw  one per line: UNITS CGROUP [exclusive]; UNITS a list
+ *		    ("0-1,3"), CGROUP a path in cgroupfs or "-" (only
+ *		    contexts pinned to those units); "none" clears
+ *   contexts	ro  one line per context with work on the class
+ *   usage	ro  device time of the live contexts per cgroup
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/kobject.h>
+#include <linux/pid.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "vcs_internal.h"
+
+#define VCS_MAX_SHOWN		512	/* contexts a read shows */
+
+static struct kobject *vcs_kobj;
+
+static struct vcs_class *to_vcs_class(struct kobject *kobj)
+{
+	return container_of(kobj, struct vcs_class, kobj);
+}
+
+static void vcs_noop(void *sched, void *arg)
+{
+}
+
+/* Does the class use vcore_sched now? */
+static bool vcs_class_ours(struct vcs_class *vc)
+{
+	return !vaal_sched_class_call(vc->name, &vcs_policy, vcs_noop, NULL);
+}
+
+/* Apply @vc's settings to its policy state; under vcs_mutex. */
+static void vcs_class_apply(struct vcs_class *vc)
+{
+	vaal_sched_class_call(vc->name, &vcs_policy, vcs_sched_apply_settings,
+			      vc);
+}
+
+static ssize_t policy_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct vcs_class *vc = to_vcs_class(kobj);
+
+	return sysfs_emit(buf, "%s\n", vcs_class_ours(vc) ?
+			  vcs_mode_names[READ_ONCE(vc->mode)] : "fifo");
+}
+
+static ssize_t policy_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct vcs_class *vc = to_vcs_class(kobj);
+	int mode, ret;
+
+	if (sysfs_streq(buf, "fifo"))
+		return vaal_sched_set_policy(vc->name, "fifo") ?: count;
+	mode = sysfs_match_string(vcs_mode_names, buf);
+	if (mode < 0)
+		return -EINVAL;
+	mutex_lock(&vcs_mutex);
+	WRITE_ONCE(vc->mode, mode);
+	vcs_class_apply(vc);
+	mutex_unlock(&vcs_mutex);
+	/* A class on the FIFO comes back, in the mode just set. */
+	ret = vaal_sched_set_policy(vc->name, vcs_policy.name);
+	return ret ?: count;
+}
+
+static ssize_t rt_limit_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(to_vcs_class(kobj)->rt_limit_ppm) /
+			  (VCS_PPM / 100));
+}
+
+static ssize_t rt_limit_store(struct kobject *kobj, struct kobj_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct vcs_class *vc = to_vcs_class(kobj);
+	unsigned int pct;
+
+	if (kstrtouint(buf, 10, &pct) || pct > 100)
+		return -EINVAL;
+	mutex_lock(&vcs_mutex);
+	WRITE_ONCE(vc->rt_limit_ppm, pct * (VCS_PPM / 100));
+	vcs_class_apply(vc);
+	mutex_unlock(&vcs_mutex);
+	return count;
+}
+
+static ssize_t units_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	int n = vaal_sched_class_units(to_vcs_class(kobj)->name);
+
+	return n < 0 ? n : sysfs_emit(buf, "%d\n", n);
+}
+
+static ssize_t partitions_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct vcs_class *vc = to_vcs_class(kobj);
+	char name[128];
+	unsigned long units;
+	unsigned int i;
+	int len = 0;
+
+	mutex_lock(&vcs_mutex);
+	for (i = 0; i < vc->nr_parts; i++) {
+		units = vc->parts[i].units;
+		if (!vc->parts[i].cgroup)
+			strscpy(name, "-");
+		else if (vcs_cgroup_name(vc->parts[i].cgroup, name,
+					 sizeof(name)))
+			strscpy(name, "(removed)");
+		len += sysfs_emit_at(buf, len, "%*pbl %s%s\n", VCS_MAX_UNITS,
+				     &units, name,
+				     vc->parts[i].exclusive ? " exclusive" : "");
+	}
+	mutex_unlock(&vcs_mutex);
+	return len;
+}
+
+/* One line of the partitions file: "UNITS CGROUP [exclusive]". */
+static int vcs_part_parse(char *line, struct vcs_part *part, int nr_units)
+{
+	char *units = strsep(&line, " \t"), *cgroup, *flag;
+	unsigned long bits = 0;
+
+	line = skip_spaces(line ?: "");
+	cgroup = strsep(&line, " \t");
+	flag = strim(line ?: "");
+	if (!cgroup || !*cgroup || (*flag && strcmp(flag, "exclusive")))
+		return -EINVAL;
+	if (bitmap_parselist(units, &bits, VCS_MAX_UNITS) || !bits)
+		return -EINVAL;
+	if (nr_units < VCS_MAX_UNITS && bits >> nr_units)
+		return -ERANGE;
+	part->units = bits;
+	part->exclusive = *flag;
+	part->cgroup = 0;
+	if (strcmp(cgroup, "-"))
+		return vcs_cgroup_id(cgroup, &part->cgroup);
+	return 0;
+}
+
+/* Exclusive units belong to one partition only. */
+static int vcs_parts_check(const struct vcs_part *parts, unsigned int n)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (parts[i].units & parts[j].units &&
+			    (parts[i].exclusive || parts[j].exclusive))
+				return -EBUSY;
+	return 0;
+}
+
+static ssize_t partitions_store(struct kobject *kobj,
+				struct kobj_attribute *attr, const char *buf,
+				size_t count)
+{
+	struct vcs_class *vc = to_vcs_class(kobj);
+	int nr_units = vaal_sched_class_units(vc->name);
+	struct vcs_part parts[VCS_MAX_PARTS];
+	char *text, *cur, *line;
+	unsigned int n = 0;
+	int ret = 0;
+
+	if (nr_units < 0)
+		return nr_units;
+	text = kstrndup(buf, count, GFP_KERNEL);
+	if (!text)
+		return -ENOMEM;
+	cur = text;
+	while (!ret && (line = strsep(&cur, "\n"))) {
+		line = strim(line);
+		if (!*line || (!n && !cur && !strcmp(line, "none")))
+			continue;
+		if (n == VCS_MAX_PARTS)
+			ret = -ENOSPC;
+		else
+			ret = vcs_part_parse(line, &parts[n++], nr_units);
+	}
+	kfree(text);
+	ret = ret ?: vcs_parts_check(parts, n);
+	if (ret)
+		return ret;
+	mutex_lock(&vcs_mutex);
+	memcpy(vc->parts, parts, n * sizeof(parts[0]));
+	vc->nr_parts = n;
+	vcs_class_apply(vc);
+	mutex_unlock(&vcs_mutex);
+	return count;
+}
+
+/**
+ * struct vcs_ctx_info - a context's line, taken under the class's lock
+ * @id: vaal_core's id of the context ("vaal-ctx-id" in its fdinfo)
+ * @pid: its owner's
+ * @path: its owner's cgroups
+ * @rq: 0 for the pool, 1 + n for partition n
+ * @units: its pin
+ * @budget: its reservation
+ * @period: of the reservation
+ * @usage: device time
+ * @rt: of which on the reservation
+ * @periods: periods that ended with work queued
+ * @met: of which with the whole budget used
+ */
+struct vcs_ctx_info {
+	u64 id;
+	pid_t pid;
+	struct vcs_path path;
+	unsigned int rq;
+	u64 units, budget, period, usage, rt, periods, met;
+};
+
+struct vcs_snapshot {
+	struct vcs_ctx_info *info;
+	unsigned int room;
+	unsigned int n;
+};
+
+static void vcs_snapshot_fn(void *sched, void *arg)
+{
+	struct vcs_sched *s = sched;
+	struct vcs_snapshot *snap = arg;
+	struct vcs_ctx_info *ci;
+	struct vcs_ctx *c;
+	u64 gen;
+
+	list_for_each_entry(c, &s->ctxs, node) {
+		if (snap->n == snap->room)
+			break;
+		ci = &snap->info[snap->n++];
+		ci->id = c->sctx->id;
+		ci->pid = pid_nr(c->owner->pid);
+		vcs_owner_path(c->owner, &ci->path, &gen);
+		ci->rq = c->rq;
+		ci->units = c->units;
+		ci->budget = c->budget;
+		ci->period = c->period;
+		ci->usage = c->usage_ns;
+		ci->rt = c->rt_ns;
+		ci->periods = c->se.nr_periods;
+		ci->met = c->se.nr_met;
+	}
+}
+
+/* The contexts of a class, or an ERR_PTR(); kvfree() it. */
+static struct vcs_ctx_info *vcs_snapshot(struct vcs_class *vc, unsigned int *n)
+{
+	struct vcs_snapshot snap = { .room = VCS_MAX_SHOWN };
+
+	snap.info = kvcalloc(snap.room, sizeof(*snap.info), GFP_KERNEL);
+	if (!snap.info)
+		return ERR_PTR(-ENOMEM);
+	vaal_sched_class_call(vc->name, &vcs_policy, vcs_snapshot_fn, &snap);
+	*n = snap.n;
+	return snap.info;
+}
+
+static ssize_t contexts_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct vcs_ctx_info *info;
+	unsigned int n, i;
+	char name[128];
+	int len = 0;
+
+	info = vcs_snapshot(to_vcs_class(kobj), &n);
+	if (IS_ERR(info))
+		return PTR_ERR(info);
+	for (i = 0; i < n; i++) {
+		struct vcs_ctx_info *ci = &info[i];
+
+		if (!ci->path.depth)
+			strscpy(name, "/");
+		else if (vcs_cgroup_name(ci->path.id[ci->path.depth - 1], name,
+					 sizeof(name)))
+			strscpy(name, "(removed)");
+		len += sysfs_emit_at(buf, len,
+				     "ctx=%llu pid=%d cgroup=%s partition=%d units=%#llx budget_ns=%llu period_ns=%llu usage_ns=%llu rt_ns=%llu periods=%llu met=%llu\n",
+				     ci->id, ci->pid, name, (int)ci->rq - 1,
+				     ci->units, ci->budget, ci->period,
+				     ci->usage, ci->rt, ci->periods, ci->met);
+	}
+	kvfree(info);
+	return len;
+}
+
+/* Add @ns to cgroup @id's line in @ids/@ns (of @n, room @room). */
+static void vcs_usage_add(u64 *ids, u64 *usage, unsigned int *n,
+			  unsigned int room, u64 id, u64 ns)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n && ids[i] != id; i++)
+		;
+	if (i == *n) {
+		if (*n == room)
+			return;
+		ids[(*n)++] = id;
+		usage[i] = 0;
+	}
+	usage[i] += ns;
+}
+
+static ssize_t usage_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	unsigned int n, i, j, nr_cg = 0, room;
+	struct vcs_ctx_info *info;
+	u64 *ids, *usage, total = 0;
+	char name[128];
+	int len;
+
+	info = vcs_snapshot(to_vcs_class(kobj), &n);
+	if (IS_ERR(info))
+		return PTR_ERR(info);
+	room = n * VCS_MAX_DEPTH + 1;
+	ids = kvcalloc(room * 2, sizeof(*ids), GFP_KERNEL);
+	if (!ids) {
+		kvfree(info);
+		return -ENOMEM;
+	}
+	usage = ids + room;
+	for (i = 0; i < n; i++) {
+		total += info[i].usage;
+		for (j = 0; j < info[i].path.depth; j++)
+			vcs_usage_add(ids, usage, &nr_cg, room,
+				      info[i].path.id[j], info[i].usage);
+	}
+	len = sysfs_emit(buf, "/ %llu\n", total);
+	for (i = 0; i < nr_cg; i++)
+		if (!vcs_cgroup_name(ids[i], name, sizeof(name)))
+			len += sysfs_emit_at(buf, len, "%s %llu\n", name,
+					     usage[i]);
+	kvfree(ids);
+	kvfree(info);
+	return len;
+}
+
+static struct kobj_attribute vcs_attr_policy = __ATTR_RW(policy);
+static struct kobj_attribute vcs_attr_rt_limit = __ATTR_RW(rt_limit);
+static struct kobj_attribute vcs_attr_units = __ATTR_RO(units);
+static struct kobj_attribute vcs_attr_partitions = __ATTR_RW(partitions);
+static struct kobj_attribute vcs_attr_contexts = __ATTR_RO(contexts);
+static struct kobj_attribute vcs_attr_usage = __ATTR_RO(usage);
+
+static struct attribute *vcs_class_attrs[] = {
+	&vcs_attr_policy.attr,
+	&vcs_attr_rt_limit.attr,
+	&vcs_attr_units.attr,
+	&vcs_attr_partitions.attr,
+	&vcs_attr_contexts.attr,
+	&vcs_attr_usage.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vcs_class);
+
+static void vcs_class_kobj_release(struct kobject *kobj)
+{
+	kfree(to_vcs_class(kobj));
+}
+
+static const struct kobj_type vcs_class_ktype = {
+	.release	= vcs_class_kobj_release,
+	.sysfs_ops	= &kobj_sysfs_ops,
+	.default_groups	= vcs_class_groups,
+};
+
+/**
+ * vcs_sysfs_add - give a class its directory
+ * @vc: the class's settings; on failure, the kobject's release frees them
+ *
+ * Return: 0 or an errno.
+ */
+int vcs_sysfs_add(struct vcs_class *vc)
+{
+	int ret;
+
+	ret = kobject_init_and_add(&vc->kobj, &vcs_class_ktype, vcs_kobj, "%s",
+				   vc->name);
+	if (ret)
+		kobject_put(&vc->kobj);
+	return ret;
+}
+
+int vcs_sysfs_init(void)
+{
+	vcs_kobj = kobject_create_and_add("vcore_sched", kernel_kobj);
+	return vcs_kobj ? 0 : -ENOMEM;
+}
+
+/* Module exit: no class uses the policy any more. */
+void vcs_sysfs_exit(void)
+{
+	struct vcs_class *vc, *tmp;
+
+	list_for_each_entry_safe(vc, tmp, &vcs_classes, node) {
+		list_del(&vc->node);
+		kobject_put(&vc->kobj);
+	}
+	kobject_put(vcs_kobj);
+}
