@@ -131,12 +131,17 @@ $(BUILD)/selftests/%: selftests/%.c $(LIBVAAL) $(wildcard selftests/lib/*.h) \
 	$(CC) $(SELFTEST_CFLAGS) -o $@ $(filter %.c,$^) -lpthread
 
 # --- pure logic, natively in user space ------------------------------------
+# <linux/rbtree.h> and its functions come from the extracted kernel
+# source's copy for user space (tools/include, tools/lib): the shim includes
+# <tools/include/linux/rbtree.h>, found through -idirafter $(LINUX_SRC).
 NATIVE_CFLAGS	:= -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400 \
 		   -I$(TOP)/kernel/vaal_core -I$(TOP)/kernel/vaal_cpu -I$(TOP)/kernel/include \
+		   -I$(TOP)/kernel/vcore_sched -idirafter $(LINUX_SRC) \
 		   '-D__aligned(x)=__attribute__((__aligned__(x)))'
 NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c firmware/ixp2400/np_sched.c \
 		   kernel/vaal_core/vaal_hazard.c kernel/vaal_core/vaal_cq.c \
-		   kernel/vaal_cpu/vaal_cpu_kernels.c
+		   kernel/vaal_cpu/vaal_cpu_kernels.c kernel/vcore_sched/vcs_fair.c
+NATIVE_KSRCS	:= $(LINUX_SRC)/tools/lib/rbtree.c
 NATIVE_TESTS	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
 		     $(wildcard tools/testing/native/*_test.c))
 NATIVE_BENCHES	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
@@ -145,14 +150,16 @@ NATIVE_BENCHES	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
 native: deps $(NATIVE_TESTS) $(NATIVE_BENCHES)
 
 $(BUILD)/native/%_test: tools/testing/native/%_test.c $(NATIVE_LIB_SRCS) \
-			$(BUILD)/include/kselftest_harness.h
+			$(BUILD)/include/kselftest_harness.h $(LINUX_SRC)/.extracted
 	@mkdir -p $(@D)
 	$(CC) $(NATIVE_CFLAGS) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $< \
-		$(NATIVE_LIB_SRCS) -lpthread
+		$(NATIVE_LIB_SRCS) $(NATIVE_KSRCS) -lpthread
 
-$(BUILD)/native/%_bench: tools/testing/native/%_bench.c $(NATIVE_LIB_SRCS)
+$(BUILD)/native/%_bench: tools/testing/native/%_bench.c $(NATIVE_LIB_SRCS) \
+			 $(LINUX_SRC)/.extracted
 	@mkdir -p $(@D)
-	$(CC) $(NATIVE_CFLAGS) $(UCFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) -lpthread
+	$(CC) $(NATIVE_CFLAGS) $(UCFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) \
+		$(NATIVE_KSRCS) -lpthread
 
 # --- lint ---------------------------------------------------------------------
 lint: deps $(LINUX_SRC)/.extracted

@@ -71,6 +71,16 @@ for mode in independent dag8; do
 done
 echo "bench vaal.native.bytes_per_job $("$B/vaal_dispatch_bench" bytes) bytes"
 
+# The run queue of vcore_sched (VCS_FAIR): a pick, the charge of its leaf
+# and the item back in the queue, with 1, 64 and 1024 saturated contexts
+# under a two-level hierarchy of groups.
+for ctx in 1 64 1024; do
+	echo "bench vcs.native.pick_instr_${ctx}ctx" \
+		"$(instr_per_item "$B/vcs_pick_bench" 100000 $ctx) instr"
+	echo "bench vcs.native.pick_ns_${ctx}ctx" \
+		"$(ns_per_item "$B/vcs_pick_bench" 5000000 $ctx) ns"
+done
+
 # The harness itself: boot to a finished command, VM torn down.
 KDIR=${KDIR:-}
 start=$(date +%s.%N)

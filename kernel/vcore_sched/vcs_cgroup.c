@@ -28,15 +28,13 @@
 /**
  * struct vcs_cg - a cgroup whose cpu.weight the worker follows
  * @id: the cgroup's id
- * @file: its cpu.weight, open; NULL without the cpu controller
  * @weight: the last weight read, 0 without the cpu controller
- * @retry: when to look for cpu.weight again (jiffies)
+ * @retry: when to look for cpu.weight again, if it had none (jiffies)
  * @seen: the refresh that last needed it
  * @node: entry in vcs_cgs
  */
 struct vcs_cg {
 	u64 id;
-	struct file *file;
 	u32 weight;
 	unsigned long retry;
 	u64 seen;
@@ -212,11 +210,16 @@ out_free:
 	return NULL;
 }
 
-/* A cgroup's cpu.weight now: 0 without the cpu controller. */
+/*
+ * A cgroup's cpu.weight now, read as users see it: 0 without the cpu
+ * controller (looked for again after VCS_RETRY_OPEN), the last value read
+ * when the cgroup is gone.
+ */
 static u32 vcs_cg_weight(u64 id)
 {
-	struct vcs_cg *cg;
 	char buf[16] = "";
+	struct vcs_cg *cg;
+	struct file *file;
 	loff_t pos = 0;
 	u32 weight;
 
@@ -231,18 +234,20 @@ static u32 vcs_cg_weight(u64 id)
 	list_add(&cg->node, &vcs_cgs);
 found:
 	cg->seen = vcs_refreshes;
-	if (!cg->file && time_after_eq(jiffies, cg->retry)) {
-		cg->file = vcs_cg_open(id);
-		cg->retry = jiffies + VCS_RETRY_OPEN;
-	}
-	if (!cg->file)
+	if (!cg->weight && time_before(jiffies, cg->retry))
 		return 0;
-	/* Each read from the start makes kernfs show the value anew. */
-	if (kernel_read(cg->file, buf, sizeof(buf) - 1, &pos) > 0 &&
+	file = vcs_cg_open(id);
+	if (!file) {
+		if (!cg->weight)
+			cg->retry = jiffies + VCS_RETRY_OPEN;
+		return cg->weight;
+	}
+	if (kernel_read(file, buf, sizeof(buf) - 1, &pos) > 0 &&
 	    !kstrtou32(strim(buf), 10, &weight))
 		cg->weight = clamp(weight, VCS_WEIGHT_MIN, VCS_WEIGHT_MAX);
 	else if (!cg->weight)
 		cg->weight = VCS_WEIGHT_DFL;
+	fput(file);
 	return cg->weight;
 }
 
@@ -308,8 +313,6 @@ static void vcs_cgs_prune(void)
 	list_for_each_entry_safe(cg, tmp, &vcs_cgs, node) {
 		if (cg->seen == vcs_refreshes)
 			continue;
-		if (cg->file)
-			fput(cg->file);
 		list_del(&cg->node);
 		kfree(cg);
 	}

@@ -12,8 +12,9 @@
  * device time in every @period ns) is served first, earliest deadline
  * first, while it has budget left in its current period.  Its period
  * starts when the reservation is made; at a pick at or after the deadline
- * (the end of the period) the budget is refilled and the deadline moves on
- * by whole periods past the pick's time.  Time a real-time pick held a unit
+ * (the end of the period) the budget of a leaf that has items is refilled
+ * and its deadline moves on by whole periods past the pick's time (an
+ * idle leaf's at the first pick after it gets items again).  Time a real-time pick held a unit
  * is charged to the budget only (vcs_charge() with @rt true).  Out of
  * budget, a leaf waits for its next period as far as real time goes and
  * competes as a best-effort leaf meanwhile.
@@ -114,8 +115,9 @@ enum vcs_mode {
  * @period: its period in ns
  * @deadline: end of its current period
  * @remaining: budget left in the current period (negative after overrun)
- * @nr_periods: periods that ended with the leaf runnable
- * @nr_met: of those, periods in which it used its whole budget
+ * @nr_periods: refills (periods that ended with the leaf runnable; periods
+ *	without a pick in between count once)
+ * @nr_met: of those, refills after the whole budget was used
  */
 struct vcs_entity {
 	u64 id;

@@ -16,6 +16,7 @@ struct list_head {
 };
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
@@ -29,6 +30,14 @@ static inline void list_add_tail(struct list_head *new, struct list_head *head)
 	new->next = head;
 	head->prev->next = new;
 	head->prev = new;
+}
+
+static inline void list_add(struct list_head *new, struct list_head *head)
+{
+	new->prev = head;
+	new->next = head->next;
+	head->next->prev = new;
+	head->next = new;
 }
 
 static inline void list_del(struct list_head *entry)
@@ -46,9 +55,29 @@ static inline void list_del_init(struct list_head *entry)
 	INIT_LIST_HEAD(entry);
 }
 
+static inline void list_move_tail(struct list_head *entry,
+				  struct list_head *head)
+{
+	list_del(entry);
+	list_add_tail(entry, head);
+}
+
 static inline int list_empty(const struct list_head *head)
 {
 	return head->next == head;
+}
+
+/* Moves @list's entries to the end of @head; @list is left empty. */
+static inline void list_splice_tail_init(struct list_head *list,
+					 struct list_head *head)
+{
+	if (list_empty(list))
+		return;
+	list->next->prev = head->prev;
+	head->prev->next = list->next;
+	list->prev->next = head;
+	head->prev = list->prev;
+	INIT_LIST_HEAD(list);
 }
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcs_share_test.c - vcore_sched in the VM, judged by what contexts in
+ * cgroups get: processes in cgroups whose cpu.weight is set through
+ * cgroupfs saturate the CPU sidecore controller (class "cpu") or the
+ * reference user-space controller (vaal_ctrld), and the device time each
+ * cgroup got over a window, read from /sys/kernel/vcore_sched/CLASS/usage,
+ * is compared with the ideal share:
+ *
+ *  - weights 100:200:400, 1:100 and a nested hierarchy, within 3 points
+ *    over 5 s under fair; the same load under fcfs, side by side, misses;
+ *  - a weight changed in cgroupfs mid-run moves the shares within 100 ms;
+ *  - a reservation of 20% per 10 ms gets its budget in 99% of its periods
+ *    while best-effort load saturates the class, and one that does not fit
+ *    is refused with -EBUSY and its reason;
+ *  - policy switches under load and a cgroup removed under a live context
+ *    lose no work.
+ */
+#include "../lib/vcs_load.h"
+#include "kselftest_harness.h"
+
+#define WINDOW		5.0	/* seconds a share is measured over */
+#define TOLERANCE	3.0	/* points */
+#define RAMP		1.0	/* seconds before measuring */
+
+static const char *ctrld_path(void)
+{
+	static char path[512];
+	const char *build = getenv("VCORE_BUILD");
+
+	snprintf(path, sizeof(path), "%s/tools/vaal_ctrld",
+		 build ? build : "build");
+	return path;
+}
+
+/* What a case started, for its teardown. */
+struct share {
+	struct loader l[MAX_LOADERS];
+	const char *cgs[MAX_LOADERS * 2];
+	int nr_loaders, nr_cgs;
+	pid_t ctrld;
+};
+
+FIXTURE(share) {
+	struct share s;
+};
+
+FIXTURE_SETUP(share)
+{
+	if (access(VCS_SYSFS "/cpu", F_OK))
+		SKIP(return, "vcore_sched or vaal_cpu is not loaded");
+	if (cg_init())
+		SKIP(return, "no cgroup v2 with the cpu controller");
+	self->s.ctrld = 0;
+}
+
+FIXTURE_TEARDOWN(share)
+{
+	struct share *s = &self->s;
+	int i;
+
+	for (i = 0; i < s->nr_loaders; i++)
+		if (s->l[i].pid > 0)
+			load_stop_one(&s->l[i]);
+	if (s->ctrld > 0) {
+		kill(s->ctrld, SIGTERM);
+		waitpid(s->ctrld, NULL, 0);
+	}
+	set_policy("cpu", "fair");
+	cg_cleanup(s->cgs, s->nr_cgs);
+}
+
+/* Make cgroup @cg (weight @w, 0: default) and remember it for cleanup. */
+static int add_cg(struct share *s, const char *cg, unsigned int w)
+{
+	s->cgs[s->nr_cgs++] = cg;
+	return cg_make(cg, w);
+}
+
+/* Start a loader in @cg on @class, optionally with a reservation. */
+static int add_loader(struct share *s, const char *cg, const char *class,
+		      unsigned int budget_us, unsigned int period_us)
+{
+	struct loader *l = &s->l[s->nr_loaders++];
+
+	l->cgroup = cg;
+	return load_start(l, class, budget_us, period_us);
+}
+
+/* Stop every loader: none lost work, none failed. */
+static void stop_all(struct __test_metadata *_metadata, struct share *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr_loaders; i++) {
+		EXPECT_EQ(0, load_stop_one(&s->l[i]));
+		EXPECT_EQ(s->l[i].submitted, s->l[i].completed);
+		EXPECT_EQ(0, s->l[i].failed);
+		EXPECT_LT(0, s->l[i].completed);
+		s->l[i].pid = 0;
+	}
+}
+
+static void print_shares(const char *what, const char * const *cgs,
+			 const double *ideal, const double *share, int n,
+			 double err)
+{
+	int i;
+
+	printf("# %-28s", what);
+	for (i = 0; i < n; i++)
+		printf(" %s %5.1f%% (ideal %5.1f)", cgs[i], share[i], ideal[i]);
+	printf("  max error %.1f points\n", err);
+}
+
+/* Weights @w of flat cgroups a, b, c...: fair within tolerance. */
+static double flat_case(struct __test_metadata *_metadata, struct share *s,
+			const char *class, const unsigned int *w, int n,
+			double *fcfs_err)
+{
+	static const char * const names[] = { "a", "b", "c", "d" };
+	double ideal[MAX_LOADERS], share[MAX_LOADERS], sum = 0, err;
+	int i;
+
+	for (i = 0; i < n; i++)
+		sum += w[i];
+	for (i = 0; i < n; i++) {
+		ideal[i] = 100.0 * w[i] / sum;
+		if (add_cg(s, names[i], w[i]) ||
+		    add_loader(s, names[i], class, 0, 0))
+			return -1;
+	}
+	sleep_s(RAMP);
+	err = measure_shares(class, names, ideal, n, WINDOW, share);
+	print_shares("fair", names, ideal, share, n, err);
+	if (fcfs_err && !strcmp(class, "cpu")) {
+		set_policy(class, "fcfs");
+		sleep_s(RAMP / 2);
+		*fcfs_err = measure_shares(class, names, ideal, n, WINDOW,
+					   share);
+		print_shares("fcfs (baseline)", names, ideal, share, n,
+			     *fcfs_err);
+		set_policy(class, "fair");
+	}
+	stop_all(_metadata, s);
+	return err;
+}
+
+TEST_F_TIMEOUT(share, weights_100_200_400, 120)
+{
+	const unsigned int w[] = { 100, 200, 400 };
+	double err, fcfs_err = -1;
+
+	err = flat_case(_metadata, &self->s, "cpu", w, 3, &fcfs_err);
+	ASSERT_LE(0, err);
+	EXPECT_GE(TOLERANCE, err);
+	/* fcfs serves the three alike: it misses what fair meets. */
+	EXPECT_LT(err + 5, fcfs_err);
+}
+
+TEST_F_TIMEOUT(share, weights_1_100, 120)
+{
+	const unsigned int w[] = { 1, 100 };
+	double err;
+
+	err = flat_case(_metadata, &self->s, "cpu", w, 2, NULL);
+	ASSERT_LE(0, err);
+	EXPECT_GE(TOLERANCE, err);
+}
+
+/* A (100) holds x (100) and y (300); B (100) holds z: 12.5, 37.5, 50. */
+TEST_F_TIMEOUT(share, nested, 120)
+{
+	static const char * const leaves[] = { "A/x", "A/y", "B/z" };
+	const double ideal[] = { 12.5, 37.5, 50 };
+	double share[3], err;
+	int i;
+
+	ASSERT_EQ(0, add_cg(&self->s, "A", 100));
+	ASSERT_EQ(0, add_cg(&self->s, "B", 100));
+	ASSERT_EQ(0, add_cg(&self->s, "A/x", 100));
+	ASSERT_EQ(0, add_cg(&self->s, "A/y", 300));
+	ASSERT_EQ(0, add_cg(&self->s, "B/z", 100));
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, add_loader(&self->s, leaves[i], "cpu", 0, 0));
+	sleep_s(RAMP);
+	err = measure_shares("cpu", leaves, ideal, 3, WINDOW, share);
+	print_shares("fair, nested", leaves, ideal, share, 3, err);
+	ASSERT_LE(0, err);
+	EXPECT_GE(TOLERANCE, err);
+	stop_all(_metadata, &self->s);
+}
+
+/* 100:100, then b's weight goes to 300 in cgroupfs: 25:75 100 ms later. */
+TEST_F_TIMEOUT(share, weight_change, 120)
+{
+	static const char * const names[] = { "a", "b" };
+	const double even[] = { 50, 50 }, after[] = { 25, 75 };
+	double share[2], err;
+
+	ASSERT_EQ(0, add_cg(&self->s, "a", 100));
+	ASSERT_EQ(0, add_cg(&self->s, "b", 100));
+	ASSERT_EQ(0, add_loader(&self->s, "a", "cpu", 0, 0));
+	ASSERT_EQ(0, add_loader(&self->s, "b", "cpu", 0, 0));
+	sleep_s(RAMP);
+	err = measure_shares("cpu", names, even, 2, WINDOW / 2, share);
+	print_shares("fair, before", names, even, share, 2, err);
+	EXPECT_GE(TOLERANCE, err);
+	ASSERT_EQ(0, cg_set_weight("b", 300));
+	sleep_s(0.1);
+	err = measure_shares("cpu", names, after, 2, WINDOW / 2, share);
+	print_shares("fair, 100 ms after 300", names, after, share, 2, err);
+	ASSERT_LE(0, err);
+	EXPECT_GE(TOLERANCE, err);
+	stop_all(_metadata, &self->s);
+}
+
+/* The reference user-space controller, two units, work-conserving. */
+TEST_F_TIMEOUT(share, user_controller_100_200_400, 120)
+{
+	const unsigned int w[] = { 100, 200, 400 };
+	char line[256];
+	double err;
+	int p[2];
+	FILE *f;
+
+	ASSERT_EQ(0, pipe(p));
+	self->s.ctrld = fork();
+	ASSERT_LE(0, self->s.ctrld);
+	if (!self->s.ctrld) {
+		dup2(p[1], 1);
+		execl(ctrld_path(), "vaal_ctrld", "--name", "vcs-ref",
+		      "--class", "uref", "--threads", "2", NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	ASSERT_NE(NULL, strstr(line, "ready"));
+	err = flat_case(_metadata, &self->s, "uref", w, 3, NULL);
+	fclose(f);
+	ASSERT_LE(0, err);
+	EXPECT_GE(TOLERANCE, err);
+}
+
+/* Per-period service of context @ctx, from the contexts file. */
+static int rt_periods(long long ctx, long long *periods, long long *met)
+{
+	char buf[16384], *line, *save;
+	long long id;
+
+	if (read_file(VCS_SYSFS "/cpu/contexts", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, "periods=");
+
+		if (sscanf(line, "ctx=%lld", &id) == 1 && id == ctx && p &&
+		    sscanf(p, "periods=%lld met=%lld", periods, met) == 2)
+			return 0;
+	}
+	return -1;
+}
+
+/* The context whose reservation is 2 ms per 10 ms: the one with a budget. */
+static long long rt_ctx(void)
+{
+	char buf[16384], *line, *save;
+	long long id = -1, budget;
+
+	if (read_file(VCS_SYSFS "/cpu/contexts", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, "budget_ns=");
+
+		if (p && sscanf(p, "budget_ns=%lld", &budget) == 1 &&
+		    budget == 2000000)
+			sscanf(line, "ctx=%lld", &id);
+	}
+	return id;
+}
+
+TEST_F_TIMEOUT(share, reservation_met, 120)
+{
+	long long ctx, p0, m0, p1, m1;
+	struct vaal_sched_attr attr = {
+		.size = sizeof(attr),
+		.flags = VAAL_SCHED_RESERVE,
+		.class = "cpu",
+		.budget_ns = 8000000,
+		.period_ns = 10000000,
+	};
+	int fd, units;
+	char buf[32];
+
+	ASSERT_EQ(0, read_file(VCS_SYSFS "/cpu/units", buf, sizeof(buf)));
+	units = atoi(buf);
+	ASSERT_EQ(0, add_cg(&self->s, "rt", 0));
+	ASSERT_EQ(0, add_cg(&self->s, "be", 0));
+	ASSERT_EQ(0, add_loader(&self->s, "rt", "cpu", 2000, 10000));
+	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
+	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
+	ctx = rt_ctx();
+	ASSERT_LE(0, ctx);
+	sleep_s(RAMP);
+	ASSERT_EQ(0, rt_periods(ctx, &p0, &m0));
+
+	/* 20% is in: 80% more per unit does not fit under 90%. */
+	fd = vaal_open(NULL);
+	ASSERT_LE(0, fd);
+	if (units == 1) {
+		EXPECT_EQ(-1, ioctl(fd, VAAL_IOC_SCHED_SET, &attr));
+		EXPECT_EQ(EBUSY, errno);
+		EXPECT_EQ(VAAL_SCHED_EOVERLOAD, attr.reason);
+		EXPECT_EQ(900000, attr.limit_ppm);
+		EXPECT_EQ(200000, attr.admitted_ppm);
+	}
+	close(fd);
+
+	sleep_s(WINDOW);
+	ASSERT_EQ(0, rt_periods(ctx, &p1, &m1));
+	printf("# reservation 2 ms / 10 ms under saturation: %lld of %lld periods served\n",
+	       m1 - m0, p1 - p0);
+	EXPECT_LE(WINDOW * 100 * 0.9, p1 - p0);
+	EXPECT_LE(0.99 * (p1 - p0), m1 - m0);
+	stop_all(_metadata, &self->s);
+}
+
+/* Switches of policy under load, and a cgroup removed: nothing lost. */
+TEST_F_TIMEOUT(share, switches_lose_nothing, 120)
+{
+	static const char * const policies[] = {
+		"fcfs", "rr", "fifo", "fair", "rr", "fair"
+	};
+	char buf[32];
+	unsigned int i;
+
+	ASSERT_EQ(0, add_cg(&self->s, "a", 100));
+	ASSERT_EQ(0, add_cg(&self->s, "b", 400));
+	ASSERT_EQ(0, add_loader(&self->s, "a", "cpu", 0, 0));
+	ASSERT_EQ(0, add_loader(&self->s, "b", "cpu", 1000, 10000));
+	for (i = 0; i < ARRAY_SIZE(policies); i++) {
+		sleep_s(0.3);
+		ASSERT_EQ(0, set_policy("cpu", policies[i]));
+		ASSERT_EQ(0, read_file(VCS_SYSFS "/cpu/policy", buf,
+				       sizeof(buf)));
+		EXPECT_EQ(0, strncmp(buf, policies[i], strlen(policies[i])));
+	}
+	EXPECT_EQ(-EINVAL, set_policy("cpu", "lottery"));
+
+	/* a's loader moves to b, a goes away under its live context. */
+	snprintf(buf, sizeof(buf), "%d", self->s.l[0].pid);
+	ASSERT_EQ(0, write_file(CG_TEST "/b/cgroup.procs", buf));
+	ASSERT_EQ(0, rmdir(CG_TEST "/a"));
+	sleep_s(0.5);
+	ASSERT_EQ(0, read_file(VCS_SYSFS "/cpu/usage", buf, sizeof(buf)));
+	stop_all(_metadata, &self->s);
+}
+
+TEST_HARNESS_MAIN
