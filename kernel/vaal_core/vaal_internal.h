@@ -77,6 +77,7 @@ struct vaal_class_stats {
 };
 
 struct vaal_uctrl;
+struct vhost_task;
 
 /**
  * struct vaal_device - the one /dev/vaal instance
@@ -126,10 +127,14 @@ struct vaal_device {
  * @max_inflight: jobs in flight at most
  * @ordered: completions retire in submission order
  * @rename: whole-buffer outputs of busy buffers are renamed
- * @sq_thread: the polling submission thread of a %VAAL_SETUP_SQPOLL context
+ * @sq_thread: the polling submission thread of a %VAAL_SETUP_SQPOLL
+ *	context, a thread of the process that set it up (as vhost's workers
+ *	are of QEMU's): its CPU time and memory are charged to that process's
+ *	cgroups
  * @sq_idle: jiffies it polls without work before it sleeps
- * @sq_wait: where it sleeps
- * @memcg: the memory cgroup the polling thread charges jobs to
+ * @sq_idle_until: when it sleeps if no work comes
+ * @sq_cpu: the CPU it runs on, with @sq_aff
+ * @sq_aff: bind it to @sq_cpu (done by the thread itself, at its start)
  * @job_lock: protects everything below (completions come from any context)
  * @hz: the scoreboard
  * @cq: the completion ring
@@ -166,10 +171,11 @@ struct vaal_ctx {
 	u32 max_inflight;
 	bool ordered;
 	bool rename;
-	struct task_struct *sq_thread;
+	struct vhost_task *sq_thread;
 	unsigned long sq_idle;
-	wait_queue_head_t sq_wait;
-	struct mem_cgroup *memcg;
+	unsigned long sq_idle_until;
+	u32 sq_cpu;
+	bool sq_aff;
 
 	spinlock_t job_lock;
 	struct vaal_hz hz;

@@ -18,6 +18,7 @@
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/sched/vhost_task.h>	/* after linux/types.h: it needs bool */
 #include <linux/vmalloc.h>
 
 #include "vaal_internal.h"
@@ -234,7 +235,7 @@ long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
 	if (ret)
 		vaal_sq_thread_stop(ctx);
 	else if (ctx->sq_thread)
-		wake_up_process(ctx->sq_thread);
+		vhost_task_start(ctx->sq_thread);
 out_unlock:
 	mutex_unlock(&ctx->lock);
 	return ret;

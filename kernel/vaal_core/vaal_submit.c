@@ -10,11 +10,11 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kthread.h>
-#include <linux/memcontrol.h>
-#include <linux/sched/mm.h>
+#include <linux/cpumask.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/sched/vhost_task.h>	/* after linux/types.h: it needs bool */
 
 #include "vaal_internal.h"
 
@@ -406,64 +406,75 @@ static void vaal_sq_set_flags(struct vaal_ctx *ctx, u32 flags)
 
 /*
  * The polling submission thread: consumes the ring while user space fills
- * it, and after sq_idle without work sleeps until woken (or new entries
- * show up at the check after it raised the flag).  It charges the jobs it
- * allocates to the memory cgroup of the context's process.
+ * it, and after sq_idle without work raises %VAAL_SQ_NEED_WAKEUP and
+ * sleeps until woken (or new entries show up at the check after it raised
+ * the flag).  vhost_task calls it in a loop, in TASK_INTERRUPTIBLE: it
+ * sleeps when this returns false.  Being a thread of the context's
+ * process, it charges the jobs it allocates to that process's memory
+ * cgroup and its own CPU time to its cpu cgroup.
  */
-static int vaal_sq_thread_fn(void *data)
+static bool vaal_sq_thread_fn(void *data)
 {
 	struct vaal_ctx *ctx = data;
-	struct mem_cgroup *old = set_active_memcg(ctx->memcg);
-	unsigned long idle_until = jiffies + ctx->sq_idle;
 	long ret;
 
-	while (!kthread_should_stop()) {
-		if (vaal_sq_queued(ctx)) {
-			mutex_lock(&ctx->submit_lock);
-			ret = vaal_submit(ctx, ctx->sq_entries);
-			mutex_unlock(&ctx->submit_lock);
-			if (ret > 0)
-				idle_until = jiffies + ctx->sq_idle;
-			else	/* full, or garbage in the ring: back off */
-				schedule_timeout_idle(1);
-			cond_resched();
-			continue;
-		}
-		if (time_before(jiffies, idle_until)) {
+	if (unlikely(ctx->sq_aff)) {
+		__set_current_state(TASK_RUNNING);
+		ctx->sq_aff = false;
+		set_cpus_allowed_ptr(current, cpumask_of(ctx->sq_cpu));
+		return true;
+	}
+	if (!vaal_sq_queued(ctx)) {
+		if (time_before(jiffies, ctx->sq_idle_until)) {
+			__set_current_state(TASK_RUNNING);
 			cond_resched();
 			cpu_relax();
-			continue;
+			return true;
 		}
 		vaal_sq_set_flags(ctx, VAAL_SQ_NEED_WAKEUP);
-		wait_event_idle(ctx->sq_wait, kthread_should_stop() ||
-				vaal_sq_queued(ctx));
-		vaal_sq_set_flags(ctx, 0);
-		idle_until = jiffies + ctx->sq_idle;
+		if (!vaal_sq_queued(ctx))
+			return false;
 	}
-	set_active_memcg(old);
-	return 0;
+	__set_current_state(TASK_RUNNING);
+	if (READ_ONCE(ctx->sq->flags))
+		vaal_sq_set_flags(ctx, 0);
+	mutex_lock(&ctx->submit_lock);
+	ret = vaal_submit(ctx, ctx->sq_entries);
+	mutex_unlock(&ctx->submit_lock);
+	if (ret > 0)
+		ctx->sq_idle_until = jiffies + ctx->sq_idle;
+	else	/* full, or garbage in the ring: back off */
+		schedule_timeout_idle(1);
+	cond_resched();
+	return true;
+}
+
+/* Killed with its process: its context is going away, nothing to do. */
+static void vaal_sq_thread_killed(void *data)
+{
 }
 
 /**
  * vaal_sq_thread_create - the polling thread of a context, not running yet
- * @ctx: the context, being set up
+ * @ctx: the context, being set up by its process
  * @req: the checked setup request
  *
  * Return: 0 or a negative errno.
  */
 int vaal_sq_thread_create(struct vaal_ctx *ctx, const struct vaal_setup *req)
 {
-	struct task_struct *t;
+	char name[TASK_COMM_LEN];
+	struct vhost_task *t;
 
-	init_waitqueue_head(&ctx->sq_wait);
 	ctx->sq_idle = msecs_to_jiffies(req->sq_idle_ms);
-	t = kthread_create(vaal_sq_thread_fn, ctx, "vaal-sqp/%d",
-			   task_pid_nr(current));
+	ctx->sq_idle_until = jiffies + ctx->sq_idle;
+	ctx->sq_aff = req->flags & VAAL_SETUP_SQ_AFF;
+	ctx->sq_cpu = req->sq_cpu;
+	snprintf(name, sizeof(name), "vaal-sqp-%d", task_pid_nr(current));
+	t = vhost_task_create(vaal_sq_thread_fn, vaal_sq_thread_killed, ctx,
+			      name);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	if (req->flags & VAAL_SETUP_SQ_AFF)
-		kthread_bind(t, req->sq_cpu);
-	ctx->memcg = get_mem_cgroup_from_mm(current->mm);
 	ctx->sq_thread = t;
 	return 0;
 }
@@ -476,10 +487,8 @@ void vaal_sq_thread_stop(struct vaal_ctx *ctx)
 {
 	if (!ctx->sq_thread)
 		return;
-	kthread_stop(ctx->sq_thread);
+	vhost_task_stop(ctx->sq_thread);
 	ctx->sq_thread = NULL;
-	mem_cgroup_put(ctx->memcg);
-	ctx->memcg = NULL;
 }
 
 static int vaal_enter_check(struct vaal_ctx *ctx, const struct vaal_enter *req)
@@ -522,7 +531,7 @@ long __vaal_hot vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg)
 	if (ret)
 		return ret;
 	if (req.flags & VAAL_ENTER_SQ_WAKEUP)
-		wake_up(&ctx->sq_wait);
+		vhost_task_wake(ctx->sq_thread);
 	if (req.to_submit) {
 		mutex_lock(&ctx->submit_lock);
 		submitted = vaal_submit(ctx, req.to_submit);

@@ -5,6 +5,7 @@
  * their errno, completion ring overflow without loss, the in-flight bound,
  * timeouts, poll, fdinfo and the forked child.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <poll.h>
@@ -465,6 +466,64 @@ TEST(sqpoll_submits_without_system_calls)
 	EXPECT_EQ(11, cqe.user_data);
 	/* Closed with the thread awake or asleep: it stops. */
 	close(fd);
+}
+
+/* The tid of this process's thread named @comm, or 0. */
+static pid_t find_thread(const char *comm)
+{
+	char path[64], name[32] = "";
+	struct dirent *de;
+	pid_t tid = 0;
+	DIR *d = opendir("/proc/self/task");
+
+	while (d && !tid && (de = readdir(d))) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 de->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(name, sizeof(name), f) && !strncmp(name, comm,
+								  strlen(comm)))
+			tid = atoi(de->d_name);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return tid;
+}
+
+/*
+ * The polling thread is a thread of the process that set the ring up, in
+ * its cgroups (CFS charges its time there), until the context goes.
+ */
+TEST(sqpoll_thread_of_the_owner)
+{
+	char comm[32], path[64], own[256] = "", its[256] = "";
+	struct rt_ring r;
+	pid_t tid;
+	FILE *f;
+	int fd = vaal_open(NULL);
+
+	ASSERT_LE(0, fd);
+	snprintf(comm, sizeof(comm), "vaal-sqp-%d", getpid());
+	EXPECT_EQ(0, find_thread(comm));
+	memset(&r, 0, sizeof(r));
+	ASSERT_EQ(0, sqpoll_setup(fd, 0, 0, 20, &r.p));
+	tid = find_thread(comm);
+	ASSERT_LT(0, tid);
+	f = fopen("/proc/self/cgroup", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(own, sizeof(own), f));
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/cgroup", tid);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(its, sizeof(its), f));
+	fclose(f);
+	EXPECT_STREQ(own, its);
+	close(fd);
+	EXPECT_EQ(0, find_thread(comm));
 }
 
 TEST_HARNESS_MAIN
