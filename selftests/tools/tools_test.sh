@@ -3,7 +3,8 @@
 #
 # tools_test.sh - vaalctl and svnicctl against the loaded modules: human and
 # JSON output agree with the ABI headers, sysfs and /proc; vaalctl runs
-# kernels on files; errors are clear messages.
+# kernels on files, shows and sets vcore_sched's classes and other
+# processes' reservations; errors are clear messages.
 # Prints TAP; $VCORE_BUILD is the build directory holding the tools.
 set -u
 B=${VCORE_BUILD:?VCORE_BUILD not set}
@@ -50,9 +51,10 @@ info_controllers() {	# the count of info agrees with sysfs; new features named
 	local want
 	want=$(find "$CTRLS" -mindepth 1 -maxdepth 1 | wc -l)
 	json_check "v['controllers'] == $want and v['max_inflight'] > 0 and \
-{'rings', 'controllers', 'user-controllers'} <= set(v['feature_names'])" "$V" -j info &&
+{'rings', 'controllers', 'user-controllers', 'sched-attr'} <= set(v['feature_names'])" \
+		"$V" -j info &&
 		"$V" info | grep -x "controllers: *$want" &&
-		"$V" info | grep -E '^features:.* rings controllers user-controllers$'
+		"$V" info | grep -E '^features:.* rings controllers user-controllers sched-attr$'
 }
 
 controllers_text() {	# cpu0 and crypto0 listed with their class and sysfs id
@@ -173,9 +175,239 @@ run_usage() {	# bad arguments: exit status 2 and a message naming them
 help_text() {	# help documents every command and run's arguments
 	local out w
 	out=$("$V" help) || return 1
-	for w in info controllers contexts run --in --inout --out --u32 --u64 --hex -j -v -d; do
+	for w in info controllers contexts run --in --inout --out --u32 --u64 --hex \
+		--reserve sched policy rt-limit partitions reserve pin get -j -v -d; do
 		grep -qe " $w " <<<"$out" || { echo "help lacks $w"; return 1; }
 	done
+}
+
+# --- vaalctl sched: vcore_sched's classes, settings and reservations ---------
+
+S=/sys/kernel/vcore_sched
+RT0_CPU=$(cat $S/cpu/rt_limit 2>/dev/null)
+RT0_CRYPTO=$(cat $S/crypto/rt_limit 2>/dev/null)
+
+sched_restore() {	# the settings every sched case starts from and ends with
+	local c
+	for c in cpu crypto; do
+		[ -d "$S/$c" ] || continue
+		echo fair >"$S/$c/policy"
+		# "none" must be the whole write: no newline.
+		printf none >"$S/$c/partitions"
+	done
+	[ ! -d $S/cpu ] || echo "${RT0_CPU:-90}" >$S/cpu/rt_limit
+	[ ! -d $S/crypto ] || echo "${RT0_CRYPTO:-90}" >$S/crypto/rt_limit
+}
+
+helper_pid=()
+helper() {	# a process holding /dev/vaal as fd 9; its pid in HELPER
+	( exec 9<>/dev/vaal; exec sleep 30 ) &
+	HELPER=$!
+	helper_pid+=("$HELPER")
+	for _ in $(seq 50); do	# until the redirection is in place
+		[ "$(readlink "/proc/$HELPER/fd/9")" = /dev/vaal ] && return 0
+		sleep 0.1
+	done
+	echo "helper $HELPER did not open /dev/vaal"
+	return 1
+}
+
+helpers_stop() {	# kill the helpers; their contexts (and reservations) go
+	local p
+	for p in "${helper_pid[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	helper_pid=()
+}
+
+fails_with() {	# fails_with MESSAGE COMMAND...: exit status 1 and MESSAGE
+	local want=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$* -> rc $rc: $out"
+	[ $rc -eq 1 ] && grep -qF -- "$want" <<<"$out"
+}
+
+sched_list() {	# cpu and crypto with policy fair, as sysfs has them
+	local out c rc=0
+	out=$("$V" sched) || return 1
+	echo "$out"
+	for c in cpu crypto; do
+		grep -qx "$c: policy fair, rt_limit $(cat $S/$c/rt_limit)%, units $(cat $S/$c/units)" \
+			<<<"$out" || rc=1
+	done
+	grep -qx '  partitions: none' <<<"$out" && grep -qx '    / *[0-9]* ns' <<<"$out" &&
+		json_check "all(any(x['class'] == c and x['policy'] == 'fair' and \
+x['rt_limit'] == int(open('$S/' + c + '/rt_limit').read()) and \
+x['units'] == int(open('$S/' + c + '/units').read()) and x['partitions'] == [] and \
+'/' in x['usage'] for x in v) for c in ['cpu', 'crypto'])" "$V" -j sched || rc=1
+	return $rc
+}
+
+sched_policy() {	# fcfs, rr and fifo and back to fair: sysfs and sched agree
+	local p rc=0
+	for p in fcfs fair rr fair fifo fair; do
+		"$V" sched policy cpu $p || { rc=1; break; }
+		echo "cpu/policy: $(cat $S/cpu/policy)"
+		[ "$(cat $S/cpu/policy)" = $p ] &&
+			"$V" sched | grep -q "^cpu: policy $p, " &&
+			json_check "[x['policy'] for x in v if x['class'] == 'cpu'] == ['$p']" \
+				"$V" -j sched &&
+			# work still runs on the class
+			"$V" run cpu crc32c --in /etc/os-release --out -:4 --u32 0 || { rc=1; break; }
+	done
+	"$V" sched | grep -q '^crypto: policy fair, ' || rc=1
+	sched_restore
+	return $rc
+}
+
+sched_bad_input() {	# refusals: status 1, what is wrong, nothing changed
+	local u rc=0
+	u=$(cat $S/cpu/units)
+	fails_with "vaalctl: cannot set the policy of cpu to 'frob': Invalid argument (unknown policy: fair, fcfs, rr or fifo)" \
+		"$V" sched policy cpu frob || rc=1
+	fails_with "vaalctl: cannot set the rt_limit of cpu to '101': Invalid argument (PERCENT is a whole number from 0 to 100" \
+		"$V" sched rt-limit cpu 101 || rc=1
+	fails_with "vaalctl: cannot set the partitions of cpu: Numerical result out of range (units past the class's $u: 0 to $((u - 1)))" \
+		"$V" sched partitions cpu "0-$u -" || rc=1
+	fails_with "vaalctl: cannot set the partitions of cpu: No such file or directory (no cgroup '/vcore-nosuch')" \
+		"$V" sched partitions cpu "0 /vcore-nosuch" || rc=1
+	fails_with "vaalctl: cannot set the partitions of cpu: Device or resource busy (the units of an exclusive partition are in another partition too)" \
+		"$V" sched partitions cpu "0 / exclusive" "0 -" || rc=1
+	fails_with "vaalctl: cannot set the partitions of cpu: Invalid argument (a partition is 'UNITS CGROUP [exclusive]'" \
+		"$V" sched partitions cpu "zero -" || rc=1
+	fails_with "vaalctl: no class 'nosuch' in $S (classes: " \
+		"$V" sched rt-limit nosuch 10 || rc=1
+	[ "$(cat $S/cpu/policy) $(cat $S/cpu/rt_limit) $(cat $S/cpu/partitions)" = "fair $RT0_CPU " ] || rc=1
+	sched_restore
+	return $rc
+}
+
+sched_partitions() {	# partitions set, shown (text, JSON) and cleared
+	local rc=0
+	"$V" sched partitions crypto "0-1 / exclusive" "2-3 -" &&
+		cat $S/crypto/partitions &&
+		"$V" sched | grep -qx '    0: units 0-1, /, exclusive' &&
+		"$V" sched | grep -qx '    1: units 2-3, pinned contexts only' &&
+		json_check "[x['partitions'] for x in v if x['class'] == 'crypto'] == \
+[[{'units': '0-1', 'units_mask': 3, 'cgroup': '/', 'exclusive': True}, \
+{'units': '2-3', 'units_mask': 12, 'cgroup': '-', 'exclusive': False}]]" "$V" -j sched &&
+		"$V" sched partitions crypto none &&
+		[ -z "$(cat $S/crypto/partitions)" ] || rc=1
+	sched_restore
+	return $rc
+}
+
+sched_reserve() {	# another process's context: admitted, refused, shown, cleared
+	local rc=1
+	helper || return 1
+	"$V" sched reserve "$HELPER" 9 cpu 2ms 10ms | tee "$T/out" &&
+		grep -qx 'reservation:  2ms per 10ms' "$T/out" &&
+		fails_with "vaalctl: cannot reserve 10ms per 5ms on cpu for fd 9 of process $HELPER: Invalid argument (the budget is zero or above the period)" \
+			"$V" sched reserve "$HELPER" 9 cpu 10ms 5ms &&
+		fails_with "Invalid argument (the period is out of bounds (100 us to 10 s))" \
+			"$V" sched reserve "$HELPER" 9 cpu 1ms 20s &&
+		"$V" sched get "$HELPER" 9 cpu | tee "$T/out" &&
+		grep -qx 'reservation:  2ms per 10ms' "$T/out" &&
+		grep -qx 'units:        any' "$T/out" &&
+		json_check "v['budget_ns'] == 2000000 and v['period_ns'] == 10000000 and \
+v['units_mask'] == 0 and v['limit_ppm'] == $RT0_CPU * 10000 and v['admitted_ppm'] > 0" \
+			"$V" -j sched get "$HELPER" 9 cpu &&
+		"$V" sched | grep -Eq "^ +[0-9]+ +$HELPER +/ +pool +any +2000000 +10000000 " &&
+		json_check "[(c['budget_ns'], c['period_ns'], c['partition']) for x in v \
+for c in x['contexts'] if c['pid'] == $HELPER] == [(2000000, 10000000, -1)]" "$V" -j sched &&
+		"$V" sched reserve "$HELPER" 9 cpu 0 0 &&
+		"$V" sched get "$HELPER" 9 cpu | grep -qx 'reservation:  none' && rc=0
+	helpers_stop
+	sched_restore
+	return $rc
+}
+
+sched_overload() {	# the real-time limit admits one 2ms/10ms, not two
+	local u limit a b rc=1
+	u=$(cat $S/cpu/units)
+	# One reservation of 20% of a unit fits in limit% of u units, two do not.
+	limit=$(((20 + u - 1) / u))
+	echo "cpu: $u units, rt_limit $limit%"
+	[ $((limit * u)) -lt 40 ] || { echo "too many units for this case"; return 1; }
+	helper && a=$HELPER && helper && b=$HELPER || { helpers_stop; return 1; }
+	"$V" sched rt-limit cpu $limit &&
+		"$V" sched reserve "$a" 9 cpu 2ms 10ms &&
+		fails_with "vaalctl: cannot reserve 2ms per 10ms on cpu for fd 9 of process $b: Device or resource busy (the class's reservations would exceed its real-time limit: " \
+			"$V" sched reserve "$b" 9 cpu 2ms 10ms &&
+		"$V" sched get "$b" 9 cpu | grep -qx 'reservation:  none' &&
+		kill "$a" && { wait "$a" 2>/dev/null; true; } &&
+		# The first context gone, its share is free again.
+		"$V" sched reserve "$b" 9 cpu 2ms 10ms && rc=0
+	helpers_stop
+	sched_restore
+	return $rc
+}
+
+sched_pin() {	# pinning needs a partition of exactly those units
+	local u rc=1
+	u=$(cat $S/cpu/units)
+	helper || return 1
+	fails_with "vaalctl: cannot pin to units 0 on cpu for fd 9 of process $HELPER: Invalid argument (the class has no such units, or no partition of exactly those units)" \
+		"$V" sched pin "$HELPER" 9 cpu 0 &&
+		"$V" sched partitions cpu "0 -" &&
+		"$V" sched pin "$HELPER" 9 cpu 0 | grep -qx 'units:        0' &&
+		json_check "[(c['partition'], c['units_mask']) for x in v for c in x['contexts'] \
+if c['pid'] == $HELPER] == [(0, 1)]" "$V" -j sched &&
+		fails_with "Invalid argument (the class has no such units" \
+			"$V" sched pin "$HELPER" 9 cpu "$u" &&
+		"$V" sched pin "$HELPER" 9 cpu any | grep -qx 'units:        any' && rc=0
+	helpers_stop
+	sched_restore
+	return $rc
+}
+
+sched_ctx_errors() {	# no process, no descriptor, not a context, no class, FIFO
+	local rc=1
+	helper || return 1
+	fails_with "vaalctl: cannot open process 999999: No such process" \
+		"$V" sched get 999999 9 cpu &&
+		fails_with "vaalctl: cannot take fd 99 of process $HELPER: Bad file descriptor (it has no such descriptor)" \
+			"$V" sched get "$HELPER" 99 cpu &&
+		fails_with "vaalctl: fd 0 of process $HELPER is not a context of /dev/vaal" \
+			"$V" sched get "$HELPER" 0 cpu &&
+		fails_with "vaalctl: cannot get the attributes on nosuch for fd 9 of process $HELPER: No such file or directory (no controller has made the class known)" \
+			"$V" sched get "$HELPER" 9 nosuch &&
+		"$V" sched policy cpu fifo &&
+		fails_with "Operation not supported (the class's scheduling policy takes no attributes)" \
+			"$V" sched reserve "$HELPER" 9 cpu 2ms 10ms && rc=0
+	helpers_stop
+	sched_restore
+	return $rc
+}
+
+sched_run_reserve() {	# run --reserve: the kernel runs on a reservation
+	local got rc=1
+	printf 123456789 >"$T/check"
+	got=$("$V" -v run cpu crc32c --reserve cpu:2ms/10ms --in "$T/check" --out -:4 \
+		--u32 0 2>"$T/err") && cat "$T/err" && echo "got $got" &&
+		[ "$got" = 839206e3 ] && grep -qx 'vaalctl: reserved 2ms per 10ms on cpu' "$T/err" &&
+		fails_with "vaalctl: crc32c on cpu: cannot reserve 10ms per 5ms on cpu: Invalid argument (the budget is zero or above the period)" \
+			"$V" run cpu crc32c --reserve 10ms/5ms --in "$T/check" --out -:4 --u32 0 &&
+		rc=0
+	sched_restore
+	return $rc
+}
+
+sched_not_loaded() {	# without vcore_sched: a clear message, status 1
+	local rc=1 ko=${VCORE_SUITE:?}/kernel/vcore_sched/vcore_sched.ko
+	[ -f "$ko" ] || { echo "no $ko"; return 1; }
+	rmmod vcore_sched || return 1
+	fails_with "vaalctl: vcore_sched is not loaded (no $S)" "$V" sched &&
+		fails_with "vaalctl: vcore_sched is not loaded (no $S)" \
+			"$V" sched policy cpu fair && rc=0
+	insmod "$ko" || rc=1
+	# The classes come back, in their default settings.
+	"$V" sched | grep -q '^cpu: policy fair, ' || rc=1
+	sched_restore
+	return $rc
 }
 
 abi() {	# abi HEADER PREFIX: "major.minor" from a uapi header
@@ -189,7 +421,7 @@ vaal_abi=$(abi "$top/uapi/linux/vaal.h" VAAL)
 svnic_abi=$(abi "$top/uapi/linux/svnic.h" SVNIC)
 
 echo "TAP version 13"
-echo "1..27"
+echo "1..37"
 check vaalctl_info_text bash -c "$B/tools/vaalctl info | grep -x 'abi: *$vaal_abi'"
 check vaalctl_info_json json_field abi_major "${vaal_abi%.*}" "$B/tools/vaalctl" -j info
 check vaalctl_json_counts_self json_field contexts 1 "$B/tools/vaalctl" -j info
@@ -225,6 +457,16 @@ check vaalctl_run_missing_input run_fails \
 check vaalctl_run_usage run_usage
 check vaalctl_help help_text
 check vaalctl_contexts_json_list json_check "isinstance(v, list)" "$V" -j contexts
+check vaalctl_sched_list sched_list
+check vaalctl_sched_policy sched_policy
+check vaalctl_sched_bad_input sched_bad_input
+check vaalctl_sched_partitions sched_partitions
+check vaalctl_sched_reserve sched_reserve
+check vaalctl_sched_overload sched_overload
+check vaalctl_sched_pin sched_pin
+check vaalctl_sched_ctx_errors sched_ctx_errors
+check vaalctl_sched_run_reserve sched_run_reserve
+check vaalctl_sched_not_loaded sched_not_loaded
 check svnicctl_info_text bash -c "$B/tools/svnicctl info | grep -x 'abi: *$svnic_abi'"
 check svnicctl_info_json json_field nps 0 "$B/tools/svnicctl" -j info
 check svnicctl_bad_command usage_error "$B/tools/svnicctl"

@@ -861,3 +861,112 @@ int vaal_ctrl_complete(int fd, __u64 token, int res)
 
 	return ioctl(fd, VAAL_IOC_CTRL_COMPLETE, &req) ? -errno : 0;
 }
+
+/* A request for @class; -ENAMETOOLONG when the class does not fit. */
+static int vaal_sched_attr_init(struct vaal_sched_attr *attr,
+				const char *class, __u32 flags)
+{
+	memset(attr, 0, sizeof(*attr));
+	if (strlen(class) >= sizeof(attr->class))
+		return -ENAMETOOLONG;
+	attr->size = sizeof(*attr);
+	attr->flags = flags;
+	memcpy(attr->class, class, strlen(class));
+	return 0;
+}
+
+/**
+ * vaal_sched_set - set a context's scheduling attributes on a class
+ * @fd: the context (the caller's own, or another process's taken with
+ *	pidfd_getfd())
+ * @class: the accelerator class ("cpu", "crypto", ...)
+ * @flags: what to set: %VAAL_SCHED_RESERVE, %VAAL_SCHED_UNITS or both
+ * @budget_ns: %VAAL_SCHED_RESERVE: device time reserved in each period;
+ *	0 (with @period_ns 0) for no reservation
+ * @period_ns: %VAAL_SCHED_RESERVE: the reservation's period,
+ *	%VAAL_SCHED_MIN_PERIOD_NS to %VAAL_SCHED_MAX_PERIOD_NS
+ * @units: %VAAL_SCHED_UNITS: bit n allows the class's unit n; 0 for any
+ * @out: if not NULL, the structure as the kernel copied it back, on
+ *	failure too: &vaal_sched_attr.reason says why the kernel refused
+ *	(see vaal_sched_reason()); it stays %VAAL_SCHED_OK when the request
+ *	was refused before the class was looked at (a malformed request)
+ *
+ * Return: 0 or a negative errno (-ENOENT: unknown class, -EOPNOTSUPP: the
+ * class's policy takes no attributes, -EINVAL: a bad period, budget or
+ * units, -EBUSY: the class's real-time limit would be exceeded,
+ * -ENAMETOOLONG for a class that does not fit the ABI, before asking the
+ * kernel).
+ */
+int vaal_sched_set(int fd, const char *class, __u32 flags, __u64 budget_ns,
+		   __u64 period_ns, __u64 units, struct vaal_sched_attr *out)
+{
+	struct vaal_sched_attr attr;
+	int ret;
+
+	ret = vaal_sched_attr_init(&attr, class, flags);
+	if (!ret) {
+		attr.budget_ns = budget_ns;
+		attr.period_ns = period_ns;
+		attr.units = units;
+		ret = ioctl(fd, VAAL_IOC_SCHED_SET, &attr) ? -errno : 0;
+	}
+	if (out)
+		*out = attr;
+	return ret;
+}
+
+/**
+ * vaal_sched_get - read a context's scheduling attributes on a class
+ * @fd: the context
+ * @class: the accelerator class
+ * @out: filled on success: the reservation (&vaal_sched_attr.budget_ns 0
+ *	for none), the units (0 for any), and the class's real-time limit and
+ *	admitted share
+ *
+ * Return: 0 or a negative errno (-ENOENT: unknown class, -EOPNOTSUPP: the
+ * class's policy takes no attributes, -ENAMETOOLONG for a class that does
+ * not fit the ABI).
+ */
+int vaal_sched_get(int fd, const char *class, struct vaal_sched_attr *out)
+{
+	int ret;
+
+	ret = vaal_sched_attr_init(out, class, 0);
+	if (ret)
+		return ret;
+	return ioctl(fd, VAAL_IOC_SCHED_GET, out) ? -errno : 0;
+}
+
+/* vaal_sched_reason() names the bounds. */
+_Static_assert(VAAL_SCHED_MIN_PERIOD_NS == 100000ULL &&
+	       VAAL_SCHED_MAX_PERIOD_NS == 10000000000ULL,
+	       "update the period's bounds in vaal_sched_reason()");
+
+/**
+ * vaal_sched_reason - what a refusal of %VAAL_IOC_SCHED_SET means
+ * @reason: &vaal_sched_attr.reason, %VAAL_SCHED_OK or %VAAL_SCHED_E*
+ *
+ * Return: a sentence without a final period, never NULL.
+ */
+const char *vaal_sched_reason(__u32 reason)
+{
+	switch (reason) {
+	case VAAL_SCHED_OK:
+		return "accepted";
+	case VAAL_SCHED_ENOCLASS:
+		return "no controller has made the class known";
+	case VAAL_SCHED_ENOPOLICY:
+		return "the class's scheduling policy takes no attributes";
+	case VAAL_SCHED_EPERIOD:
+		return "the period is out of bounds (100 us to 10 s)";
+	case VAAL_SCHED_EBUDGET:
+		return "the budget is zero or above the period";
+	case VAAL_SCHED_EOVERLOAD:
+		return "the class's reservations would exceed its real-time limit";
+	case VAAL_SCHED_EUNITS:
+		return "the class has no such units, or no partition of exactly those units";
+	case VAAL_SCHED_ENOMEM:
+		return "the kernel is out of memory";
+	}
+	return "unknown reason";
+}

@@ -157,4 +157,15 @@ int vaal_ctrl_register(int fd, const char *name, const char *class,
 int vaal_ctrl_pull(int fd, unsigned int flags, struct vaal_ctrl_pull *p);
 int vaal_ctrl_complete(int fd, __u64 token, int res);
 
+/*
+ * Scheduling attributes of a context on one class (vcore_sched): a
+ * reservation of device time per period, and the units it may use.  An
+ * administrator may set them on another process's context through a
+ * descriptor taken with pidfd_getfd().
+ */
+int vaal_sched_set(int fd, const char *class, __u32 flags, __u64 budget_ns,
+		   __u64 period_ns, __u64 units, struct vaal_sched_attr *out);
+int vaal_sched_get(int fd, const char *class, struct vaal_sched_attr *out);
+const char *vaal_sched_reason(__u32 reason);
+
 #endif /* _LIBVAAL_H */
