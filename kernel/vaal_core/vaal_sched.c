@@ -4,6 +4,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -323,6 +324,12 @@ long vaal_ioc_sched_attr(struct vaal_ctx *ctx, void __user *uarg, bool set)
 	ret = vaal_sched_attr_check(&attr, set);
 	if (ret)
 		return ret;
+	if (set && attr.flags & VAAL_SCHED_RESERVE && attr.budget_ns &&
+	    !capable(CAP_SYS_NICE)) {
+		attr.reason = VAAL_SCHED_EPERM;
+		ret = -EPERM;
+		goto out_copy;
+	}
 	attr.reason = VAAL_SCHED_ENOCLASS;
 	attr.limit_ppm = 0;
 	attr.admitted_ppm = 0;

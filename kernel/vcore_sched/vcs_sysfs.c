@@ -3,8 +3,10 @@
  * vcs_sysfs.c - /sys/kernel/vcore_sched/CLASS/: a class's policy, its
  * real-time limit, its partitions, and who uses what
  *
- *   policy	rw  fair, fcfs or rr (vcore_sched's), or fifo (vaal_core's)
+ *   policy	rw  fair, fcfs or rr (vcore_sched's), or fifo (vaal_core's,
+ *		    which takes no reservations: going there drops them)
  *   rt_limit	rw  percent of the class's units reservations may take
+ *		    (-EBUSY below what is admitted)
  *   units	ro  units of the class
  *   partitions	rw  one per line: UNITS CGROUP [exclusive]; UNITS a list
  *		    ("0-1,3"), CGROUP a path in cgroupfs or "-" (only
@@ -86,19 +88,41 @@ static ssize_t rt_limit_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  (VCS_PPM / 100));
 }
 
+struct vcs_limit_check {
+	u64 limit;	/* in: per-unit millionths, all units */
+	bool fits;	/* out */
+};
+
+static void vcs_limit_check_fn(void *sched, void *arg)
+{
+	struct vcs_limit_check *lc = arg;
+
+	lc->fits = ((struct vcs_sched *)sched)->admitted_ppm <= lc->limit;
+}
+
+/* A lower limit must still hold what was admitted: -EBUSY otherwise. */
 static ssize_t rt_limit_store(struct kobject *kobj, struct kobj_attribute *attr,
 			      const char *buf, size_t count)
 {
 	struct vcs_class *vc = to_vcs_class(kobj);
+	int units = vaal_sched_class_units(vc->name);
+	struct vcs_limit_check lc = { .fits = true };
 	unsigned int pct;
+	int ret = count;
 
 	if (kstrtouint(buf, 10, &pct) || pct > 100)
 		return -EINVAL;
+	lc.limit = (u64)pct * (VCS_PPM / 100) * max(units, 0);
 	mutex_lock(&vcs_mutex);
-	WRITE_ONCE(vc->rt_limit_ppm, pct * (VCS_PPM / 100));
-	vcs_class_apply(vc);
+	vaal_sched_class_call(vc->name, &vcs_policy, vcs_limit_check_fn, &lc);
+	if (lc.fits) {
+		WRITE_ONCE(vc->rt_limit_ppm, pct * (VCS_PPM / 100));
+		vcs_class_apply(vc);
+	} else {
+		ret = -EBUSY;
+	}
 	mutex_unlock(&vcs_mutex);
-	return count;
+	return ret;
 }
 
 static ssize_t units_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -186,10 +210,13 @@ static ssize_t partitions_store(struct kobject *kobj,
 	text = kstrndup(buf, count, GFP_KERNEL);
 	if (!text)
 		return -ENOMEM;
-	cur = text;
+	cur = strim(text);
+	/* "none", alone, clears; so does an empty write. */
+	if (!strcmp(cur, "none"))
+		*cur = 0;
 	while (!ret && (line = strsep(&cur, "\n"))) {
 		line = strim(line);
-		if (!*line || (!n && !cur && !strcmp(line, "none")))
+		if (!*line)
 			continue;
 		if (n == VCS_MAX_PARTS)
 			ret = -ENOSPC;

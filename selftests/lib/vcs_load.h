@@ -32,7 +32,7 @@
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_TEST		CG_ROOT "/vcs_test"
 #define VCS_SYSFS	"/sys/kernel/vcore_sched"
-#define LOAD_DEPTH	16		/* launches in flight per loader */
+#define LOAD_DEPTH	48		/* launches in flight per loader */
 #define LOAD_DIM	40		/* matmul size: a ms or two under TCG */
 #define MAX_LOADERS	8
 
@@ -202,7 +202,7 @@ static inline int load_child(const char *cg, const char *class, int fd_out,
 	if (write_file(path, pid))
 		return 11;
 	fd = vaal_open(NULL);
-	if (fd < 0 || vaal_ring_init(fd, 64, 0, &r))
+	if (fd < 0 || vaal_ring_init(fd, 128, 0, &r))
 		return 12;
 	if (vaal_kernel_register(fd, class, "matmul_i32", modes, 3, 12, NULL,
 				 0, &id))
@@ -228,7 +228,10 @@ static inline int load_child(const char *cg, const char *class, int fd_out,
 		return 16;
 	while (!load_stopping() || done < sub) {
 		while (!load_stopping() && sub - done < LOAD_DEPTH) {
-			if (load_queue(&r, id, &in, &out[sub % LOAD_DEPTH], sub))
+			/* A full submission ring goes to the kernel first. */
+			if (load_queue(&r, id, &in, &out[sub % LOAD_DEPTH], sub) &&
+			    (vaal_submit(&r) < 0 ||
+			     load_queue(&r, id, &in, &out[sub % LOAD_DEPTH], sub)))
 				return 17;
 			sub++;
 		}
@@ -318,8 +321,10 @@ static inline double measure_shares(const char *class, const char * const *cgs,
 	double err = 0;
 	int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		share[i] = 0;
 		before[i] = cg_usage(class, cgs[i]);
+	}
 	sleep_s(window);
 	for (i = 0; i < n; i++) {
 		long long now = cg_usage(class, cgs[i]);

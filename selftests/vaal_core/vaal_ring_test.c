@@ -471,7 +471,7 @@ TEST(sqpoll_submits_without_system_calls)
 /* The tid of this process's thread named @comm, or 0. */
 static pid_t find_thread(const char *comm)
 {
-	char path[64], name[32] = "";
+	char path[300], name[32] = "";
 	struct dirent *de;
 	pid_t tid = 0;
 	DIR *d = opendir("/proc/self/task");

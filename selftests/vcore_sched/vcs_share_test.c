@@ -13,9 +13,17 @@
  *  - a reservation of 20% per 10 ms gets its budget in 99% of its periods
  *    while best-effort load saturates the class, and one that does not fit
  *    is refused with -EBUSY and its reason;
+ *  - an exclusive partition of the user-space controller's units gives its
+ *    cgroup a unit of its own whatever the weights;
  *  - policy switches under load and a cgroup removed under a live context
- *    lose no work.
+ *    lose no work;
+ *  - the tracepoints at dispatch and completion fire; a reservation needs
+ *    CAP_SYS_NICE.
  */
+#include <linux/capability.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+
 #include "../lib/vcs_load.h"
 #include "kselftest_harness.h"
 
@@ -215,19 +223,19 @@ TEST_F_TIMEOUT(share, weight_change, 120)
 	stop_all(_metadata, &self->s);
 }
 
-/* The reference user-space controller, two units, work-conserving. */
-TEST_F_TIMEOUT(share, user_controller_100_200_400, 120)
+/* Start the reference user-space controller: class uref, two units. */
+static int start_ctrld(struct share *s)
 {
-	const unsigned int w[] = { 100, 200, 400 };
-	char line[256];
-	double err;
-	int p[2];
+	char line[256] = "";
+	int p[2], ok;
 	FILE *f;
 
-	ASSERT_EQ(0, pipe(p));
-	self->s.ctrld = fork();
-	ASSERT_LE(0, self->s.ctrld);
-	if (!self->s.ctrld) {
+	if (pipe(p))
+		return -1;
+	s->ctrld = fork();
+	if (s->ctrld < 0)
+		return -1;
+	if (!s->ctrld) {
 		dup2(p[1], 1);
 		execl(ctrld_path(), "vaal_ctrld", "--name", "vcs-ref",
 		      "--class", "uref", "--threads", "2", NULL);
@@ -235,12 +243,60 @@ TEST_F_TIMEOUT(share, user_controller_100_200_400, 120)
 	}
 	close(p[1]);
 	f = fdopen(p[0], "r");
-	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
-	ASSERT_NE(NULL, strstr(line, "ready"));
+	ok = f && fgets(line, sizeof(line), f) && strstr(line, "ready");
+	if (f)
+		fclose(f);
+	return ok ? 0 : -1;
+}
+
+/* The reference user-space controller, two units, work-conserving. */
+TEST_F_TIMEOUT(share, user_controller_100_200_400, 120)
+{
+	const unsigned int w[] = { 100, 200, 400 };
+	double err;
+
+	ASSERT_EQ(0, start_ctrld(&self->s));
 	err = flat_case(_metadata, &self->s, "uref", w, 3, NULL);
-	fclose(f);
 	ASSERT_LE(0, err);
 	EXPECT_GE(TOLERANCE, err);
+}
+
+/*
+ * p (100) and q (300) share two units 25:75; with unit 0 p's alone, p has
+ * a unit and q the other: 50:50.
+ */
+TEST_F_TIMEOUT(share, exclusive_partition, 120)
+{
+	static const char * const names[] = { "p", "q" };
+	const double shared[] = { 25, 75 }, split[] = { 50, 50 };
+	char buf[4096];
+	double share[2], err;
+
+	ASSERT_EQ(0, start_ctrld(&self->s));
+	ASSERT_EQ(0, add_cg(&self->s, "p", 100));
+	ASSERT_EQ(0, add_cg(&self->s, "q", 300));
+	ASSERT_EQ(0, add_loader(&self->s, "p", "uref", 0, 0));
+	ASSERT_EQ(0, add_loader(&self->s, "q", "uref", 0, 0));
+	ASSERT_EQ(0, add_loader(&self->s, "q", "uref", 0, 0));
+	sleep_s(RAMP);
+	err = measure_shares("uref", names, shared, 2, WINDOW / 2, share);
+	print_shares("fair, shared units", names, shared, share, 2, err);
+	EXPECT_GE(TOLERANCE, err);
+
+	ASSERT_EQ(0, write_file(VCS_SYSFS "/uref/partitions",
+				"0 /vcs_test/p exclusive\n"));
+	ASSERT_EQ(0, read_file(VCS_SYSFS "/uref/partitions", buf,
+			       sizeof(buf)));
+	EXPECT_STREQ("0 /vcs_test/p exclusive\n", buf);
+	sleep_s(RAMP / 2);
+	err = measure_shares("uref", names, split, 2, WINDOW / 2, share);
+	print_shares("fair, unit 0 p's alone", names, split, share, 2, err);
+	EXPECT_GE(TOLERANCE, err);
+	ASSERT_EQ(0, read_file(VCS_SYSFS "/uref/contexts", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/p partition=0"));
+	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/q partition=-1"));
+	ASSERT_EQ(0, write_file(VCS_SYSFS "/uref/partitions", "none\n"));
+	stop_all(_metadata, &self->s);
 }
 
 /* Per-period service of context @ctx, from the contexts file. */
@@ -356,6 +412,84 @@ TEST_F_TIMEOUT(share, switches_lose_nothing, 120)
 	sleep_s(0.5);
 	ASSERT_EQ(0, read_file(VCS_SYSFS "/cpu/usage", buf, sizeof(buf)));
 	stop_all(_metadata, &self->s);
+}
+
+/* Dispatch and completion show in tracefs, with the context and class. */
+TEST_F_TIMEOUT(share, tracepoints, 60)
+{
+	static const char * const events[] = {
+		"vaal/vaal_dispatch", "vaal/vaal_complete"
+	};
+	char path[128], buf[65536];
+	const char *tr = "/sys/kernel/tracing";
+	unsigned int i;
+
+	if (access("/sys/kernel/tracing/trace", F_OK))
+		mount("tracefs", tr, "tracefs", 0, NULL);
+	if (access("/sys/kernel/tracing/events/vaal", F_OK))
+		SKIP(return, "no tracefs");
+	write_file("/sys/kernel/tracing/trace", "");
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
+		snprintf(path, sizeof(path), "%s/events/%s/enable", tr,
+			 events[i]);
+		ASSERT_EQ(0, write_file(path, "1"));
+	}
+	ASSERT_EQ(0, add_cg(&self->s, "a", 0));
+	ASSERT_EQ(0, add_loader(&self->s, "a", "cpu", 0, 0));
+	sleep_s(0.5);
+	stop_all(_metadata, &self->s);
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
+		snprintf(path, sizeof(path), "%s/events/%s/enable", tr,
+			 events[i]);
+		EXPECT_EQ(0, write_file(path, "0"));
+	}
+	ASSERT_EQ(0, read_file("/sys/kernel/tracing/trace", buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "vaal_dispatch: class=cpu ctx="));
+	EXPECT_NE(NULL, strstr(buf, "kernel=matmul_i32"));
+	EXPECT_NE(NULL, strstr(buf, "vaal_complete: class=cpu ctx="));
+	EXPECT_NE(NULL, strstr(buf, "status=0"));
+}
+
+/* Without CAP_SYS_NICE, no reservation: -EPERM and its reason. */
+TEST(reservation_needs_cap_sys_nice)
+{
+	struct vaal_sched_attr attr = {
+		.size = sizeof(attr),
+		.flags = VAAL_SCHED_RESERVE,
+		.class = "cpu",
+		.budget_ns = 1000000,
+		.period_ns = 10000000,
+	};
+	int status;
+	pid_t pid;
+
+	if (access(VCS_SYSFS "/cpu", F_OK))
+		SKIP(return, "vcore_sched or vaal_cpu is not loaded");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct __user_cap_header_struct h = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct d[2];
+		int fd = vaal_open(NULL);
+
+		if (fd < 0 || syscall(SYS_capget, &h, d))
+			_exit(1);
+		d[0].effective &= ~(1U << CAP_SYS_NICE);
+		if (syscall(SYS_capset, &h, d))
+			_exit(2);
+		if (!ioctl(fd, VAAL_IOC_SCHED_SET, &attr) || errno != EPERM)
+			_exit(3);
+		if (attr.reason != VAAL_SCHED_EPERM)
+			_exit(4);
+		/* Taking one away needs nothing. */
+		attr.budget_ns = 0;
+		attr.period_ns = 0;
+		_exit(ioctl(fd, VAAL_IOC_SCHED_SET, &attr) ? 5 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN

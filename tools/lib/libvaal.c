@@ -967,6 +967,8 @@ const char *vaal_sched_reason(__u32 reason)
 		return "the class has no such units, or no partition of exactly those units";
 	case VAAL_SCHED_ENOMEM:
 		return "the kernel is out of memory";
+	case VAAL_SCHED_EPERM:
+		return "a reservation needs CAP_SYS_NICE";
 	}
 	return "unknown reason";
 }

@@ -682,6 +682,7 @@ struct vaal_ctrl_complete {
 #define VAAL_SCHED_EOVERLOAD	5	/* -EBUSY: the class's real-time limit would be exceeded */
 #define VAAL_SCHED_EUNITS	6	/* -EINVAL: units the class does not have */
 #define VAAL_SCHED_ENOMEM	7	/* -ENOMEM */
+#define VAAL_SCHED_EPERM	8	/* -EPERM: a reservation needs CAP_SYS_NICE */
 
 /**
  * struct vaal_sched_attr - a context's scheduling attributes on one
@@ -705,8 +706,9 @@ struct vaal_ctrl_complete {
  * @reserved0: in: must be zero
  * @reserved: in: must be zero
  *
- * A reservation is admitted when all of the class's reservations together
- * stay within its limit; admitted, the context's work is served earliest
+ * A reservation needs CAP_SYS_NICE (as real-time CPU scheduling does), and
+ * is admitted when all of the class's reservations together stay within
+ * its limit; admitted, the context's work is served earliest
  * deadline first for @budget_ns in every @period_ns, before best-effort
  * work.  The class's policy must offer attributes (vcore_sched's do).
  */
