@@ -96,3 +96,13 @@ if ! out=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout 240 -- \
 	exit 1
 fi
 tr -d '\r' <<<"$out" | grep '^bench '
+
+# vcore_sched's shares of the CPU sidecore controller in the VM: the largest
+# deviation from the cgroups' weights (100:200:400, 1:100, nested) under
+# fair, and under fcfs and rr as baselines.  Nine runs of about 7 s each.
+if ! out=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout 300 -- \
+	   "$TOP/build/tools/vcs_share_bench" 2>&1); then
+	echo "$out" >&2
+	exit 1
+fi
+tr -d '\r' <<<"$out" | grep '^bench '

@@ -45,12 +45,18 @@ struct vaal_job;
  * @cancel: optional: @work on @unit is past its deadline or its
  *	controller is going away; stop it soon.  Must not sleep.  The
  *	controller still calls vaal_work_done() for it.
+ * @run: optional: run @work, which @unit holds, in the thread of its
+ *	context's process that vaal_work_run_in_owner() handed it to (or, as
+ *	the context goes away, in the one closing it).  May sleep; calls
+ *	vaal_work_done() as @start's work does.
  */
 struct vaal_ctrl_ops {
 	int (*start)(struct vaal_controller *ctrl, unsigned int unit,
 		     struct vaal_work *work);
 	void (*cancel)(struct vaal_controller *ctrl, unsigned int unit,
 		       struct vaal_work *work);
+	void (*run)(struct vaal_controller *ctrl, unsigned int unit,
+		    struct vaal_work *work);
 };
 
 /**
@@ -106,6 +112,7 @@ int vaal_controller_register(struct vaal_controller *ctrl);
 void vaal_controller_unregister(struct vaal_controller *ctrl);
 
 void vaal_work_done(struct vaal_work *work, int status);
+int vaal_work_run_in_owner(struct vaal_work *work);
 
 const char *vaal_work_name(const struct vaal_work *work);
 const void *vaal_work_blob(const struct vaal_work *work, u32 *len);

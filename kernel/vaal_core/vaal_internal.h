@@ -23,6 +23,7 @@
 
 /* Accelerator classes the core knows at most (each has a controller). */
 #define VAAL_MAX_CLASSES	VAAL_SCHED_MAX_CLASSES
+#define VAAL_MAX_WORKERS	8	/* owner threads of a context */
 
 /**
  * struct vaal_class - an accelerator class: its controllers and the work
@@ -135,6 +136,14 @@ struct vaal_device {
  * @sq_idle_until: when it sleeps if no work comes
  * @sq_cpu: the CPU it runs on, with @sq_aff
  * @sq_aff: bind it to @sq_cpu (done by the thread itself, at its start)
+ * @workers: threads of the context's process that run controllers' work
+ *	for it (vaal_work_run_in_owner()), so that CFS charges that CPU time
+ *	to the process's cgroup
+ * @nr_workers: entries in @workers
+ * @next_worker: the one to wake next
+ * @work_lock: protects @works and @workers_dead
+ * @works: work waiting for a worker, by &vaal_work.node
+ * @workers_dead: the workers stopped or were killed: take no more
  * @job_lock: protects everything below (completions come from any context)
  * @hz: the scoreboard
  * @cq: the completion ring
@@ -176,6 +185,12 @@ struct vaal_ctx {
 	unsigned long sq_idle_until;
 	u32 sq_cpu;
 	bool sq_aff;
+	struct vhost_task *workers[VAAL_MAX_WORKERS];
+	unsigned int nr_workers;
+	unsigned int next_worker;
+	spinlock_t work_lock;
+	struct list_head works;
+	bool workers_dead;
 
 	spinlock_t job_lock;
 	struct vaal_hz hz;
@@ -287,6 +302,12 @@ __poll_t vaal_poll(struct file *file, struct poll_table_struct *wait);
 long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg);
 int vaal_sq_thread_create(struct vaal_ctx *ctx, const struct vaal_setup *req);
 void vaal_sq_thread_stop(struct vaal_ctx *ctx);
+
+/* vaal_worker.c */
+extern unsigned int vaal_owner_workers;
+void vaal_workers_init(struct vaal_ctx *ctx);
+int vaal_workers_create(struct vaal_ctx *ctx);
+void vaal_workers_stop(struct vaal_ctx *ctx);
 
 /* vaal_job.c */
 void vaal_job_submit(struct vaal_ctx *ctx, struct vaal_job *job,

@@ -46,6 +46,7 @@ static int vaal_open(struct inode *inode, struct file *file)
 	spin_lock_init(&ctx->job_lock);
 	vaal_hz_init(&ctx->hz);
 	init_waitqueue_head(&ctx->cq_wait);
+	vaal_workers_init(ctx);
 	vaal_sched_ctx_init(ctx);
 	file->private_data = ctx;
 	return nonseekable_open(inode, file);
@@ -85,6 +86,7 @@ static int vaal_release(struct inode *inode, struct file *file)
 	spin_lock_irq(&ctx->job_lock);
 	ctx->dead = true;
 	spin_unlock_irq(&ctx->job_lock);
+	vaal_workers_stop(ctx);
 	vaal_kernel_release_all(ctx);
 	/* Work that outlives the file needs the module's code. */
 	__module_get(THIS_MODULE);

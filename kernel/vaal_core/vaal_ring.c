@@ -231,6 +231,11 @@ long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
 		if (ret)
 			goto out_unlock;
 	}
+	/* Without them, controllers run the work in threads of their own. */
+	if (vaal_workers_create(ctx))
+		pr_warn_ratelimited("context of %d: %u of %u workers\n",
+				    task_pid_nr(current), ctx->nr_workers,
+				    READ_ONCE(vaal_owner_workers));
 	ret = vaal_ring_create(ctx, &req, &l);
 	if (ret)
 		vaal_sq_thread_stop(ctx);

@@ -463,7 +463,7 @@ static void vaal_sq_thread_killed(void *data)
  */
 int vaal_sq_thread_create(struct vaal_ctx *ctx, const struct vaal_setup *req)
 {
-	char name[TASK_COMM_LEN];
+	char name[32];	/* the comm keeps TASK_COMM_LEN of it */
 	struct vhost_task *t;
 
 	ctx->sq_idle = msecs_to_jiffies(req->sq_idle_ms);

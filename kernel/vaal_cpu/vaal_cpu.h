@@ -40,5 +40,6 @@ struct vaal_cpu_unit *vaal_cpu_unit_create(unsigned int cpu);
 void vaal_cpu_unit_destroy(struct vaal_cpu_unit *u);
 void vaal_cpu_unit_post(struct vaal_cpu_unit *u, struct vaal_work *work);
 void vaal_cpu_unit_cancel(struct vaal_cpu_unit *u, struct vaal_work *work);
+void vaal_cpu_unit_exec(struct vaal_cpu_unit *u, struct vaal_work *work);
 
 #endif /* _VAAL_CPU_H */

@@ -110,9 +110,28 @@ static void vaal_cpu_cancel(struct vaal_controller *ctrl, unsigned int unit,
 	vaal_cpu_unit_cancel(vaal_cpu_of(ctrl)->units[unit], work);
 }
 
+/**
+ * vaal_cpu_run - &vaal_ctrl_ops.run: run a launch in a worker of its context
+ * @ctrl: the controller
+ * @unit: the unit holding @work
+ * @work: the launch
+ *
+ * On the unit's CPU, as the unit's own thread would.
+ */
+static void vaal_cpu_run(struct vaal_controller *ctrl, unsigned int unit,
+			 struct vaal_work *work)
+{
+	struct vaal_cpu_unit *u = vaal_cpu_of(ctrl)->units[unit];
+
+	if (!cpumask_equal(current->cpus_ptr, cpumask_of(u->cpu)))
+		set_cpus_allowed_ptr(current, cpumask_of(u->cpu));
+	vaal_cpu_unit_exec(u, work);
+}
+
 static const struct vaal_ctrl_ops vaal_cpu_ops = {
 	.start = vaal_cpu_start,
 	.cancel = vaal_cpu_cancel,
+	.run = vaal_cpu_run,
 };
 
 /**

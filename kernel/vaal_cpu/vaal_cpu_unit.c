@@ -26,6 +26,11 @@
 
 static unsigned int vaal_cpu_poll_us = 50;
 
+static bool vaal_cpu_owner = true;
+module_param_named(owner, vaal_cpu_owner, bool, 0644);
+MODULE_PARM_DESC(owner,
+		 "Run a launch in a thread of its context's process, on the unit's CPU, so that CFS charges its time to that process's cgroup (default Y; N: in the unit's kthread)");
+
 static int vaal_cpu_poll_us_set(const char *val, const struct kernel_param *kp)
 {
 	return param_set_uint_minmax(val, kp, 0, VAAL_CPU_POLL_US_MAX);
@@ -107,14 +112,16 @@ static int vaal_cpu_unit_args(struct vaal_cpu_args *a, struct vaal_work *work)
 }
 
 /**
- * vaal_cpu_unit_run - run one launch and report it done
- * @u: the unit, from its own thread
+ * vaal_cpu_unit_exec - run one launch and report it done
+ * @u: the unit holding it
  * @work: the launch; work->priv is its built-in kernel
  *
- * A launch cancelled before it began completes with -ECANCELED without
- * running; one already running is bounded and runs to its end.
+ * In the unit's thread, or in a worker of the launch's context (on the
+ * unit's CPU).  A launch cancelled before it began completes with
+ * -ECANCELED without running; one already running is bounded and runs to
+ * its end.
  */
-static void vaal_cpu_unit_run(struct vaal_cpu_unit *u, struct vaal_work *work)
+void vaal_cpu_unit_exec(struct vaal_cpu_unit *u, struct vaal_work *work)
 {
 	const struct vaal_cpu_kernel *k = work->priv;
 	int ret = -ECANCELED;
@@ -125,6 +132,18 @@ static void vaal_cpu_unit_run(struct vaal_cpu_unit *u, struct vaal_work *work)
 			ret = k->run(&u->args);
 	}
 	vaal_work_done(work, ret);
+}
+
+/*
+ * The unit's thread took a launch: a worker of its context runs it, in the
+ * context's process, or the thread itself when there is none (or with
+ * owner=0).
+ */
+static void vaal_cpu_unit_run(struct vaal_cpu_unit *u, struct vaal_work *work)
+{
+	if (READ_ONCE(vaal_cpu_owner) && !vaal_work_run_in_owner(work))
+		return;
+	vaal_cpu_unit_exec(u, work);
 }
 
 /**

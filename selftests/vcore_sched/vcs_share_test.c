@@ -18,7 +18,10 @@
  *  - policy switches under load and a cgroup removed under a live context
  *    lose no work;
  *  - the tracepoints at dispatch and completion fire; a reservation needs
- *    CAP_SYS_NICE.
+ *    CAP_SYS_NICE;
+ *  - the CPU time of the sidecore's kernels is charged to the cgroup of the
+ *    process that launched them (they run in its threads), not so with
+ *    vaal_cpu's owner=N.
  */
 #include <linux/capability.h>
 #include <sys/mount.h>
@@ -448,6 +451,54 @@ TEST_F_TIMEOUT(share, tracepoints, 60)
 	EXPECT_NE(NULL, strstr(buf, "kernel=matmul_i32"));
 	EXPECT_NE(NULL, strstr(buf, "vaal_complete: class=cpu ctx="));
 	EXPECT_NE(NULL, strstr(buf, "status=0"));
+}
+
+/* usage_usec of CG_TEST/@cg's cpu.stat, or -1. */
+static long long cg_cpu_usec(const char *cg)
+{
+	char path[256], buf[1024];
+	long long usec;
+
+	snprintf(path, sizeof(path), CG_TEST "/%s/cpu.stat", cg);
+	if (read_file(path, buf, sizeof(buf)) ||
+	    sscanf(buf, "usage_usec %lld", &usec) != 1)
+		return -1;
+	return usec;
+}
+
+/* CPU time of @cg over a second of saturation, against its device time. */
+static double cpu_per_device(struct __test_metadata *_metadata,
+			     struct share *s, const char *cg)
+{
+	long long cpu0, dev0, cpu1, dev1;
+
+	EXPECT_EQ(0, add_cg(s, cg, 0));
+	EXPECT_EQ(0, add_loader(s, cg, "cpu", 0, 0));
+	sleep_s(0.5);
+	cpu0 = cg_cpu_usec(cg);
+	dev0 = cg_usage("cpu", cg);
+	sleep_s(1.5);
+	cpu1 = cg_cpu_usec(cg);
+	dev1 = cg_usage("cpu", cg);
+	stop_all(_metadata, s);
+	if (cpu0 < 0 || dev1 <= dev0)
+		return -1;
+	return (cpu1 - cpu0) * 1000.0 / (dev1 - dev0);
+}
+
+TEST_F_TIMEOUT(share, cpu_time_charged_to_owner, 60)
+{
+	double owner, kthread;
+
+	owner = cpu_per_device(_metadata, &self->s, "own");
+	ASSERT_EQ(0, write_file("/sys/module/vaal_cpu/parameters/owner", "N"));
+	self->s.nr_loaders = 0;
+	kthread = cpu_per_device(_metadata, &self->s, "kth");
+	EXPECT_EQ(0, write_file("/sys/module/vaal_cpu/parameters/owner", "Y"));
+	printf("# CPU time charged to the launching cgroup per device ns: %.2f in its threads, %.2f in the unit's kthread\n",
+	       owner, kthread);
+	EXPECT_LE(0.8, owner);
+	EXPECT_GE(0.5, kthread);
 }
 
 /* Without CAP_SYS_NICE, no reservation: -EPERM and its reason. */
