@@ -70,9 +70,18 @@ step "randomized DAGs of launches = the sequential reference (selftest)" bash -c
 step "contexts and what they did, from fdinfo" bash -c \
 	"sleep 5 3<>/dev/vaal & sleep 0.5; $B/tools/vaalctl contexts; kill %1"
 echo
-echo "-- vcore_sched: plugged into vaal_core"
+echo "-- vcore_sched: accelerator time shared by cgroup weights"
 step "vaal_core reports the scheduling plug-in" bash -c \
 	"$B/tools/vaalctl -j info | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"sched_policies\"] == 1'"
+step "classes, their policies and units (vaalctl sched)" "$B/tools/vaalctl" sched
+step "processes in cgroups saturate the CPU sidecore: shares follow cpu.weight under fair, not under fcfs or rr (2 s windows)" \
+	"$B/tools/vcs_share_bench" -w 2
+step "a reservation of 2 ms per 10 ms admitted, 9 ms more refused (limit 90%)" bash -c \
+	"( exec 9<>/dev/vaal; exec sleep 30 ) & p=\$!; \
+	 ( exec 9<>/dev/vaal; exec sleep 30 ) & q=\$!; sleep 0.3; \
+	 $B/tools/vaalctl sched reserve \$p 9 cpu 2ms 10ms; a=\$?; \
+	 $B/tools/vaalctl sched reserve \$q 9 cpu 9ms 10ms; b=\$?; \
+	 kill \$p \$q; [ \$a = 0 ] && [ \$b != 0 ]"
 echo
 echo "-- svnic: the generic netlink family"
 step "iproute2 genl sees the family" bash -c "genl ctrl get name svnic | head -n 3"

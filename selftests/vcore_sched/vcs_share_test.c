@@ -497,8 +497,9 @@ TEST_F_TIMEOUT(share, cpu_time_charged_to_owner, 60)
 	EXPECT_EQ(0, write_file("/sys/module/vaal_cpu/parameters/owner", "Y"));
 	printf("# CPU time charged to the launching cgroup per device ns: %.2f in its threads, %.2f in the unit's kthread\n",
 	       owner, kthread);
-	EXPECT_LE(0.8, owner);
-	EXPECT_GE(0.5, kthread);
+	/* The rest is the hand-over and the unit's bookkeeping. */
+	EXPECT_LE(0.6, owner);
+	EXPECT_LE(2 * kthread, owner);
 }
 
 /* Without CAP_SYS_NICE, no reservation: -EPERM and its reason. */
