@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svnic_np.c - NP instances: an uplink, a vDPA management device through
+ * which VIFs are made, and the sidecore that runs their data path
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kthread.h>
+#include <linux/rculist.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <uapi/linux/vdpa.h>
+
+#include "svnic.h"
+
+static DEFINE_MUTEX(svnic_nps_lock);
+static LIST_HEAD(svnic_nps);
+static DEFINE_IDA(svnic_np_ida);
+
+/**
+ * svnic_np_kick - have the sidecore look for work
+ * @np: the NP
+ */
+void svnic_np_kick(struct svnic_np *np)
+{
+	atomic_set(&np->kicked, 1);
+	/* Orders the flag before the look at the queue. */
+	if (wq_has_sleeper(&np->wait))
+		wake_up(&np->wait);
+}
+
+static void svnic_np_release(struct device *dev)
+{
+	struct svnic_np *np = container_of(dev, struct svnic_np, mdev_dev);
+
+	ida_free(&svnic_np_ida, np->id);
+	kfree(np);
+}
+
+/* Hook the uplink: its frames for VIFs come to the NP.  Under RTNL. */
+static int svnic_np_attach(struct svnic_np *np, struct net_device *dev)
+{
+	int ret;
+
+	ASSERT_RTNL();
+	ret = netdev_rx_handler_register(dev, svnic_rx_handler, np);
+	if (ret)
+		return ret;
+	dev_hold(dev);
+	rcu_assign_pointer(np->uplink, dev);
+	return 0;
+}
+
+/* Let the uplink go (it goes away, or the NP does).  Under RTNL. */
+static void svnic_np_detach(struct svnic_np *np)
+{
+	struct net_device *dev = rtnl_dereference(np->uplink);
+
+	if (!dev)
+		return;
+	netdev_rx_handler_unregister(dev);
+	RCU_INIT_POINTER(np->uplink, NULL);
+	synchronize_net();
+	dev_put(dev);
+	skb_queue_purge(&np->ingress);
+}
+
+static int svnic_np_mgmtdev(struct svnic_np *np)
+{
+	int ret;
+
+	np->mdev_dev.release = svnic_np_release;
+	ret = dev_set_name(&np->mdev_dev, "svnic-np%u", np->id);
+	if (ret)
+		return ret;
+	ret = device_add(&np->mdev_dev);
+	if (ret)
+		return ret;
+	np->mdev.device = &np->mdev_dev;
+	np->mdev.ops = &svnic_mgmtdev_ops;
+	np->mdev.id_table = svnic_id_table;
+	np->mdev.config_attr_mask = BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR) |
+				    BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU);
+	np->mdev.max_supported_vqs = SVNIC_NR_VQS;
+	np->mdev.supported_features = svnic_supported_features();
+	ret = vdpa_mgmtdev_register(&np->mdev);
+	if (ret)
+		device_del(&np->mdev_dev);
+	return ret;
+}
+
+/**
+ * svnic_np_create - an NP on an uplink, with its sidecore
+ * @uplink: the uplink netdev's name (in the initial namespace)
+ * @cpu: the sidecore's CPU, or -1 for any
+ *
+ * Return: the NP, or an ERR_PTR().
+ */
+struct svnic_np *svnic_np_create(const char *uplink, int cpu)
+{
+	struct net_device *dev;
+	struct svnic_np *np;
+	int ret;
+
+	if (cpu >= 0 && (cpu >= nr_cpu_ids || !cpu_online(cpu)))
+		return ERR_PTR(-EINVAL);
+	np = kzalloc(sizeof(*np), GFP_KERNEL);
+	if (!np)
+		return ERR_PTR(-ENOMEM);
+	ret = ida_alloc(&svnic_np_ida, GFP_KERNEL);
+	if (ret < 0) {
+		kfree(np);
+		return ERR_PTR(ret);
+	}
+	np->id = ret;
+	np->cpu = cpu;
+	mutex_init(&np->lock);
+	INIT_LIST_HEAD(&np->vifs);
+	skb_queue_head_init(&np->ingress);
+	init_waitqueue_head(&np->wait);
+	device_initialize(&np->mdev_dev);
+
+	rtnl_lock();
+	dev = __dev_get_by_name(&init_net, uplink);
+	ret = dev ? svnic_np_attach(np, dev) : -ENODEV;
+	rtnl_unlock();
+	if (ret)
+		goto out_put;
+
+	np->thread = kthread_create(svnic_sidecore, np, "svnic-np%u", np->id);
+	ret = PTR_ERR_OR_ZERO(np->thread);
+	if (ret)
+		goto out_detach;
+	if (cpu >= 0)
+		kthread_bind(np->thread, cpu);
+	wake_up_process(np->thread);
+
+	ret = svnic_np_mgmtdev(np);
+	if (ret)
+		goto out_stop;
+	mutex_lock(&svnic_nps_lock);
+	list_add_tail(&np->node, &svnic_nps);
+	mutex_unlock(&svnic_nps_lock);
+	atomic_inc(&svnic_nr_nps);
+	pr_info("svnic-np%u: uplink %s, sidecore on %s%d\n", np->id, uplink,
+		cpu >= 0 ? "CPU " : "any CPU", cpu >= 0 ? cpu : 0);
+	return np;
+
+out_stop:
+	kthread_stop(np->thread);
+out_detach:
+	rtnl_lock();
+	svnic_np_detach(np);
+	rtnl_unlock();
+out_put:
+	put_device(&np->mdev_dev);
+	return ERR_PTR(ret);
+}
+
+/**
+ * svnic_np_destroy - remove an NP, its VIFs first
+ * @np: the NP
+ */
+void svnic_np_destroy(struct svnic_np *np)
+{
+	mutex_lock(&svnic_nps_lock);
+	list_del(&np->node);
+	mutex_unlock(&svnic_nps_lock);
+	/* Removes every VIF (dev_del) first. */
+	vdpa_mgmtdev_unregister(&np->mdev);
+	kthread_stop(np->thread);
+	rtnl_lock();
+	svnic_np_detach(np);
+	rtnl_unlock();
+	atomic_dec(&svnic_nr_nps);
+	device_unregister(&np->mdev_dev);
+}
+
+/* Remove every NP: module exit. */
+void svnic_np_destroy_all(void)
+{
+	struct svnic_np *np;
+
+	for (;;) {
+		mutex_lock(&svnic_nps_lock);
+		np = list_first_entry_or_null(&svnic_nps, struct svnic_np, node);
+		mutex_unlock(&svnic_nps_lock);
+		if (!np)
+			break;
+		svnic_np_destroy(np);
+	}
+}
+
+/* VIFs see the uplink's link state. */
+static void svnic_np_link(struct svnic_np *np, bool up)
+{
+	struct vdpa_callback cb;
+	struct svnic_vif *vif;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(vif, &np->vifs, node) {
+		spin_lock_bh(&vif->lock);
+		vif->config.status = __cpu_to_virtio16(true, up ?
+						       VIRTIO_NET_S_LINK_UP : 0);
+		vif->generation++;
+		cb = vif->config_cb;
+		spin_unlock_bh(&vif->lock);
+		if (cb.callback)
+			cb.callback(cb.private);
+	}
+	rcu_read_unlock();
+}
+
+static int svnic_netdev_event(struct notifier_block *nb, unsigned long event,
+			      void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct svnic_np *np;
+
+	mutex_lock(&svnic_nps_lock);
+	list_for_each_entry(np, &svnic_nps, node) {
+		if (rtnl_dereference(np->uplink) != dev)
+			continue;
+		switch (event) {
+		case NETDEV_UNREGISTER:
+			pr_info("svnic-np%u: uplink %s gone, no link\n",
+				np->id, dev->name);
+			svnic_np_detach(np);
+			svnic_np_link(np, false);
+			break;
+		case NETDEV_UP:
+		case NETDEV_DOWN:
+		case NETDEV_CHANGE:
+			svnic_np_link(np, netif_running(dev) &&
+				      netif_carrier_ok(dev));
+			break;
+		}
+	}
+	mutex_unlock(&svnic_nps_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block svnic_netdev_nb = {
+	.notifier_call = svnic_netdev_event,
+};
+
+int svnic_np_init(void)
+{
+	return register_netdevice_notifier(&svnic_netdev_nb);
+}
+
+void svnic_np_exit(void)
+{
+	unregister_netdevice_notifier(&svnic_netdev_nb);
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svnic_ring.c - the device side of a split virtqueue, every address
+ * translated through a VIF's IOTLB (the software IOMMU) and checked
+ *
+ * A chain is walked with no trust in the driver: a descriptor whose index,
+ * flags or length is wrong, a loop, a readable descriptor after a writable
+ * one, or a range the IOTLB does not map with the needed permission makes
+ * the chain malformed; it is handed back unused and counted.  An avail
+ * index that runs ahead of the ring by more than its size breaks the queue
+ * until the device is reset.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/virtio_byteorder.h>
+#include <linux/virtio_ring.h>
+
+#include "svnic.h"
+
+/* Copy @len bytes between @buf and IOVA @iova, @write: to the IOVA. */
+static int svnic_iova_copy(struct svnic_ring *r, u64 iova, void *buf,
+			   size_t len, bool write)
+{
+	u32 perm = write ? VHOST_MAP_WO : VHOST_MAP_RO;
+	struct vhost_iotlb_map *map;
+	size_t n, chunk;
+	phys_addr_t pa;
+	void *va;
+
+	while (len) {
+		if (iova + len - 1 < iova)
+			return -EFAULT;
+		map = vhost_iotlb_itree_first(r->iotlb, iova, iova + len - 1);
+		if (!map || map->start > iova || !(map->perm & perm))
+			return -EFAULT;
+		chunk = min_t(u64, len, map->last - iova + 1);
+		pa = map->addr + (iova - map->start);
+		for (n = 0; n < chunk; n += PAGE_SIZE - offset_in_page(pa + n)) {
+			size_t part = min_t(size_t, chunk - n,
+					    PAGE_SIZE - offset_in_page(pa + n));
+
+			if (!pfn_valid(PHYS_PFN(pa + n)))
+				return -EFAULT;
+			va = kmap_local_page(pfn_to_page(PHYS_PFN(pa + n)));
+			if (write)
+				memcpy(va + offset_in_page(pa + n), buf + n, part);
+			else
+				memcpy(buf + n, va + offset_in_page(pa + n), part);
+			kunmap_local(va);
+		}
+		iova += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int svnic_ring_read(struct svnic_ring *r, u64 iova, void *buf,
+			   size_t len)
+{
+	int ret;
+
+	spin_lock(r->iotlb_lock);
+	ret = svnic_iova_copy(r, iova, buf, len, false);
+	spin_unlock(r->iotlb_lock);
+	return ret;
+}
+
+static int svnic_ring_write(struct svnic_ring *r, u64 iova, const void *buf,
+			    size_t len)
+{
+	int ret;
+
+	spin_lock(r->iotlb_lock);
+	ret = svnic_iova_copy(r, iova, (void *)buf, len, true);
+	spin_unlock(r->iotlb_lock);
+	return ret;
+}
+
+/**
+ * svnic_ring_init - start the device side of a ring
+ * @r: the ring
+ * @iotlb: the VIF's IOTLB and @lock its lock
+ * @lock: see @iotlb
+ * @num: entries, a power of two up to %SVNIC_QUEUE_MAX
+ * @desc: descriptor area IOVA
+ * @avail: driver area IOVA
+ * @used: device area IOVA
+ * @last: index to start from (the queue's saved state)
+ */
+void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
+		     spinlock_t *lock, u32 num, u64 desc, u64 avail, u64 used,
+		     u16 last)
+{
+	r->iotlb = iotlb;
+	r->iotlb_lock = lock;
+	r->num = num;
+	r->desc = desc;
+	r->avail = avail;
+	r->used = used;
+	r->last_avail = last;
+	r->last_used = last;
+	r->broken = !num || num > SVNIC_QUEUE_MAX || !is_power_of_2(num);
+}
+
+/* Entries the driver made available and we have not taken; -EIO broken. */
+static int svnic_ring_pending(struct svnic_ring *r)
+{
+	__virtio16 idx;
+	u16 n;
+
+	if (r->broken)
+		return -EIO;
+	if (svnic_ring_read(r, r->avail + offsetof(struct vring_avail, idx),
+			    &idx, sizeof(idx)))
+		goto out_broken;
+	n = __virtio16_to_cpu(true, idx) - r->last_avail;
+	if (n > r->num)
+		goto out_broken;
+	/* The entries and descriptors are read after the index. */
+	smp_rmb();
+	return n;
+
+out_broken:
+	r->broken = true;
+	return -EIO;
+}
+
+/* Add descriptor @d to @c, checking it; 0 or -EINVAL. */
+static int svnic_chain_add(struct svnic_chain *c, const struct vring_desc *d)
+{
+	u16 flags = __virtio16_to_cpu(true, d->flags);
+	u32 len = __virtio32_to_cpu(true, d->len);
+	bool write = flags & VRING_DESC_F_WRITE;
+
+	if (flags & ~(VRING_DESC_F_NEXT | VRING_DESC_F_WRITE) || !len ||
+	    c->nr == SVNIC_MAX_SEGS || (!write && c->wlen))
+		return -EINVAL;
+	c->seg[c->nr].addr = __virtio64_to_cpu(true, d->addr);
+	c->seg[c->nr].len = len;
+	c->seg[c->nr].write = write;
+	c->nr++;
+	if (write)
+		c->wlen += len;
+	else
+		c->rlen += len;
+	return 0;
+}
+
+/**
+ * svnic_ring_pop - take the next chain the driver made available
+ * @r: the ring
+ * @c: filled with the chain's head and segments
+ *
+ * Return: 1 with a well-formed chain; 0 when none is available; -EINVAL
+ * when the chain is malformed (@c->head is set: hand it back with
+ * svnic_ring_push()); -EIO when the ring is broken.
+ */
+int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c)
+{
+	struct vring_desc d;
+	unsigned int hops;
+	__virtio16 head;
+	u16 i;
+	int n;
+
+	n = svnic_ring_pending(r);
+	if (n <= 0)
+		return n;
+	if (svnic_ring_read(r, r->avail + offsetof(struct vring_avail, ring) +
+			    (r->last_avail & (r->num - 1)) * sizeof(head),
+			    &head, sizeof(head)))
+		goto out_broken;
+	r->last_avail++;
+	c->head = __virtio16_to_cpu(true, head);
+	c->nr = 0;
+	c->rlen = 0;
+	c->wlen = 0;
+	if (c->head >= r->num)
+		goto out_broken;
+	for (i = c->head, hops = 0; ; hops++) {
+		/* More hops than entries: a loop. */
+		if (hops == r->num ||
+		    svnic_ring_read(r, r->desc + (u64)i * sizeof(d), &d,
+				    sizeof(d)) ||
+		    svnic_chain_add(c, &d))
+			return -EINVAL;
+		if (!(__virtio16_to_cpu(true, d.flags) & VRING_DESC_F_NEXT))
+			return 1;
+		i = __virtio16_to_cpu(true, d.next);
+		if (i >= r->num)
+			return -EINVAL;
+	}
+
+out_broken:
+	r->broken = true;
+	return -EIO;
+}
+
+/**
+ * svnic_ring_push - hand a chain back to the driver as used
+ * @r: the ring
+ * @head: the chain's head
+ * @len: bytes written into it
+ *
+ * Return: 0, or -EIO when the used ring does not translate (it breaks).
+ */
+int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len)
+{
+	struct vring_used_elem e = {
+		.id = __cpu_to_virtio32(true, head),
+		.len = __cpu_to_virtio32(true, len),
+	};
+	__virtio16 idx;
+
+	if (r->broken)
+		return -EIO;
+	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, ring) +
+			     (r->last_used & (r->num - 1)) * sizeof(e),
+			     &e, sizeof(e)))
+		goto out_broken;
+	r->last_used++;
+	idx = __cpu_to_virtio16(true, r->last_used);
+	/* The entry is visible before the index that publishes it. */
+	smp_wmb();
+	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, idx),
+			     &idx, sizeof(idx)))
+		goto out_broken;
+	return 0;
+
+out_broken:
+	r->broken = true;
+	return -EIO;
+}
+
+/**
+ * svnic_ring_want_irq - does the driver want to hear of used buffers?
+ * @r: the ring
+ *
+ * Return: false when it set %VRING_AVAIL_F_NO_INTERRUPT.
+ */
+bool svnic_ring_want_irq(struct svnic_ring *r)
+{
+	__virtio16 flags;
+
+	/* Orders the used index written before the flags read. */
+	smp_mb();
+	if (svnic_ring_read(r, r->avail, &flags, sizeof(flags)))
+		return true;
+	return !(__virtio16_to_cpu(true, flags) & VRING_AVAIL_F_NO_INTERRUPT);
+}
+
+/**
+ * svnic_chain_pull - copy a chain's readable bytes out
+ * @r: the ring
+ * @c: the chain
+ * @buf: where to
+ * @len: room at @buf
+ *
+ * Return: bytes copied (all of them), -EMSGSIZE when they do not fit,
+ * -EFAULT when a range does not translate.
+ */
+ssize_t svnic_chain_pull(struct svnic_ring *r, const struct svnic_chain *c,
+			 void *buf, size_t len)
+{
+	size_t done = 0;
+	unsigned int i;
+
+	if (c->rlen > len)
+		return -EMSGSIZE;
+	for (i = 0; i < c->nr && !c->seg[i].write; i++) {
+		if (svnic_ring_read(r, c->seg[i].addr, buf + done,
+				    c->seg[i].len))
+			return -EFAULT;
+		done += c->seg[i].len;
+	}
+	return done;
+}
+
+/**
+ * svnic_chain_push - copy bytes into a chain's writable segments
+ * @r: the ring
+ * @c: the chain
+ * @buf: the bytes
+ * @len: how many
+ *
+ * Return: @len, -ENOSPC when the chain is too small, -EFAULT.
+ */
+ssize_t svnic_chain_push(struct svnic_ring *r, const struct svnic_chain *c,
+			 const void *buf, size_t len)
+{
+	size_t done = 0, part;
+	unsigned int i;
+
+	if (c->wlen < len)
+		return -ENOSPC;
+	for (i = 0; i < c->nr && done < len; i++) {
+		if (!c->seg[i].write)
+			continue;
+		part = min_t(size_t, len - done, c->seg[i].len);
+		if (svnic_ring_write(r, c->seg[i].addr, buf + done, part))
+			return -EFAULT;
+		done += part;
+	}
+	return done;
+}

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svnic_vdpa.c - a VIF as a vDPA device: the virtio-net device that
+ * virtio_vdpa and vhost_vdpa drive, and its creation through an NP's vDPA
+ * management device ("vdpa dev add name vif0 mgmtdev svnic-np0 mac ...")
+ *
+ * Every address the driver gives is an IOVA, translated through the VIF's
+ * IOTLB (the software IOMMU): an identity map for virtio_vdpa, the user's
+ * map for vhost_vdpa.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/etherdevice.h>
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <uapi/linux/vdpa.h>
+
+#include "svnic.h"
+
+#define SVNIC_VENDOR_ID		0x1af4	/* virtio's: a standard device */
+#define SVNIC_FRAME_MAX		(ETH_FRAME_LEN + VLAN_HLEN + 9000)
+#define SVNIC_MTU_MIN		68
+#define SVNIC_MTU_MAX		9000
+#define SVNIC_IOTLB_MAX		2048	/* mappings of a VIF's IOTLB */
+
+u64 svnic_supported_features(void)
+{
+	return BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM) |
+	       BIT_ULL(VIRTIO_NET_F_MAC) | BIT_ULL(VIRTIO_NET_F_MTU) |
+	       BIT_ULL(VIRTIO_NET_F_STATUS);
+}
+
+/* The whole physical address space, for a driver that maps nothing. */
+static int svnic_iotlb_identity(struct svnic_vif *vif)
+{
+	vhost_iotlb_reset(&vif->iotlb);
+	return vhost_iotlb_add_range(&vif->iotlb, 0, ULONG_MAX, 0,
+				     VHOST_MAP_RW);
+}
+
+/* Start the ring of @vq, keeping its position (set_vq_state). */
+static void svnic_vq_start(struct svnic_vif *vif, struct svnic_vq *vq)
+{
+	svnic_ring_init(&vq->ring, &vif->iotlb, &vif->iotlb_lock, vq->num,
+			vq->desc_addr, vq->driver_addr, vq->device_addr,
+			vq->ring.last_avail);
+}
+
+static void svnic_vq_reset(struct svnic_vq *vq)
+{
+	vq->ready = false;
+	vq->desc_addr = 0;
+	vq->driver_addr = 0;
+	vq->device_addr = 0;
+	vq->num = 0;
+	vq->cb = NULL;
+	vq->cb_private = NULL;
+	vq->notify = false;
+	vq->ring.last_avail = 0;
+	vq->ring.last_used = 0;
+	vq->ring.broken = false;
+}
+
+static int svnic_set_vq_address(struct vdpa_device *vdpa, u16 idx,
+				u64 desc_area, u64 driver_area, u64 device_area)
+{
+	struct svnic_vq *vq = &vdpa_to_vif(vdpa)->vqs[idx];
+
+	vq->desc_addr = desc_area;
+	vq->driver_addr = driver_area;
+	vq->device_addr = device_area;
+	return 0;
+}
+
+static void svnic_set_vq_num(struct vdpa_device *vdpa, u16 idx, u32 num)
+{
+	vdpa_to_vif(vdpa)->vqs[idx].num = num;
+}
+
+static void svnic_kick_vq(struct vdpa_device *vdpa, u16 idx)
+{
+	svnic_np_kick(vdpa_to_vif(vdpa)->np);
+}
+
+static void svnic_set_vq_cb(struct vdpa_device *vdpa, u16 idx,
+			    struct vdpa_callback *cb)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+
+	spin_lock_bh(&vif->lock);
+	vif->vqs[idx].cb = cb->callback;
+	vif->vqs[idx].cb_private = cb->private;
+	spin_unlock_bh(&vif->lock);
+}
+
+static void svnic_set_vq_ready(struct vdpa_device *vdpa, u16 idx, bool ready)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+	struct svnic_vq *vq = &vif->vqs[idx];
+
+	spin_lock_bh(&vif->lock);
+	if (ready && !vq->ready)
+		svnic_vq_start(vif, vq);
+	vq->ready = ready;
+	spin_unlock_bh(&vif->lock);
+	if (ready)
+		svnic_np_kick(vif->np);
+}
+
+static bool svnic_get_vq_ready(struct vdpa_device *vdpa, u16 idx)
+{
+	return vdpa_to_vif(vdpa)->vqs[idx].ready;
+}
+
+static int svnic_set_vq_state(struct vdpa_device *vdpa, u16 idx,
+			      const struct vdpa_vq_state *state)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+
+	spin_lock_bh(&vif->lock);
+	vif->vqs[idx].ring.last_avail = state->split.avail_index;
+	spin_unlock_bh(&vif->lock);
+	return 0;
+}
+
+static int svnic_get_vq_state(struct vdpa_device *vdpa, u16 idx,
+			      struct vdpa_vq_state *state)
+{
+	state->split.avail_index = vdpa_to_vif(vdpa)->vqs[idx].ring.last_avail;
+	return 0;
+}
+
+static u32 svnic_get_vq_align(struct vdpa_device *vdpa)
+{
+	return PAGE_SIZE;
+}
+
+static u64 svnic_get_device_features(struct vdpa_device *vdpa)
+{
+	return svnic_supported_features();
+}
+
+static int svnic_set_driver_features(struct vdpa_device *vdpa, u64 features)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+
+	/* Modern little-endian devices only, behind the IOTLB. */
+	if (!(features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)) ||
+	    !(features & BIT_ULL(VIRTIO_F_VERSION_1)))
+		return -EINVAL;
+	vif->features = features & svnic_supported_features();
+	return 0;
+}
+
+static u64 svnic_get_driver_features(struct vdpa_device *vdpa)
+{
+	return vdpa_to_vif(vdpa)->features;
+}
+
+static void svnic_set_config_cb(struct vdpa_device *vdpa,
+				struct vdpa_callback *cb)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+
+	spin_lock_bh(&vif->lock);
+	vif->config_cb = *cb;
+	spin_unlock_bh(&vif->lock);
+}
+
+static u16 svnic_get_vq_num_max(struct vdpa_device *vdpa)
+{
+	return SVNIC_QUEUE_MAX;
+}
+
+static u32 svnic_get_device_id(struct vdpa_device *vdpa)
+{
+	return VIRTIO_ID_NET;
+}
+
+static u32 svnic_get_vendor_id(struct vdpa_device *vdpa)
+{
+	return SVNIC_VENDOR_ID;
+}
+
+static u8 svnic_get_status(struct vdpa_device *vdpa)
+{
+	return READ_ONCE(vdpa_to_vif(vdpa)->status);
+}
+
+static void svnic_set_status(struct vdpa_device *vdpa, u8 status)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+
+	spin_lock_bh(&vif->lock);
+	WRITE_ONCE(vif->status, status);
+	spin_unlock_bh(&vif->lock);
+	svnic_np_kick(vif->np);
+}
+
+static int svnic_reset(struct vdpa_device *vdpa)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+	int i, ret;
+
+	spin_lock_bh(&vif->lock);
+	for (i = 0; i < SVNIC_NR_VQS; i++)
+		svnic_vq_reset(&vif->vqs[i]);
+	vif->features = 0;
+	WRITE_ONCE(vif->status, 0);
+	vif->config_cb.callback = NULL;
+	vif->generation++;
+	spin_unlock_bh(&vif->lock);
+	spin_lock(&vif->iotlb_lock);
+	ret = svnic_iotlb_identity(vif);
+	spin_unlock(&vif->iotlb_lock);
+	return ret;
+}
+
+static size_t svnic_get_config_size(struct vdpa_device *vdpa)
+{
+	return sizeof(struct virtio_net_config);
+}
+
+static void svnic_get_config(struct vdpa_device *vdpa, unsigned int offset,
+			     void *buf, unsigned int len)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+
+	if (offset > sizeof(vif->config) || len > sizeof(vif->config) - offset)
+		return;
+	spin_lock_bh(&vif->lock);
+	memcpy(buf, (u8 *)&vif->config + offset, len);
+	spin_unlock_bh(&vif->lock);
+}
+
+static void svnic_set_config(struct vdpa_device *vdpa, unsigned int offset,
+			     const void *buf, unsigned int len)
+{
+	/* virtio-net's configuration space is read-only for the driver. */
+}
+
+static u32 svnic_get_generation(struct vdpa_device *vdpa)
+{
+	return READ_ONCE(vdpa_to_vif(vdpa)->generation);
+}
+
+/* vhost_vdpa: the user's IOVA map replaces the identity one. */
+static int svnic_set_map(struct vdpa_device *vdpa, unsigned int asid,
+			 struct vhost_iotlb *iotlb)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+	struct vhost_iotlb_map *map;
+	int ret = 0;
+
+	if (asid)
+		return -EINVAL;
+	spin_lock(&vif->iotlb_lock);
+	vhost_iotlb_reset(&vif->iotlb);
+	for (map = vhost_iotlb_itree_first(iotlb, 0, ULONG_MAX); map && !ret;
+	     map = vhost_iotlb_itree_next(map, 0, ULONG_MAX))
+		ret = vhost_iotlb_add_range(&vif->iotlb, map->start, map->last,
+					    map->addr, map->perm);
+	if (ret)
+		vhost_iotlb_reset(&vif->iotlb);
+	spin_unlock(&vif->iotlb_lock);
+	return ret;
+}
+
+static void svnic_free(struct vdpa_device *vdpa)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+
+	vhost_iotlb_reset(&vif->iotlb);
+	kfree(vif->buf);
+}
+
+static const struct vdpa_config_ops svnic_vdpa_ops = {
+	.set_vq_address		= svnic_set_vq_address,
+	.set_vq_num		= svnic_set_vq_num,
+	.kick_vq		= svnic_kick_vq,
+	.set_vq_cb		= svnic_set_vq_cb,
+	.set_vq_ready		= svnic_set_vq_ready,
+	.get_vq_ready		= svnic_get_vq_ready,
+	.set_vq_state		= svnic_set_vq_state,
+	.get_vq_state		= svnic_get_vq_state,
+	.get_vq_align		= svnic_get_vq_align,
+	.get_device_features	= svnic_get_device_features,
+	.set_driver_features	= svnic_set_driver_features,
+	.get_driver_features	= svnic_get_driver_features,
+	.set_config_cb		= svnic_set_config_cb,
+	.get_vq_num_max		= svnic_get_vq_num_max,
+	.get_device_id		= svnic_get_device_id,
+	.get_vendor_id		= svnic_get_vendor_id,
+	.get_status		= svnic_get_status,
+	.set_status		= svnic_set_status,
+	.reset			= svnic_reset,
+	.get_config_size	= svnic_get_config_size,
+	.get_config		= svnic_get_config,
+	.set_config		= svnic_set_config,
+	.get_generation		= svnic_get_generation,
+	.set_map		= svnic_set_map,
+	.free			= svnic_free,
+};
+
+/* The configuration space a new VIF starts with. */
+static int svnic_vif_config(struct svnic_vif *vif,
+			    const struct vdpa_dev_set_config *config)
+{
+	struct virtio_net_config *c = &vif->config;
+	u16 mtu = ETH_DATA_LEN;
+
+	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU))
+		mtu = config->net.mtu;
+	if (mtu < SVNIC_MTU_MIN || mtu > SVNIC_MTU_MAX)
+		return -ERANGE;
+	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)) {
+		if (!is_valid_ether_addr(config->net.mac))
+			return -EADDRNOTAVAIL;
+		ether_addr_copy(c->mac, config->net.mac);
+	} else {
+		eth_random_addr(c->mac);
+	}
+	c->mtu = __cpu_to_virtio16(true, mtu);
+	c->status = __cpu_to_virtio16(true, VIRTIO_NET_S_LINK_UP);
+	return 0;
+}
+
+/* A new VIF's memory, set up but not registered. */
+static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
+					 const struct vdpa_dev_set_config *config)
+{
+	struct svnic_vif *vif;
+	int ret;
+
+	vif = vdpa_alloc_device(struct svnic_vif, vdpa, &np->mdev_dev,
+				&svnic_vdpa_ops, 1, 1, name, false);
+	if (IS_ERR(vif))
+		return vif;
+	vif->np = np;
+	vif->vdpa.mdev = &np->mdev;
+	spin_lock_init(&vif->lock);
+	mutex_init(&vif->cfg_lock);
+	spin_lock_init(&vif->iotlb_lock);
+	vhost_iotlb_init(&vif->iotlb, SVNIC_IOTLB_MAX, 0);
+	vif->vdpa.dev.dma_mask = &vif->vdpa.dev.coherent_dma_mask;
+	ret = dma_set_mask_and_coherent(&vif->vdpa.dev, DMA_BIT_MASK(64));
+	if (!ret)
+		ret = svnic_iotlb_identity(vif);
+	if (!ret)
+		ret = svnic_vif_config(vif, config);
+	vif->buf = kmalloc(SVNIC_FRAME_MAX + sizeof(struct virtio_net_hdr_mrg_rxbuf),
+			   GFP_KERNEL);
+	if (!ret && !vif->buf)
+		ret = -ENOMEM;
+	if (ret) {
+		put_device(&vif->vdpa.dev);
+		return ERR_PTR(ret);
+	}
+	vif->vdpa.dma_dev = &vif->vdpa.dev;
+	return vif;
+}
+
+static int svnic_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
+			 const struct vdpa_dev_set_config *config)
+{
+	struct svnic_np *np = container_of(mdev, struct svnic_np, mdev);
+	struct svnic_vif *vif;
+	int ret;
+
+	/* A place is taken first; the driver's probe (RTNL) runs unlocked. */
+	mutex_lock(&np->lock);
+	ret = np->nr_vifs < READ_ONCE(svnic_max_vifs) ? 0 : -ENOSPC;
+	if (!ret)
+		np->nr_vifs++;
+	mutex_unlock(&np->lock);
+	if (ret)
+		return ret;
+	vif = svnic_vif_alloc(np, name, config);
+	ret = PTR_ERR_OR_ZERO(vif);
+	if (ret)
+		goto out_unreserve;
+	mutex_lock(&np->lock);
+	list_add_tail_rcu(&vif->node, &np->vifs);
+	mutex_unlock(&np->lock);
+	ret = _vdpa_register_device(&vif->vdpa, SVNIC_NR_VQS);
+	if (!ret)
+		return 0;
+	mutex_lock(&np->lock);
+	list_del_rcu(&vif->node);
+	mutex_unlock(&np->lock);
+	synchronize_rcu();
+	put_device(&vif->vdpa.dev);
+out_unreserve:
+	mutex_lock(&np->lock);
+	np->nr_vifs--;
+	mutex_unlock(&np->lock);
+	return ret;
+}
+
+static void svnic_dev_del(struct vdpa_mgmt_dev *mdev, struct vdpa_device *dev)
+{
+	struct svnic_np *np = container_of(mdev, struct svnic_np, mdev);
+	struct svnic_vif *vif = vdpa_to_vif(dev);
+
+	mutex_lock(&np->lock);
+	list_del_rcu(&vif->node);
+	np->nr_vifs--;
+	mutex_unlock(&np->lock);
+	/* The sidecore lets go of it before its driver does. */
+	synchronize_rcu();
+	_vdpa_unregister_device(dev);
+}
+
+static int svnic_dev_set_attr(struct vdpa_mgmt_dev *mdev,
+			      struct vdpa_device *dev,
+			      const struct vdpa_dev_set_config *config)
+{
+	struct svnic_vif *vif = vdpa_to_vif(dev);
+
+	if (!(config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)))
+		return -EOPNOTSUPP;
+	if (!is_valid_ether_addr(config->net.mac))
+		return -EADDRNOTAVAIL;
+	spin_lock_bh(&vif->lock);
+	ether_addr_copy(vif->config.mac, config->net.mac);
+	vif->generation++;
+	spin_unlock_bh(&vif->lock);
+	return 0;
+}
+
+const struct vdpa_mgmtdev_ops svnic_mgmtdev_ops = {
+	.dev_add	= svnic_dev_add,
+	.dev_del	= svnic_dev_del,
+	.dev_set_attr	= svnic_dev_set_attr,
+};
+
+struct virtio_device_id svnic_id_table[] = {
+	{ VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};

@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# svnic_vif_test.sh - VIFs of an NP on a veth uplink, through real clients:
+# iproute2 "vdpa" creates them, virtio_vdpa makes them host netdevs, each is
+# moved to a netns of its own, and ping reaches the uplink's peer (in the
+# "wire" netns) and the other VIFs.  Also 32 VIFs on the wire, VIF
+# create/delete under traffic, and module unload under traffic.  Prints TAP; $VCORE_SUITE holds svnic.ko.
+set -u
+SUITE=${VCORE_SUITE:?VCORE_SUITE not set}
+KO=$SUITE/kernel/svnic/svnic.ko
+T=$(mktemp -d)
+n=0 failed=0
+
+cleanup() {
+	local ns
+	for ns in $(ip netns list | awk '/^(wire|vm[0-9]+)/ { print $1 }'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL
+		ip netns del "$ns"
+	done
+	vdpa dev show 2>/dev/null | awk -F: '/^vif/ { print $1 }' |
+		xargs -r -n1 vdpa dev del 2>/dev/null
+	rmmod svnic 2>/dev/null
+	ip link del veth0 2>/dev/null
+	insmod "$KO" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+check() {
+	local name=$1; shift
+	n=$((n + 1))
+	if "$@" >"$T/log" 2>&1; then
+		echo "ok $n $name"
+	else
+		failed=$((failed + 1))
+		sed 's/^/# /' "$T/log"
+		echo "not ok $n $name"
+	fi
+}
+
+# The wire: veth0 (the uplink) and its peer in netns "wire", 10.0.0.254.
+wire_up() {
+	modprobe -a virtio_net virtio_vdpa vhost_vdpa &&
+	ip link add veth0 type veth peer name wire0 &&
+	ip netns add wire &&
+	ip link set wire0 netns wire &&
+	ip -n wire addr add 10.0.0.254/24 dev wire0 &&
+	ip -n wire link set wire0 up &&
+	ip -n wire link set lo up &&
+	ip link set veth0 up
+}
+
+# The netdev virtio_vdpa made of VIF $1 (vhost_vdpa may have taken it).
+vif_netdev() {
+	local d i sys=/sys/bus/vdpa/devices/$1
+	echo virtio_vdpa >"$sys/driver_override"
+	if [ -e "$sys/driver" ] &&
+	   [ "$(basename "$(readlink "$sys/driver")")" != virtio_vdpa ]; then
+		echo "$1" >"$sys/driver/unbind"
+	fi
+	[ -e "$sys/driver" ] || echo "$1" >/sys/bus/vdpa/drivers_probe
+	for ((i = 0; i < 50; i++)); do
+		for d in /sys/bus/vdpa/devices/"$1"/virtio*/net/*; do
+			[ -e "$d" ] && { basename "$d"; return 0; }
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
+# vif_up NAME INDEX: VIF NAME with MAC ..:INDEX in netns vmINDEX, 10.0.0.INDEX.
+vif_up() {
+	local name=$1 i=$2 dev
+	vdpa dev add name "$name" mgmtdev svnic-np0 \
+		mac "$(printf '52:54:00:00:00:%02x' "$i")" mtu 1500 || return 1
+	dev=$(vif_netdev "$name") || return 1
+	ip netns add "vm$i" &&
+	ip link set "$dev" netns "vm$i" &&
+	ip -n "vm$i" link set "$dev" name eth0 &&
+	ip -n "vm$i" addr add "10.0.0.$i/24" dev eth0 &&
+	ip -n "vm$i" link set eth0 up
+}
+
+vif_down() {
+	vdpa dev del "$1" && ip netns del "vm$2"
+}
+
+load() {
+	rmmod svnic 2>/dev/null
+	insmod "$KO" uplink=veth0
+}
+
+np_up() {
+	load && vdpa mgmtdev show | grep -q svnic-np0
+}
+
+first_vif() {
+	vif_up vif1 1 && vdpa dev show vif1 | grep -q 'type network'
+}
+
+second_vif() {
+	vif_up vif2 2 && ip netns exec vm1 ping -c 3 -i 0.2 -W 2 10.0.0.2
+}
+
+many_vifs() {
+	local i
+	for i in $(seq 10 41); do
+		vif_up "vif$i" "$i" || return 1
+	done
+	for i in $(seq 10 41); do
+		ip netns exec "vm$i" ping -c 1 -W 2 10.0.0.254 >/dev/null ||
+			{ echo "vm$i: no reply"; return 1; }
+	done
+}
+
+churn_under_traffic() {
+	local p
+	ip netns exec vm1 ping -f -w 4 -q 10.0.0.254 >/dev/null &
+	p=$!
+	for _ in 1 2 3 4 5; do
+		vif_up vif50 50 && vif_down vif50 50 || return 1
+	done
+	wait $p
+	ip netns exec vm1 ping -c 2 -W 2 10.0.0.254
+}
+
+unload_under_traffic() {
+	ip netns exec vm1 ping -f -w 3 -q 10.0.0.254 >/dev/null 2>&1 &
+	sleep 1
+	rmmod svnic || return 1
+	wait
+	! vdpa mgmtdev show 2>/dev/null | grep -q svnic-np0
+}
+
+echo "TAP version 13"
+echo "1..9"
+check "veth uplink and wire netns" wire_up
+check "insmod svnic uplink=veth0: vdpa mgmtdev show lists svnic-np0" np_up
+check "vdpa dev add: a virtio-net netdev, moved to its netns" first_vif
+check "ping VIF to wire" ip netns exec vm1 ping -c 3 -i 0.2 -W 2 10.0.0.254
+check "ping wire to VIF" ip netns exec wire ping -c 3 -i 0.2 -W 2 10.0.0.1
+check "ping VIF to VIF, switched inside the NP" second_vif
+check "32 VIFs all reach the wire" many_vifs
+check "VIF create/delete in a loop under traffic" churn_under_traffic
+check "rmmod under traffic" unload_under_traffic
+[ $failed = 0 ]
