@@ -25,6 +25,7 @@
 #include <uapi/linux/virtio_net.h>
 
 #include <linux/svnic.h>
+#include "np_sched.h"
 
 #define SVNIC_NR_VQS		2	/* receive, transmit */
 #define SVNIC_VQ_RX		0
@@ -142,6 +143,8 @@ struct svnic_np;
  * @generation: bumped at each configuration change
  * @config_cb: the driver's configuration change callback
  * @stats: counters, under @lock
+ * @tb: transmit rate limit (token bucket; rate 0: none), under @lock
+ * @held: a transmitted frame waiting for tokens (the sidecore's)
  * @buf: the sidecore's bounce buffer for one frame
  */
 struct svnic_vif {
@@ -159,6 +162,8 @@ struct svnic_vif {
 	u32 generation;
 	struct vdpa_callback config_cb;
 	struct svnic_vif_stats stats;
+	struct np_tb tb;
+	struct sk_buff *held;
 	u8 *buf;
 };
 
@@ -207,6 +212,9 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu);
 void svnic_np_destroy(struct svnic_np *np);
 void svnic_np_kick(struct svnic_np *np);
 void svnic_np_destroy_all(void);
+int svnic_np_del(u32 id);
+extern struct mutex svnic_nps_lock;
+extern struct list_head svnic_nps;
 int svnic_np_init(void);
 void svnic_np_exit(void);
 

@@ -60,16 +60,41 @@ static struct sk_buff *svnic_tx_frame(struct svnic_vif *vif,
 	return skb;
 }
 
-/* Take up to a burst of frames from @vif's transmit ring into @frames. */
+/*
+ * A frame goes on when the VIF's rate limit has tokens for it; otherwise it
+ * waits (one per VIF) and the ring with it: back-pressure, not drops.
+ */
+static bool svnic_vif_paid(struct svnic_vif *vif, struct sk_buff *skb,
+			   struct sk_buff_head *frames, u64 now)
+{
+	if (vif->tb.rate && !np_tb_take(&vif->tb, skb->len, now)) {
+		vif->held = skb;
+		return false;
+	}
+	*(struct svnic_vif **)skb->cb = vif;
+	__skb_queue_tail(frames, skb);
+	return true;
+}
+
+/*
+ * Take up to a burst of frames from @vif's transmit ring into @frames;
+ * @throttled is set when its rate limit holds one back.
+ */
 static unsigned int svnic_vif_tx(struct svnic_vif *vif,
-				 struct sk_buff_head *frames)
+				 struct sk_buff_head *frames, bool *throttled)
 {
 	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_TX];
+	u64 now = ktime_get_ns();
 	struct sk_buff *skb = NULL;
 	unsigned int n = 0;
 	int ret;
 
 	spin_lock_bh(&vif->lock);
+	skb = vif->held;
+	vif->held = NULL;
+	if (skb && !svnic_vif_paid(vif, skb, frames, now))
+		goto out_throttled;
+	skb = NULL;
 	while (svnic_vq_live(vif, vq) && n < SVNIC_BURST) {
 		ret = svnic_ring_pop(&vq->ring, &vq->chain);
 		if (ret == 0 || ret == -EIO)
@@ -78,15 +103,18 @@ static unsigned int svnic_vif_tx(struct svnic_vif *vif,
 			vif->stats.drop_malformed++;
 		else
 			skb = svnic_tx_frame(vif, vq);
-		if (skb) {
-			*(struct svnic_vif **)skb->cb = vif;
-			__skb_queue_tail(frames, skb);
-			skb = NULL;
-		}
 		svnic_ring_push(&vq->ring, vq->chain.head, 0);
 		vq->notify = true;
 		n++;
+		if (skb && !svnic_vif_paid(vif, skb, frames, now))
+			goto out_throttled;
+		skb = NULL;
 	}
+	spin_unlock_bh(&vif->lock);
+	return n;
+
+out_throttled:
+	*throttled = true;
 	spin_unlock_bh(&vif->lock);
 	return n;
 }
@@ -219,8 +247,11 @@ static void svnic_uplink_xmit(struct svnic_np *np, struct sk_buff_head *out)
 	rcu_read_unlock();
 }
 
-/* One cycle of the sidecore; true when it moved frames. */
-static bool svnic_cycle(struct svnic_np *np)
+/*
+ * One cycle of the sidecore; true when it moved frames.  @throttled: a VIF
+ * waits for its rate limit's tokens.
+ */
+static bool svnic_cycle(struct svnic_np *np, bool *throttled)
 {
 	struct sk_buff_head frames, out;
 	struct svnic_vif *vif;
@@ -231,7 +262,7 @@ static bool svnic_cycle(struct svnic_np *np)
 	__skb_queue_head_init(&out);
 	rcu_read_lock();
 	list_for_each_entry_rcu(vif, &np->vifs, node)
-		n += svnic_vif_tx(vif, &frames);
+		n += svnic_vif_tx(vif, &frames, throttled);
 	while ((skb = __skb_dequeue(&frames)))
 		svnic_switch(np, *(struct svnic_vif **)skb->cb, skb, &out);
 	while (n < SVNIC_BURST * 4 && (skb = skb_dequeue(&np->ingress))) {
@@ -253,11 +284,18 @@ static bool svnic_cycle(struct svnic_np *np)
 int svnic_sidecore(void *data)
 {
 	struct svnic_np *np = data;
+	bool throttled;
 
 	while (!kthread_should_stop()) {
-		if (svnic_cycle(np)) {
+		throttled = false;
+		if (svnic_cycle(np, &throttled)) {
 			np->idle_polls = 0;
 			cond_resched();
+			continue;
+		}
+		/* Tokens come with time: look again at the next tick. */
+		if (throttled) {
+			schedule_timeout_interruptible(1);
 			continue;
 		}
 		if (++np->idle_polls < SVNIC_IDLE_POLLS) {

@@ -4,6 +4,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <net/genetlink.h>
 
 #include "svnic.h"
@@ -47,10 +49,334 @@ out_free_msg:
 	return ret;
 }
 
-static const struct genl_small_ops svnic_ops[] = {
+static int svnic_fill_np(struct sk_buff *skb, struct svnic_np *np)
+{
+	struct net_device *uplink;
+	int ret = 0;
+
+	if (nla_put_u32(skb, SVNIC_A_NP_ID, np->id) ||
+	    nla_put_string(skb, SVNIC_A_NP_NAME, dev_name(&np->mdev_dev)) ||
+	    nla_put_s32(skb, SVNIC_A_SIDECORE_CPU, np->cpu) ||
+	    nla_put_u32(skb, SVNIC_A_NR_VIFS, READ_ONCE(np->nr_vifs)))
+		return -EMSGSIZE;
+	rcu_read_lock();
+	uplink = rcu_dereference(np->uplink);
+	if (uplink && nla_put_string(skb, SVNIC_A_UPLINK, uplink->name))
+		ret = -EMSGSIZE;
+	if (!ret && nla_put_u8(skb, SVNIC_A_LINK, uplink &&
+			       netif_running(uplink) && netif_carrier_ok(uplink)))
+		ret = -EMSGSIZE;
+	rcu_read_unlock();
+	return ret;
+}
+
+static int svnic_fill_stats(struct sk_buff *skb, const struct svnic_vif_stats *st)
+{
+	struct nlattr *nest = nla_nest_start(skb, SVNIC_A_STATS);
+
+	if (!nest ||
+	    nla_put_u64_64bit(skb, SVNIC_STAT_TX_PACKETS, st->tx_packets, SVNIC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, SVNIC_STAT_TX_BYTES, st->tx_bytes, SVNIC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, SVNIC_STAT_RX_PACKETS, st->rx_packets, SVNIC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, SVNIC_STAT_RX_BYTES, st->rx_bytes, SVNIC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, SVNIC_STAT_DROP_NO_BUFFER, st->drop_no_buffer, SVNIC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, SVNIC_STAT_DROP_MALFORMED, st->drop_malformed, SVNIC_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, SVNIC_STAT_DROP_TOO_BIG, st->drop_too_big, SVNIC_STAT_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int svnic_fill_vif(struct sk_buff *skb, struct svnic_vif *vif)
+{
+	struct svnic_vif_stats st;
+	u64 rate, burst;
+	u8 mac[ETH_ALEN];
+	u16 mtu;
+
+	spin_lock_bh(&vif->lock);
+	st = vif->stats;
+	rate = vif->tb.rate;
+	burst = vif->tb.burst;
+	ether_addr_copy(mac, vif->config.mac);
+	mtu = __virtio16_to_cpu(true, vif->config.mtu);
+	spin_unlock_bh(&vif->lock);
+	if (nla_put_u32(skb, SVNIC_A_NP_ID, vif->np->id) ||
+	    nla_put_string(skb, SVNIC_A_VIF_NAME, dev_name(&vif->vdpa.dev)) ||
+	    nla_put(skb, SVNIC_A_MAC, ETH_ALEN, mac) ||
+	    nla_put_u16(skb, SVNIC_A_MTU, mtu) ||
+	    nla_put_u64_64bit(skb, SVNIC_A_RATE, rate, SVNIC_A_PAD) ||
+	    nla_put_u64_64bit(skb, SVNIC_A_BURST, burst, SVNIC_A_PAD))
+		return -EMSGSIZE;
+	return svnic_fill_stats(skb, &st);
+}
+
+/* One object as a reply: @fill(msg, @obj) in a message of @cmd. */
+static int svnic_reply(struct genl_info *info, u8 cmd,
+		       int (*fill)(struct sk_buff *, void *), void *obj)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &svnic_family, 0, cmd);
+	ret = hdr ? fill(msg, obj) : -EMSGSIZE;
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int svnic_fill_np_any(struct sk_buff *skb, void *np)
+{
+	return svnic_fill_np(skb, np);
+}
+
+static int svnic_fill_vif_any(struct sk_buff *skb, void *vif)
+{
+	return svnic_fill_vif(skb, vif);
+}
+
+static int svnic_nl_np_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **tb = info->attrs;
+	struct svnic_np *np;
+	int cpu = -1;
+
+	if (GENL_REQ_ATTR_CHECK(info, SVNIC_A_UPLINK))
+		return -EINVAL;
+	if (genl_info_net(info) != &init_net) {
+		NL_SET_ERR_MSG(info->extack, "uplinks are netdevs of the initial network namespace");
+		return -EOPNOTSUPP;
+	}
+	if (tb[SVNIC_A_SIDECORE_CPU])
+		cpu = nla_get_s32(tb[SVNIC_A_SIDECORE_CPU]);
+	np = svnic_np_create(nla_data(tb[SVNIC_A_UPLINK]), cpu);
+	if (IS_ERR(np)) {
+		switch (PTR_ERR(np)) {
+		case -ENODEV:
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SVNIC_A_UPLINK], "no netdev of that name");
+			break;
+		case -EBUSY:
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SVNIC_A_UPLINK],
+					    "the netdev has an rx_handler already (a bridge, a bond or an NP)");
+			break;
+		case -EINVAL:
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SVNIC_A_SIDECORE_CPU], "no such online CPU");
+			break;
+		}
+		return PTR_ERR(np);
+	}
+	return svnic_reply(info, SVNIC_CMD_NP_NEW, svnic_fill_np_any, np);
+}
+
+static int svnic_nl_np_del(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, SVNIC_A_NP_ID))
+		return -EINVAL;
+	ret = svnic_np_del(nla_get_u32(info->attrs[SVNIC_A_NP_ID]));
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SVNIC_A_NP_ID], "no NP of that index");
+	return ret;
+}
+
+static int svnic_nl_np_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct svnic_np *np;
+	int ret = -ENODEV;
+
+	if (GENL_REQ_ATTR_CHECK(info, SVNIC_A_NP_ID))
+		return -EINVAL;
+	mutex_lock(&svnic_nps_lock);
+	list_for_each_entry(np, &svnic_nps, node)
+		if (np->id == nla_get_u32(info->attrs[SVNIC_A_NP_ID]))
+			ret = svnic_reply(info, SVNIC_CMD_NP_GET, svnic_fill_np_any, np);
+	mutex_unlock(&svnic_nps_lock);
+	if (ret == -ENODEV)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SVNIC_A_NP_ID], "no NP of that index");
+	return ret;
+}
+
+/* Put one dumped object in @skb; false when it is full. */
+static bool svnic_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			   u8 cmd, int (*fill)(struct sk_buff *, void *), void *obj)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				cb->nlh->nlmsg_seq, &svnic_family, NLM_F_MULTI, cmd);
+
+	if (!hdr)
+		return false;
+	if (fill(skb, obj)) {
+		genlmsg_cancel(skb, hdr);
+		return false;
+	}
+	genlmsg_end(skb, hdr);
+	return true;
+}
+
+static int svnic_nl_np_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	long idx = 0, start = cb->args[0];
+	struct svnic_np *np;
+
+	mutex_lock(&svnic_nps_lock);
+	list_for_each_entry(np, &svnic_nps, node) {
+		if (idx >= start &&
+		    !svnic_dump_one(skb, cb, SVNIC_CMD_NP_GET, svnic_fill_np_any, np))
+			break;
+		idx++;
+	}
+	mutex_unlock(&svnic_nps_lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+static int svnic_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	long idx = 0, start = cb->args[0];
+	struct svnic_vif *vif;
+	struct svnic_np *np;
+	bool full = false;
+
+	mutex_lock(&svnic_nps_lock);
+	list_for_each_entry(np, &svnic_nps, node) {
+		mutex_lock(&np->lock);
+		list_for_each_entry(vif, &np->vifs, node) {
+			if (idx >= start && !full)
+				full = !svnic_dump_one(skb, cb, SVNIC_CMD_VIF_GET,
+						       svnic_fill_vif_any, vif);
+			if (!full)
+				idx++;
+		}
+		mutex_unlock(&np->lock);
+	}
+	mutex_unlock(&svnic_nps_lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/* Run @fn on the VIF named by %SVNIC_A_VIF_NAME, under the NP locks. */
+static int svnic_vif_call(struct genl_info *info,
+			  int (*fn)(struct genl_info *, struct svnic_vif *))
+{
+	const char *name = nla_data(info->attrs[SVNIC_A_VIF_NAME]);
+	struct svnic_vif *vif;
+	struct svnic_np *np;
+	int ret = -ENODEV;
+
+	mutex_lock(&svnic_nps_lock);
+	list_for_each_entry(np, &svnic_nps, node) {
+		mutex_lock(&np->lock);
+		list_for_each_entry(vif, &np->vifs, node)
+			if (!strcmp(dev_name(&vif->vdpa.dev), name))
+				ret = fn(info, vif);
+		mutex_unlock(&np->lock);
+	}
+	mutex_unlock(&svnic_nps_lock);
+	if (ret == -ENODEV)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SVNIC_A_VIF_NAME], "no VIF of that name");
+	return ret;
+}
+
+static int svnic_vif_get_fn(struct genl_info *info, struct svnic_vif *vif)
+{
+	return svnic_reply(info, SVNIC_CMD_VIF_GET, svnic_fill_vif_any, vif);
+}
+
+static int svnic_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, SVNIC_A_VIF_NAME))
+		return -EINVAL;
+	return svnic_vif_call(info, svnic_vif_get_fn);
+}
+
+static int svnic_vif_set_fn(struct genl_info *info, struct svnic_vif *vif)
+{
+	u64 rate = nla_get_u64(info->attrs[SVNIC_A_RATE]);
+	u64 burst = info->attrs[SVNIC_A_BURST] ?
+		    nla_get_u64(info->attrs[SVNIC_A_BURST]) : 0;
+	u32 frame = __virtio16_to_cpu(true, vif->config.mtu) + VLAN_ETH_HLEN;
+
+	if (rate && burst < frame) {
+		NL_SET_ERR_MSG_ATTR_FMT(info->extack, info->attrs[SVNIC_A_BURST],
+					"a burst below one frame (%u bytes) would never let one through",
+					frame);
+		return -EINVAL;
+	}
+	spin_lock_bh(&vif->lock);
+	np_tb_init(&vif->tb, rate, rate ? burst : 0, ktime_get_ns());
+	spin_unlock_bh(&vif->lock);
+	svnic_np_kick(vif->np);
+	return 0;
+}
+
+static int svnic_nl_vif_set(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, SVNIC_A_VIF_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, SVNIC_A_RATE))
+		return -EINVAL;
+	return svnic_vif_call(info, svnic_vif_set_fn);
+}
+
+static const struct nla_policy svnic_np_policy[SVNIC_A_MAX + 1] = {
+	[SVNIC_A_NP_ID]		= { .type = NLA_U32 },
+	[SVNIC_A_UPLINK]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[SVNIC_A_SIDECORE_CPU]	= NLA_POLICY_MIN(NLA_S32, -1),
+};
+
+static const struct nla_policy svnic_vif_policy[SVNIC_A_MAX + 1] = {
+	[SVNIC_A_NP_ID]		= { .type = NLA_U32 },
+	[SVNIC_A_VIF_NAME]	= { .type = NLA_NUL_STRING, .len = 63 },
+	[SVNIC_A_RATE]		= { .type = NLA_U64 },
+	[SVNIC_A_BURST]		= { .type = NLA_U64 },
+};
+
+static const struct genl_ops svnic_ops[] = {
 	{
 		.cmd	= SVNIC_CMD_GET_INFO,
 		.doit	= svnic_nl_get_info,
+	},
+	{
+		.cmd	= SVNIC_CMD_NP_NEW,
+		.doit	= svnic_nl_np_new,
+		.flags	= GENL_ADMIN_PERM,
+		.policy	= svnic_np_policy,
+		.maxattr = SVNIC_A_MAX,
+	},
+	{
+		.cmd	= SVNIC_CMD_NP_DEL,
+		.doit	= svnic_nl_np_del,
+		.flags	= GENL_ADMIN_PERM,
+		.policy	= svnic_np_policy,
+		.maxattr = SVNIC_A_MAX,
+	},
+	{
+		.cmd	= SVNIC_CMD_NP_GET,
+		.doit	= svnic_nl_np_get,
+		.dumpit	= svnic_nl_np_dump,
+		.policy	= svnic_np_policy,
+		.maxattr = SVNIC_A_MAX,
+	},
+	{
+		.cmd	= SVNIC_CMD_VIF_GET,
+		.doit	= svnic_nl_vif_get,
+		.dumpit	= svnic_nl_vif_dump,
+		.policy	= svnic_vif_policy,
+		.maxattr = SVNIC_A_MAX,
+	},
+	{
+		.cmd	= SVNIC_CMD_VIF_SET,
+		.doit	= svnic_nl_vif_set,
+		.flags	= GENL_ADMIN_PERM,
+		.policy	= svnic_vif_policy,
+		.maxattr = SVNIC_A_MAX,
 	},
 };
 
@@ -59,8 +385,8 @@ static struct genl_family svnic_family __ro_after_init = {
 	.version	= SVNIC_GENL_VERSION,
 	.netnsok	= true,
 	.module		= THIS_MODULE,
-	.small_ops	= svnic_ops,
-	.n_small_ops	= ARRAY_SIZE(svnic_ops),
+	.ops		= svnic_ops,
+	.n_ops		= ARRAY_SIZE(svnic_ops),
 	/*
 	 * Every command is validated strictly; one without a policy of its
 	 * own (GET_INFO) refuses any attribute.

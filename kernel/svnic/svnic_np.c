@@ -13,8 +13,8 @@
 
 #include "svnic.h"
 
-static DEFINE_MUTEX(svnic_nps_lock);
-static LIST_HEAD(svnic_nps);
+DEFINE_MUTEX(svnic_nps_lock);
+LIST_HEAD(svnic_nps);
 static DEFINE_IDA(svnic_np_ida);
 
 /**
@@ -159,13 +159,10 @@ out_put:
 
 /**
  * svnic_np_destroy - remove an NP, its VIFs first
- * @np: the NP
+ * @np: the NP, off svnic_nps already
  */
 void svnic_np_destroy(struct svnic_np *np)
 {
-	mutex_lock(&svnic_nps_lock);
-	list_del(&np->node);
-	mutex_unlock(&svnic_nps_lock);
 	/* Removes every VIF (dev_del) first. */
 	vdpa_mgmtdev_unregister(&np->mdev);
 	kthread_stop(np->thread);
@@ -184,11 +181,38 @@ void svnic_np_destroy_all(void)
 	for (;;) {
 		mutex_lock(&svnic_nps_lock);
 		np = list_first_entry_or_null(&svnic_nps, struct svnic_np, node);
+		if (np)
+			list_del(&np->node);
 		mutex_unlock(&svnic_nps_lock);
 		if (!np)
 			break;
 		svnic_np_destroy(np);
 	}
+}
+
+/**
+ * svnic_np_del - remove the NP of index @id
+ * @id: the index
+ *
+ * Return: 0, or -ENODEV when there is none.
+ */
+int svnic_np_del(u32 id)
+{
+	struct svnic_np *np, *found = NULL;
+
+	mutex_lock(&svnic_nps_lock);
+	list_for_each_entry(np, &svnic_nps, node) {
+		if (np->id == id) {
+			found = np;
+			list_del(&np->node);
+			break;
+		}
+	}
+	mutex_unlock(&svnic_nps_lock);
+	if (!found)
+		return -ENODEV;
+	svnic_np_destroy(found);
+	return 0;
 }
 
 /* VIFs see the uplink's link state. */

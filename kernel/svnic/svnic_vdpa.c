@@ -210,6 +210,8 @@ static int svnic_reset(struct vdpa_device *vdpa)
 	vif->features = 0;
 	WRITE_ONCE(vif->status, 0);
 	vif->config_cb.callback = NULL;
+	kfree_skb(vif->held);
+	vif->held = NULL;
 	vif->generation++;
 	spin_unlock_bh(&vif->lock);
 	spin_lock(&vif->iotlb_lock);
@@ -272,6 +274,7 @@ static void svnic_free(struct vdpa_device *vdpa)
 {
 	struct svnic_vif *vif = vdpa_to_vif(vdpa);
 
+	kfree_skb(vif->held);
 	vhost_iotlb_reset(&vif->iotlb);
 	kfree(vif->buf);
 }

@@ -17,22 +17,49 @@
  * changes when the ABI breaks, the minor one when it grows compatibly.
  */
 #define SVNIC_ABI_MAJOR		0
-#define SVNIC_ABI_MINOR		1
+#define SVNIC_ABI_MINOR		2
 
-/* Feature bits reported in %SVNIC_A_FEATURES; none are defined yet. */
-#define SVNIC_FEATURES_ALL	0ULL
+/* Feature bits reported in %SVNIC_A_FEATURES. */
+
+/* NPs made and removed at run time: %SVNIC_CMD_NP_NEW, %SVNIC_CMD_NP_DEL. */
+#define SVNIC_FEAT_NP		(1ULL << 0)
+
+/* VIFs listed with statistics, rate limits set: %SVNIC_CMD_VIF_GET/_SET. */
+#define SVNIC_FEAT_VIF		(1ULL << 1)
+
+#define SVNIC_FEATURES_ALL	(SVNIC_FEAT_NP | SVNIC_FEAT_VIF)
 
 /**
  * enum svnic_cmd - commands of the svnic family
  * @SVNIC_CMD_UNSPEC: invalid
  * @SVNIC_CMD_GET_INFO: reply with %SVNIC_A_ABI_MAJOR, %SVNIC_A_ABI_MINOR,
  *	%SVNIC_A_FEATURES and %SVNIC_A_NR_NPS; takes no attributes
+ * @SVNIC_CMD_NP_NEW: make an NP on %SVNIC_A_UPLINK (a netdev name in the
+ *	caller's namespace), its sidecore on %SVNIC_A_SIDECORE_CPU (optional,
+ *	-1 or absent: any); replies like %SVNIC_CMD_NP_GET.  CAP_NET_ADMIN.
+ * @SVNIC_CMD_NP_DEL: remove NP %SVNIC_A_NP_ID and its VIFs.  CAP_NET_ADMIN.
+ * @SVNIC_CMD_NP_GET: NP %SVNIC_A_NP_ID, or a dump of all: %SVNIC_A_NP_ID,
+ *	%SVNIC_A_NP_NAME (its vDPA management device), %SVNIC_A_UPLINK (absent
+ *	once the uplink is gone), %SVNIC_A_SIDECORE_CPU, %SVNIC_A_NR_VIFS,
+ *	%SVNIC_A_LINK
+ * @SVNIC_CMD_VIF_GET: VIF %SVNIC_A_VIF_NAME, or a dump of all (of NP
+ *	%SVNIC_A_NP_ID when given): %SVNIC_A_NP_ID, %SVNIC_A_VIF_NAME,
+ *	%SVNIC_A_MAC, %SVNIC_A_MTU, %SVNIC_A_RATE, %SVNIC_A_BURST and
+ *	%SVNIC_A_STATS
+ * @SVNIC_CMD_VIF_SET: set VIF %SVNIC_A_VIF_NAME's rate limit:
+ *	%SVNIC_A_RATE (bytes/s, 0: none) and %SVNIC_A_BURST (bytes, at least
+ *	one frame).  CAP_NET_ADMIN.
  * @__SVNIC_CMD_MAX: internal
  * @SVNIC_CMD_MAX: highest command number
  */
 enum svnic_cmd {
 	SVNIC_CMD_UNSPEC,
 	SVNIC_CMD_GET_INFO,
+	SVNIC_CMD_NP_NEW,
+	SVNIC_CMD_NP_DEL,
+	SVNIC_CMD_NP_GET,
+	SVNIC_CMD_VIF_GET,
+	SVNIC_CMD_VIF_SET,
 	__SVNIC_CMD_MAX,
 	SVNIC_CMD_MAX = __SVNIC_CMD_MAX - 1,
 };
@@ -45,6 +72,18 @@ enum svnic_cmd {
  * @SVNIC_A_ABI_MINOR: u32, %SVNIC_ABI_MINOR of the running module
  * @SVNIC_A_FEATURES: u64, feature bits of the running module
  * @SVNIC_A_NR_NPS: u32, network processor instances now running
+ * @SVNIC_A_NP_ID: u32, an NP's index (its management device is svnic-npN)
+ * @SVNIC_A_NP_NAME: string, the NP's vDPA management device
+ * @SVNIC_A_UPLINK: string, the uplink netdev's name
+ * @SVNIC_A_SIDECORE_CPU: s32, the sidecore's CPU, -1 for any
+ * @SVNIC_A_NR_VIFS: u32, VIFs of the NP
+ * @SVNIC_A_LINK: u8, 1 when the uplink has a link
+ * @SVNIC_A_VIF_NAME: string, a VIF's vDPA device name
+ * @SVNIC_A_MAC: binary, 6 bytes
+ * @SVNIC_A_MTU: u16
+ * @SVNIC_A_RATE: u64, transmit rate limit in bytes per second, 0 for none
+ * @SVNIC_A_BURST: u64, bytes the rate limit lets through at once
+ * @SVNIC_A_STATS: nested, &enum svnic_stat attributes (u64 each)
  * @__SVNIC_A_MAX: internal
  * @SVNIC_A_MAX: highest attribute number
  */
@@ -55,8 +94,48 @@ enum svnic_attr {
 	SVNIC_A_ABI_MINOR,
 	SVNIC_A_FEATURES,
 	SVNIC_A_NR_NPS,
+	SVNIC_A_NP_ID,
+	SVNIC_A_NP_NAME,
+	SVNIC_A_UPLINK,
+	SVNIC_A_SIDECORE_CPU,
+	SVNIC_A_NR_VIFS,
+	SVNIC_A_LINK,
+	SVNIC_A_VIF_NAME,
+	SVNIC_A_MAC,
+	SVNIC_A_MTU,
+	SVNIC_A_RATE,
+	SVNIC_A_BURST,
+	SVNIC_A_STATS,
 	__SVNIC_A_MAX,
 	SVNIC_A_MAX = __SVNIC_A_MAX - 1,
+};
+
+/**
+ * enum svnic_stat - a VIF's counters, nested in %SVNIC_A_STATS
+ * @SVNIC_STAT_UNSPEC: invalid
+ * @SVNIC_STAT_PAD: padding
+ * @SVNIC_STAT_TX_PACKETS: frames the VIF sent
+ * @SVNIC_STAT_TX_BYTES: their bytes
+ * @SVNIC_STAT_RX_PACKETS: frames delivered to the VIF
+ * @SVNIC_STAT_RX_BYTES: their bytes
+ * @SVNIC_STAT_DROP_NO_BUFFER: frames for the VIF while it posted no buffer
+ * @SVNIC_STAT_DROP_MALFORMED: descriptor chains refused
+ * @SVNIC_STAT_DROP_TOO_BIG: frames above the MTU
+ * @__SVNIC_STAT_MAX: internal
+ * @SVNIC_STAT_MAX: highest counter
+ */
+enum svnic_stat {
+	SVNIC_STAT_UNSPEC,
+	SVNIC_STAT_PAD,
+	SVNIC_STAT_TX_PACKETS,
+	SVNIC_STAT_TX_BYTES,
+	SVNIC_STAT_RX_PACKETS,
+	SVNIC_STAT_RX_BYTES,
+	SVNIC_STAT_DROP_NO_BUFFER,
+	SVNIC_STAT_DROP_MALFORMED,
+	SVNIC_STAT_DROP_TOO_BIG,
+	__SVNIC_STAT_MAX,
+	SVNIC_STAT_MAX = __SVNIC_STAT_MAX - 1,
 };
 
 #endif /* _UAPI_LINUX_SVNIC_H */
