@@ -27,9 +27,10 @@
 #include <linux/svnic.h>
 #include "np_sched.h"
 
-#define SVNIC_NR_VQS		2	/* receive, transmit */
+#define SVNIC_NR_VQS		3	/* receive, transmit, control */
 #define SVNIC_VQ_RX		0
 #define SVNIC_VQ_TX		1
+#define SVNIC_VQ_CTRL		2
 #define SVNIC_QUEUE_MAX		256
 #define SVNIC_INGRESS_MAX	1024	/* frames waiting for the sidecore */
 #define SVNIC_BURST		32	/* frames per ring per cycle */
@@ -136,13 +137,15 @@ struct svnic_np;
  * @cfg_lock: serializes the driver's configuration calls
  * @iotlb: the software IOMMU: IOVA to physical pages
  * @iotlb_lock: the lock of @iotlb
- * @vqs: receive and transmit queues
+ * @vqs: receive, transmit and control queues
  * @config: virtio-net configuration space (MAC, status, MTU)
  * @features: negotiated features
  * @status: virtio device status
  * @generation: bumped at each configuration change
  * @config_cb: the driver's configuration change callback
  * @stats: counters, under @lock
+ * @promisc: takes frames for any address (VIRTIO_NET_CTRL_RX), under @lock
+ * @allmulti: takes every multicast frame, under @lock
  * @tb: transmit rate limit (token bucket; rate 0: none), under @lock
  * @held: a transmitted frame waiting for tokens (the sidecore's)
  * @buf: the sidecore's bounce buffer for one frame
@@ -162,6 +165,8 @@ struct svnic_vif {
 	u32 generation;
 	struct vdpa_callback config_cb;
 	struct svnic_vif_stats stats;
+	bool promisc;
+	bool allmulti;
 	struct np_tb tb;
 	struct sk_buff *held;
 	u8 *buf;
@@ -234,6 +239,9 @@ ssize_t svnic_chain_pull(struct svnic_ring *r, const struct svnic_chain *c,
 			 void *buf, size_t len);
 ssize_t svnic_chain_push(struct svnic_ring *r, const struct svnic_chain *c,
 			 const void *buf, size_t len);
+
+/* svnic_ctrl.c */
+unsigned int svnic_vif_ctrl(struct svnic_vif *vif);
 
 /* svnic_datapath.c */
 int svnic_sidecore(void *data);

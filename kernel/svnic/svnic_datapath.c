@@ -194,6 +194,10 @@ static void svnic_switch(struct svnic_np *np, struct svnic_vif *src,
 			consume_skb(skb);
 			return;
 		}
+		/* Unknown unicast: the promiscuous VIFs see it too. */
+		list_for_each_entry_rcu(vif, &np->vifs, node)
+			if (vif != src && READ_ONCE(vif->promisc))
+				svnic_vif_rx(vif, skb);
 	}
 	if (src)
 		__skb_queue_tail(out, skb);
@@ -261,8 +265,10 @@ static bool svnic_cycle(struct svnic_np *np, bool *throttled)
 	__skb_queue_head_init(&frames);
 	__skb_queue_head_init(&out);
 	rcu_read_lock();
-	list_for_each_entry_rcu(vif, &np->vifs, node)
+	list_for_each_entry_rcu(vif, &np->vifs, node) {
+		n += svnic_vif_ctrl(vif);
 		n += svnic_vif_tx(vif, &frames, throttled);
+	}
 	while ((skb = __skb_dequeue(&frames)))
 		svnic_switch(np, *(struct svnic_vif **)skb->cb, skb, &out);
 	while (n < SVNIC_BURST * 4 && (skb = skb_dequeue(&np->ingress))) {

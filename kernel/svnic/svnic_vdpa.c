@@ -29,7 +29,9 @@ u64 svnic_supported_features(void)
 {
 	return BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM) |
 	       BIT_ULL(VIRTIO_NET_F_MAC) | BIT_ULL(VIRTIO_NET_F_MTU) |
-	       BIT_ULL(VIRTIO_NET_F_STATUS);
+	       BIT_ULL(VIRTIO_NET_F_STATUS) | BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |
+	       BIT_ULL(VIRTIO_NET_F_CTRL_RX) |
+	       BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR);
 }
 
 /* The whole physical address space, for a driver that maps nothing. */
@@ -210,6 +212,8 @@ static int svnic_reset(struct vdpa_device *vdpa)
 	vif->features = 0;
 	WRITE_ONCE(vif->status, 0);
 	vif->config_cb.callback = NULL;
+	vif->promisc = false;
+	vif->allmulti = false;
 	kfree_skb(vif->held);
 	vif->held = NULL;
 	vif->generation++;

@@ -4,8 +4,9 @@
 # svnic_vif_test.sh - VIFs of an NP on a veth uplink, through real clients:
 # iproute2 "vdpa" creates them, virtio_vdpa makes them host netdevs, each is
 # moved to a netns of its own, and ping reaches the uplink's peer (in the
-# "wire" netns) and the other VIFs.  Also 32 VIFs on the wire, VIF
-# create/delete under traffic, and module unload under traffic.  Prints TAP; $VCORE_SUITE holds svnic.ko.
+# "wire" netns) and the other VIFs.  Also MAC and MTU changes, 32 VIFs on
+# the wire, VIF create/delete under traffic, and module unload under
+# traffic.  Prints TAP; $VCORE_SUITE holds svnic.ko.
 set -u
 SUITE=${VCORE_SUITE:?VCORE_SUITE not set}
 KO=$SUITE/kernel/svnic/svnic.ko
@@ -103,6 +104,24 @@ second_vif() {
 	vif_up vif2 2 && ip netns exec vm1 ping -c 3 -i 0.2 -W 2 10.0.0.2
 }
 
+# The guest side moves its MAC (the control queue's MAC_ADDR_SET): the NP
+# switches frames for the new address, not the old one.
+mac_change() {
+	ip -n vm2 link set eth0 address 52:54:00:00:01:02 &&
+	ip -n wire neigh flush all &&
+	ip netns exec wire ping -c 2 -i 0.2 -W 2 10.0.0.2 &&
+	ip -n wire neigh show | grep -q '52:54:00:00:01:02'
+}
+
+# A smaller MTU holds for what the VIF sends; the device's MTU is a bound.
+mtu_change() {
+	ip -n vm1 link set eth0 mtu 1000 &&
+	ip netns exec vm1 ping -c 2 -i 0.2 -W 2 -s 972 -M do 10.0.0.254 &&
+	! ip netns exec vm1 ping -c 1 -W 1 -s 1200 -M do 10.0.0.254 &&
+	! ip -n vm1 link set eth0 mtu 1600 &&
+	ip -n vm1 link set eth0 mtu 1500
+}
+
 many_vifs() {
 	local i
 	for i in $(seq 10 41); do
@@ -134,13 +153,15 @@ unload_under_traffic() {
 }
 
 echo "TAP version 13"
-echo "1..9"
+echo "1..11"
 check "veth uplink and wire netns" wire_up
 check "insmod svnic uplink=veth0: vdpa mgmtdev show lists svnic-np0" np_up
 check "vdpa dev add: a virtio-net netdev, moved to its netns" first_vif
 check "ping VIF to wire" ip netns exec vm1 ping -c 3 -i 0.2 -W 2 10.0.0.254
 check "ping wire to VIF" ip netns exec wire ping -c 3 -i 0.2 -W 2 10.0.0.1
 check "ping VIF to VIF, switched inside the NP" second_vif
+check "MAC changed by the guest side, the wire reaches the new one" mac_change
+check "MTU changes within the device's" mtu_change
 check "32 VIFs all reach the wire" many_vifs
 check "VIF create/delete in a loop under traffic" churn_under_traffic
 check "rmmod under traffic" unload_under_traffic
