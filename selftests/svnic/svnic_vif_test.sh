@@ -116,8 +116,8 @@ mac_change() {
 # A smaller MTU holds for what the VIF sends; the device's MTU is a bound.
 mtu_change() {
 	ip -n vm1 link set eth0 mtu 1000 &&
-	ip netns exec vm1 ping -c 2 -i 0.2 -W 2 -s 972 -M do 10.0.0.254 &&
-	! ip netns exec vm1 ping -c 1 -W 1 -s 1200 -M do 10.0.0.254 &&
+	ip netns exec vm1 ping -c 2 -i 0.2 -W 2 -s 972 -M "do" 10.0.0.254 &&
+	! ip netns exec vm1 ping -c 1 -W 1 -s 1200 -M "do" 10.0.0.254 &&
 	! ip -n vm1 link set eth0 mtu 1600 &&
 	ip -n vm1 link set eth0 mtu 1500
 }
