@@ -145,6 +145,8 @@ NATIVE_CFLAGS	:= -I$(TOP)/tools/shim/include -I$(TOP)/firmware/ixp2400 \
 		   -I$(TOP)/kernel/vcore_sched -idirafter $(LINUX_SRC) \
 		   '-D__aligned(x)=__attribute__((__aligned__(x)))'
 NATIVE_LIB_SRCS	:= firmware/ixp2400/np_ring.c firmware/ixp2400/np_sched.c \
+		   firmware/ixp2400/np_classify.c firmware/ixp2400/np_notify.c \
+		   firmware/ixp2400/np_dp.c firmware/ixp2400/np_ctl.c \
 		   kernel/vaal_core/vaal_hazard.c kernel/vaal_core/vaal_cq.c \
 		   kernel/vaal_cpu/vaal_cpu_kernels.c kernel/vcore_sched/vcs_fair.c
 NATIVE_KSRCS	:= $(LINUX_SRC)/tools/lib/rbtree.c

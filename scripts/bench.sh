@@ -42,6 +42,26 @@ for vifs in 1 32 256; do
 		"$(ns_per_item "$B/np_sched_bench" 5000000 $vifs) ns/frame"
 done
 
+# svnic's NP data plane: 64-byte frames classified, queued and scheduled in
+# batches of 32 (VIF to uplink and uplink to VIF, DRR among all VIFs, half of
+# them rate limited), with 1, 8, 32 and 256 VIFs: instructions and frames/s.
+for vifs in 1 8 32 256; do
+	echo "bench svnic.native.instr_per_pkt_${vifs}vif" \
+		"$(instr_per_item "$B/np_dp_bench" 64000 "$vifs") instr"
+	ns=$(ns_per_item "$B/np_dp_bench" 20000000 "$vifs")
+	echo "bench svnic.native.pps_${vifs}vif" \
+		"$(awk -v ns="$ns" 'BEGIN { printf "%d", 1e9 / ns }') pkts/s"
+done
+
+# The virtual interrupt identifier: a notification event (a VIF marked, and
+# its share of the flush that signals it) with 1, 8, 32 and 128 VIFs active.
+for vifs in 1 8 32 128; do
+	echo "bench svnic.notify_ns_${vifs}vif" \
+		"$(ns_per_item "$B/np_notify_bench" 50000000 "$vifs") ns"
+	echo "bench svnic.native.notify_instr_${vifs}vif" \
+		"$(instr_per_item "$B/np_notify_bench" 256000 "$vifs") instr"
+done
+
 # The CPU controllers' matmul_i32 on 64 x 64 x 64: per multiply-add.
 echo "bench vaal.native.cpu_matmul_i32_instr_per_mac" \
 	"$(instr_per_item "$B/vaal_cpu_kernels_bench" 4 |

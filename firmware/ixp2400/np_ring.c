@@ -93,6 +93,29 @@ unsigned int np_ring_dequeue_burst(struct np_ring *ring, void **objs,
 }
 
 /**
+ * np_ring_peek_burst - consumer side: copy up to @n pointers from the head,
+ *	leaving them in the ring
+ * @ring: the ring
+ * @objs: where to store them, in the order np_ring_dequeue_burst() would
+ * @n: how many at most
+ *
+ * Return: how many were copied, fewer than @n when fewer are queued.
+ */
+unsigned int np_ring_peek_burst(const struct np_ring *ring, void **objs,
+				unsigned int n)
+{
+	u32 tail = ring->tail;
+	/* Pairs with the release of head: the slots are filled. */
+	u32 avail = smp_load_acquire(&ring->head) - tail;
+	unsigned int i;
+
+	n = min(n, avail);
+	for (i = 0; i < n; i++)
+		objs[i] = ring->slots[(tail + i) & ring->mask];
+	return n;
+}
+
+/**
  * np_ring_count - pointers in the ring, as seen from either side
  * @ring: the ring
  *

@@ -42,6 +42,8 @@ unsigned int np_ring_enqueue_burst(struct np_ring *ring, void * const *objs,
 				   unsigned int n);
 unsigned int np_ring_dequeue_burst(struct np_ring *ring, void **objs,
 				   unsigned int n);
+unsigned int np_ring_peek_burst(const struct np_ring *ring, void **objs,
+				unsigned int n);
 unsigned int np_ring_count(const struct np_ring *ring);
 
 #endif /* _NP_RING_H */

@@ -6,7 +6,8 @@
 #include <linux/kthread.h>
 #include <linux/slab.h>
 
-#include "np_ring.h"
+/* The code under test, built into this module (see Kbuild). */
+#include "np_ring.c"
 
 static struct np_ring *np_ring_test_alloc(struct kunit *test, u32 nr_slots)
 {
@@ -42,6 +43,22 @@ static void np_ring_test_fill_drain(struct kunit *test)
 	for (i = 0; i < 8; i++)
 		KUNIT_EXPECT_PTR_EQ(test, out[i], in[i]);
 	KUNIT_EXPECT_EQ(test, np_ring_dequeue_burst(ring, out, 1), 0U);
+}
+
+static void np_ring_test_peek(struct kunit *test)
+{
+	struct np_ring *ring = np_ring_test_alloc(test, 4);
+	void *in[3] = { (void *)1, (void *)2, (void *)3 }, *out[4];
+
+	KUNIT_EXPECT_EQ(test, np_ring_peek_burst(ring, out, 4), 0U);
+	KUNIT_EXPECT_EQ(test, np_ring_enqueue_burst(ring, in, 3), 3U);
+	KUNIT_EXPECT_EQ(test, np_ring_peek_burst(ring, out, 4), 3U);
+	KUNIT_EXPECT_PTR_EQ(test, out[0], in[0]);
+	KUNIT_EXPECT_PTR_EQ(test, out[2], in[2]);
+	KUNIT_EXPECT_EQ(test, np_ring_count(ring), 3U);
+	KUNIT_EXPECT_EQ(test, np_ring_dequeue_burst(ring, out, 1), 1U);
+	KUNIT_EXPECT_EQ(test, np_ring_peek_burst(ring, out, 1), 1U);
+	KUNIT_EXPECT_PTR_EQ(test, out[0], in[1]);
 }
 
 static void np_ring_test_wrap(struct kunit *test)
@@ -104,6 +121,7 @@ static void np_ring_test_concurrent(struct kunit *test)
 static struct kunit_case np_ring_test_cases[] = {
 	KUNIT_CASE(np_ring_test_init_rejects),
 	KUNIT_CASE(np_ring_test_fill_drain),
+	KUNIT_CASE(np_ring_test_peek),
 	KUNIT_CASE(np_ring_test_wrap),
 	KUNIT_CASE_SLOW(np_ring_test_concurrent),
 	{}

@@ -30,6 +30,7 @@ void np_tb_init(struct np_tb *tb, u64 rate, u64 burst, u64 now_ns)
 	tb->burst = min_t(u64, burst, 8000000000ULL);
 	tb->tokens = tb->burst * NP_NSEC_PER_SEC;
 	tb->last_ns = now_ns;
+	tb->fill_ns = rate ? div64_u64(tb->tokens, rate) : 0;
 }
 
 /**
@@ -45,14 +46,15 @@ void np_tb_init(struct np_tb *tb, u64 rate, u64 burst, u64 now_ns)
  */
 bool np_tb_take(struct np_tb *tb, u32 bytes, u64 now_ns)
 {
-	u64 full = tb->burst * NP_NSEC_PER_SEC;
-	u64 need = min_t(u64, bytes, tb->burst) * NP_NSEC_PER_SEC;
-	u64 elapsed = now_ns - tb->last_ns;
+	u64 full, need, elapsed;
 
 	if (!tb->rate)
 		return true;
+	full = tb->burst * NP_NSEC_PER_SEC;
+	need = min_t(u64, bytes, tb->burst) * NP_NSEC_PER_SEC;
+	elapsed = now_ns - tb->last_ns;
 	/* Refill; a long idle time fills the bucket without overflowing. */
-	if (elapsed >= div64_u64(full - tb->tokens, tb->rate) + 1)
+	if (elapsed > tb->fill_ns)
 		tb->tokens = full;
 	else
 		tb->tokens = min(tb->tokens + elapsed * tb->rate, full);
@@ -168,4 +170,26 @@ struct np_flow *np_sched_next(struct np_sched *s, u64 now_ns,
 		return f;
 	}
 	return NULL;
+}
+
+/**
+ * np_sched_more - one more frame in the same turn: the flow that
+ *	np_sched_next() just returned sends its next frame too, if it may
+ * @f: the flow
+ * @len: the length of its next frame, not 0
+ * @now_ns: current time, for the rate limit
+ *
+ * What np_sched_next() would decide for @f, still at the head of the
+ * rounds, without the search: a sender may send its flow's frames in a
+ * burst, asking before each.  When the answer is no, np_sched_next() takes
+ * over (ends the flow's turn, or passes over it while it is throttled).
+ *
+ * Return: true when the frame may go (and was paid for).
+ */
+bool np_sched_more(struct np_flow *f, u32 len, u64 now_ns)
+{
+	if (f->deficit < len || !np_tb_take(&f->tb, len, now_ns))
+		return false;
+	f->deficit -= len;
+	return true;
 }

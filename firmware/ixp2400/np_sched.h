@@ -23,12 +23,15 @@
  * @burst: bucket depth in bytes
  * @tokens: available credit, in bytes scaled by NSEC_PER_SEC
  * @last_ns: time of the last refill
+ * @fill_ns: time to fill the empty bucket: a longer wait fills it, a
+ *	shorter one adds less than a full bucket (no overflow, no division)
  */
 struct np_tb {
 	u64 rate;
 	u64 burst;
 	u64 tokens;
 	u64 last_ns;
+	u64 fill_ns;
 };
 
 /**
@@ -67,6 +70,7 @@ void np_flow_init(struct np_flow *f, u32 quantum);
 void np_sched_wake(struct np_sched *s, struct np_flow *f);
 struct np_flow *np_sched_next(struct np_sched *s, u64 now_ns,
 			      u32 (*head_len)(struct np_flow *f));
+bool np_sched_more(struct np_flow *f, u32 len, u64 now_ns);
 void np_sched_remove(struct np_sched *s, struct np_flow *f);
 
 #endif /* _NP_SCHED_H */

@@ -6,7 +6,8 @@
 #include <kunit/test.h>
 #include <linux/module.h>
 
-#include "np_sched.h"
+/* The code under test, built into this module (see Kbuild). */
+#include "np_sched.c"
 
 struct np_sched_test_vif {
 	struct np_flow flow;
@@ -79,9 +80,38 @@ static void np_sched_test_rate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.sent, 25000ULL);	/* capped by the depth */
 }
 
+/* A turn sent in a burst: np_sched_more() stops where the quantum ends. */
+static void np_sched_test_more(struct kunit *test)
+{
+	struct np_sched_test_vif v[2] = {
+		{ .len = 400, .left = 100 }, { .len = 400, .left = 100 },
+	};
+	struct np_sched s;
+	struct np_flow *f;
+	int n = 1;
+
+	np_sched_init(&s);
+	np_flow_init(&v[0].flow, 1500);
+	np_flow_init(&v[1].flow, 1500);
+	np_sched_wake(&s, &v[0].flow);
+	np_sched_wake(&s, &v[1].flow);
+	f = np_sched_next(&s, 0, np_sched_test_head_len);
+	KUNIT_ASSERT_PTR_EQ(test, f, &v[0].flow);
+	while (np_sched_more(f, 400, 0))
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 3);	/* 3 x 400 <= 1500 < 4 x 400 */
+	KUNIT_EXPECT_PTR_EQ(test, np_sched_next(&s, 0, np_sched_test_head_len),
+			    &v[1].flow);
+	/* A bucket that cannot pay stops the burst as well. */
+	np_tb_init(&v[1].flow.tb, 1000, 600, 0);
+	KUNIT_EXPECT_TRUE(test, np_sched_more(&v[1].flow, 400, 0));
+	KUNIT_EXPECT_FALSE(test, np_sched_more(&v[1].flow, 400, 0));
+}
+
 static struct kunit_case np_sched_test_cases[] = {
 	KUNIT_CASE(np_sched_test_weights),
 	KUNIT_CASE(np_sched_test_rate),
+	KUNIT_CASE(np_sched_test_more),
 	{}
 };
 

@@ -36,6 +36,33 @@ TEST(init_rejects_bad_sizes)
 	EXPECT_EQ(0, np_ring_init(&ring, 1));
 }
 
+/* Peeking copies from the head and takes nothing; across the wrap too. */
+TEST(peek_leaves_the_items)
+{
+	struct np_ring *ring = ring_new(4);
+	void *in[4], *out[4];
+	uintptr_t i;
+
+	ASSERT_NE(NULL, ring);
+	for (i = 0; i < 4; i++)
+		in[i] = (void *)(i + 1);
+	EXPECT_EQ(0, np_ring_peek_burst(ring, out, 4));
+	EXPECT_EQ(3, np_ring_enqueue_burst(ring, in, 3));
+	EXPECT_EQ(2, np_ring_dequeue_burst(ring, out, 2));
+	EXPECT_EQ(3, np_ring_enqueue_burst(ring, in, 3));	/* wraps */
+	EXPECT_EQ(4, np_ring_peek_burst(ring, out, 8));
+	EXPECT_EQ(in[2], out[0]);
+	EXPECT_EQ(in[0], out[1]);
+	EXPECT_EQ(in[2], out[3]);
+	EXPECT_EQ(1, np_ring_peek_burst(ring, out, 1));
+	EXPECT_EQ(in[2], out[0]);
+	EXPECT_EQ(4, np_ring_count(ring));
+	EXPECT_EQ(4, np_ring_dequeue_burst(ring, out, 4));
+	EXPECT_EQ(in[2], out[0]);
+	EXPECT_EQ(in[2], out[3]);
+	free(ring);
+}
+
 TEST(fill_and_drain)
 {
 	struct np_ring *ring = ring_new(8);

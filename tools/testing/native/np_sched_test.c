@@ -229,4 +229,47 @@ TEST(large_frames_accumulate_credit)
 	EXPECT_EQ(4 * 1000, v[1].sent);
 }
 
+/*
+ * np_sched_more() bursts the rest of a flow's turn: the frames go in exactly
+ * the order np_sched_next() alone gives, rate limits and all.
+ */
+TEST(more_is_next_without_the_search)
+{
+	struct vif a[4], b[4];
+	struct np_sched sa, sb;
+	u64 now = 0;
+	int i, k, n = 0;
+
+	setup(&sa, a, 4, NULL);
+	seed = 1;
+	setup(&sb, b, 4, NULL);
+	for (i = 0; i < 2; i++) {
+		np_tb_init(&a[i].flow.tb, 2000000 * (i + 1), 4000, 0);
+		np_tb_init(&b[i].flow.tb, 2000000 * (i + 1), 4000, 0);
+	}
+	for (k = 0; k < 100000; k++, now += 700) {
+		struct np_flow *f = np_sched_next(&sb, now, head_len);
+		struct vif *v = (struct vif *)f, *w;
+
+		if (!f) {
+			ASSERT_EQ(NULL, step(&sa, now));
+			continue;
+		}
+		/* b: the whole turn at once; a: one np_sched_next() per frame. */
+		do {
+			w = step(&sa, now);
+			ASSERT_EQ(v - b, w - a) TH_LOG("frame %d", n);
+			v->sent += v->frames[v->head];
+			v->head = (v->head + 1) % QLEN;
+			v->count--;
+			/* The frame a's source queued in turn. */
+			enqueue(&sb, v, w->frames[(w->head + w->count - 1) % QLEN]);
+			n++;
+		} while (np_sched_more(f, head_len(f), now));
+	}
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(a[i].sent, b[i].sent);
+	EXPECT_LT(80000, n);
+}
+
 TEST_HARNESS_MAIN
