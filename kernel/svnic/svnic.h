@@ -136,7 +136,8 @@ struct svnic_np;
  * @lock: the data path's hold on the rings, against their set up
  * @cfg_lock: serializes the driver's configuration calls
  * @iotlb: the software IOMMU: IOVA to physical pages
- * @iotlb_lock: the lock of @iotlb
+ * @iotlb_lock: the lock of @iotlb and @user_map
+ * @user_map: @iotlb is the map vhost_vdpa's user set (set_map)
  * @vqs: receive, transmit and control queues
  * @config: virtio-net configuration space (MAC, status, MTU)
  * @features: negotiated features
@@ -158,6 +159,7 @@ struct svnic_vif {
 	struct mutex cfg_lock;
 	struct vhost_iotlb iotlb;
 	spinlock_t iotlb_lock;
+	bool user_map;
 	struct svnic_vq vqs[SVNIC_NR_VQS];
 	struct virtio_net_config config;
 	u64 features;

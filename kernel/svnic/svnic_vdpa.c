@@ -34,9 +34,23 @@ u64 svnic_supported_features(void)
 	       BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR);
 }
 
-/* The whole physical address space, for a driver that maps nothing. */
-static int svnic_iotlb_identity(struct svnic_vif *vif)
+/*
+ * The map a VIF has without one from its driver.  virtio_vdpa, a kernel
+ * driver whose DMA addresses are physical, gets the whole physical address
+ * space; any other driver (vhost_vdpa: user space) gets nothing until it
+ * maps memory, and its map then holds across device resets, so that no
+ * address user space gives ever reaches memory it did not map.
+ */
+static int svnic_iotlb_default(struct svnic_vif *vif)
 {
+	struct device_driver *drv = READ_ONCE(vif->vdpa.dev.driver);
+
+	if (!drv || strcmp(drv->name, "virtio_vdpa")) {
+		if (!vif->user_map)
+			vhost_iotlb_reset(&vif->iotlb);
+		return 0;
+	}
+	vif->user_map = false;
 	vhost_iotlb_reset(&vif->iotlb);
 	return vhost_iotlb_add_range(&vif->iotlb, 0, ULONG_MAX, 0,
 				     VHOST_MAP_RW);
@@ -219,7 +233,22 @@ static int svnic_reset(struct vdpa_device *vdpa)
 	vif->generation++;
 	spin_unlock_bh(&vif->lock);
 	spin_lock(&vif->iotlb_lock);
-	ret = svnic_iotlb_identity(vif);
+	ret = svnic_iotlb_default(vif);
+	spin_unlock(&vif->iotlb_lock);
+	return ret;
+}
+
+/* vhost_vdpa lets go of its address space: back to the default map. */
+static int svnic_reset_map(struct vdpa_device *vdpa, unsigned int asid)
+{
+	struct svnic_vif *vif = vdpa_to_vif(vdpa);
+	int ret;
+
+	if (asid)
+		return -EINVAL;
+	spin_lock(&vif->iotlb_lock);
+	vif->user_map = false;
+	ret = svnic_iotlb_default(vif);
 	spin_unlock(&vif->iotlb_lock);
 	return ret;
 }
@@ -270,6 +299,7 @@ static int svnic_set_map(struct vdpa_device *vdpa, unsigned int asid,
 					    map->addr, map->perm);
 	if (ret)
 		vhost_iotlb_reset(&vif->iotlb);
+	vif->user_map = true;
 	spin_unlock(&vif->iotlb_lock);
 	return ret;
 }
@@ -308,6 +338,7 @@ static const struct vdpa_config_ops svnic_vdpa_ops = {
 	.set_config		= svnic_set_config,
 	.get_generation		= svnic_get_generation,
 	.set_map		= svnic_set_map,
+	.reset_map		= svnic_reset_map,
 	.free			= svnic_free,
 };
 
@@ -352,9 +383,8 @@ static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 	spin_lock_init(&vif->iotlb_lock);
 	vhost_iotlb_init(&vif->iotlb, SVNIC_IOTLB_MAX, 0);
 	vif->vdpa.dev.dma_mask = &vif->vdpa.dev.coherent_dma_mask;
+	/* Empty until a driver resets the device: see svnic_iotlb_default(). */
 	ret = dma_set_mask_and_coherent(&vif->vdpa.dev, DMA_BIT_MASK(64));
-	if (!ret)
-		ret = svnic_iotlb_identity(vif);
 	if (!ret)
 		ret = svnic_vif_config(vif, config);
 	vif->buf = kmalloc(SVNIC_FRAME_MAX + sizeof(struct virtio_net_hdr_mrg_rxbuf),
