@@ -18,6 +18,7 @@
 #include <linux/if_vlan.h>
 #include <linux/kthread.h>
 #include <linux/rculist.h>
+#include <net/gso.h>
 
 #include "svnic.h"
 
@@ -205,6 +206,34 @@ static void svnic_switch(struct svnic_np *np, struct svnic_vif *src,
 		consume_skb(skb);
 }
 
+/*
+ * A frame from the uplink, made whole for a VIF that negotiated no
+ * offload: a GSO frame (veth, a bridge) cut into segments, a partial
+ * checksum completed.
+ */
+static void svnic_ingress(struct svnic_np *np, struct sk_buff *skb,
+			  struct sk_buff_head *out)
+{
+	struct sk_buff *segs, *next;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		consume_skb(skb);
+		if (IS_ERR_OR_NULL(segs))
+			return;
+		skb_list_walk_safe(segs, skb, next) {
+			skb_mark_not_on_list(skb);
+			svnic_switch(np, NULL, skb, out);
+		}
+		return;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		kfree_skb(skb);
+		return;
+	}
+	svnic_switch(np, NULL, skb, out);
+}
+
 /* Signal, in one pass, the VIFs whose rings got used buffers. */
 static void svnic_notify(struct svnic_np *np)
 {
@@ -272,7 +301,7 @@ static bool svnic_cycle(struct svnic_np *np, bool *throttled)
 	while ((skb = __skb_dequeue(&frames)))
 		svnic_switch(np, *(struct svnic_vif **)skb->cb, skb, &out);
 	while (n < SVNIC_BURST * 4 && (skb = skb_dequeue(&np->ingress))) {
-		svnic_switch(np, NULL, skb, &out);
+		svnic_ingress(np, skb, &out);
 		n++;
 	}
 	svnic_notify(np);

@@ -240,6 +240,7 @@ static int svnic_nl_np_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int svnic_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct nlattr *only = genl_info_dump(cb)->attrs[SVNIC_A_NP_ID];
 	long idx = 0, start = cb->args[0];
 	struct svnic_vif *vif;
 	struct svnic_np *np;
@@ -247,6 +248,8 @@ static int svnic_nl_vif_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&svnic_nps_lock);
 	list_for_each_entry(np, &svnic_nps, node) {
+		if (only && np->id != nla_get_u32(only))
+			continue;
 		mutex_lock(&np->lock);
 		list_for_each_entry(vif, &np->vifs, node) {
 			if (idx >= start && !full)

@@ -69,7 +69,6 @@ static int svnic_np_mgmtdev(struct svnic_np *np)
 {
 	int ret;
 
-	np->mdev_dev.release = svnic_np_release;
 	ret = dev_set_name(&np->mdev_dev, "svnic-np%u", np->id);
 	if (ret)
 		return ret;
@@ -119,6 +118,8 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu)
 	skb_queue_head_init(&np->ingress);
 	init_waitqueue_head(&np->wait);
 	device_initialize(&np->mdev_dev);
+	/* From here on, the last put frees the NP (and its index). */
+	np->mdev_dev.release = svnic_np_release;
 
 	rtnl_lock();
 	dev = __dev_get_by_name(&init_net, uplink);

@@ -82,6 +82,26 @@ struct nl_msg *svnic_nl_msg(struct svnic_nl *nl, __u8 cmd)
 	return msg;
 }
 
+/**
+ * svnic_nl_dump_msg - a dump request of the svnic family
+ * @nl: the connection
+ * @cmd: an %SVNIC_CMD_* command with a dump
+ *
+ * Return: the message, or NULL when out of memory.
+ */
+struct nl_msg *svnic_nl_dump_msg(struct svnic_nl *nl, __u8 cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+				NLM_F_REQUEST | NLM_F_DUMP, cmd,
+				SVNIC_GENL_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
 struct svnic_nl_req {
 	struct svnic_nl *nl;
 	int (*parse)(struct nlattr **tb, void *arg);
@@ -101,7 +121,7 @@ static int svnic_nl_on_valid(struct nl_msg *msg, void *data)
 		req->err = -EPROTO;
 		return NL_STOP;
 	}
-	if (req->parse)
+	if (req->parse && !req->err)
 		req->err = req->parse(tb, req->arg);
 	return NL_OK;
 }
@@ -142,11 +162,28 @@ static int svnic_nl_on_ack(struct nl_msg *msg, void *data)
 	return NL_STOP;
 }
 
+/* The end of a dump: its payload is the dump's error, 0 when it went well. */
+static int svnic_nl_on_finish(struct nl_msg *msg, void *data)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct svnic_nl_req *req = data;
+	int err;
+
+	req->done = 1;
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0 && !req->err)
+			req->err = err;
+	}
+	return NL_STOP;
+}
+
 /**
  * svnic_nl_transact - send a request, parse its replies, wait for the ack
  * @nl: the connection
- * @msg: the request; consumed
- * @parse: called with the attributes of each reply, may be NULL
+ * @msg: the request (svnic_nl_msg() or svnic_nl_dump_msg()); consumed
+ * @parse: called with the attributes of each reply, may be NULL; the
+ *	first error it returns ends the parsing
  * @arg: passed to @parse
  *
  * Return: 0, the kernel's negative errno (with @nl->extack set when the
@@ -167,6 +204,7 @@ int svnic_nl_transact(struct svnic_nl *nl, struct nl_msg *msg,
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, svnic_nl_on_valid, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, svnic_nl_on_ack, &req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, svnic_nl_on_finish, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, svnic_nl_on_error, &req);
 
 	ret = nl_send_auto(nl->sk, msg);
@@ -217,4 +255,252 @@ int svnic_nl_get_info(struct svnic_nl *nl, struct svnic_info *info)
 		return -ENOMEM;
 	memset(info, 0, sizeof(*info));
 	return svnic_nl_transact(nl, msg, svnic_nl_parse_info, info);
+}
+
+static int svnic_nl_parse_np(struct nlattr **tb, struct svnic_np_info *np)
+{
+	if (!tb[SVNIC_A_NP_ID] || !tb[SVNIC_A_NP_NAME] ||
+	    !tb[SVNIC_A_SIDECORE_CPU] || !tb[SVNIC_A_NR_VIFS] ||
+	    !tb[SVNIC_A_LINK])
+		return -EPROTO;
+	memset(np, 0, sizeof(*np));
+	np->id = nla_get_u32(tb[SVNIC_A_NP_ID]);
+	nla_strlcpy(np->name, tb[SVNIC_A_NP_NAME], sizeof(np->name));
+	if (tb[SVNIC_A_UPLINK])
+		nla_strlcpy(np->uplink, tb[SVNIC_A_UPLINK], sizeof(np->uplink));
+	np->cpu = (__s32)nla_get_u32(tb[SVNIC_A_SIDECORE_CPU]);
+	np->nr_vifs = nla_get_u32(tb[SVNIC_A_NR_VIFS]);
+	np->link = nla_get_u8(tb[SVNIC_A_LINK]);
+	return 0;
+}
+
+static int svnic_nl_parse_np_one(struct nlattr **tb, void *arg)
+{
+	return svnic_nl_parse_np(tb, arg);
+}
+
+/**
+ * svnic_nl_np_new - make an NP
+ * @nl: the connection
+ * @uplink: the uplink netdev's name
+ * @cpu: the sidecore's CPU, -1 for any
+ * @np: filled with the new NP on success
+ *
+ * Return: 0 or a negative errno.
+ */
+int svnic_nl_np_new(struct svnic_nl *nl, const char *uplink, int cpu,
+		    struct svnic_np_info *np)
+{
+	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_NP_NEW);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, SVNIC_A_UPLINK, uplink) ||
+	    (cpu >= 0 && nla_put_u32(msg, SVNIC_A_SIDECORE_CPU, cpu))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	memset(np, 0, sizeof(*np));
+	return svnic_nl_transact(nl, msg, svnic_nl_parse_np_one, np);
+}
+
+/**
+ * svnic_nl_np_del - remove an NP and its VIFs
+ * @nl: the connection
+ * @id: the NP's index
+ *
+ * Return: 0 or a negative errno (-ENODEV: no such NP).
+ */
+int svnic_nl_np_del(struct svnic_nl *nl, __u32 id)
+{
+	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_NP_DEL);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, SVNIC_A_NP_ID, id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return svnic_nl_transact(nl, msg, NULL, NULL);
+}
+
+/**
+ * svnic_nl_np_get - describe one NP
+ * @nl: the connection
+ * @id: the NP's index
+ * @np: filled on success
+ *
+ * Return: 0 or a negative errno (-ENODEV: no such NP).
+ */
+int svnic_nl_np_get(struct svnic_nl *nl, __u32 id, struct svnic_np_info *np)
+{
+	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_NP_GET);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, SVNIC_A_NP_ID, id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	memset(np, 0, sizeof(*np));
+	return svnic_nl_transact(nl, msg, svnic_nl_parse_np_one, np);
+}
+
+struct svnic_nl_np_walk {
+	int (*fn)(const struct svnic_np_info *np, void *arg);
+	void *arg;
+};
+
+static int svnic_nl_parse_np_each(struct nlattr **tb, void *arg)
+{
+	struct svnic_nl_np_walk *walk = arg;
+	struct svnic_np_info np;
+	int ret;
+
+	ret = svnic_nl_parse_np(tb, &np);
+	return ret ? ret : walk->fn(&np, walk->arg);
+}
+
+/**
+ * svnic_nl_np_dump - describe every NP
+ * @nl: the connection
+ * @fn: called for each NP; a nonzero return ends the walk and is returned
+ * @arg: passed to @fn
+ *
+ * Return: 0, a negative errno, or what @fn returned.
+ */
+int svnic_nl_np_dump(struct svnic_nl *nl,
+		     int (*fn)(const struct svnic_np_info *np, void *arg),
+		     void *arg)
+{
+	struct svnic_nl_np_walk walk = { .fn = fn, .arg = arg };
+	struct nl_msg *msg = svnic_nl_dump_msg(nl, SVNIC_CMD_NP_GET);
+
+	if (!msg)
+		return -ENOMEM;
+	return svnic_nl_transact(nl, msg, svnic_nl_parse_np_each, &walk);
+}
+
+static int svnic_nl_parse_vif(struct nlattr **tb, struct svnic_vif_info *vif)
+{
+	struct nlattr *st[SVNIC_STAT_MAX + 1];
+	int i;
+
+	if (!tb[SVNIC_A_NP_ID] || !tb[SVNIC_A_VIF_NAME] || !tb[SVNIC_A_MAC] ||
+	    nla_len(tb[SVNIC_A_MAC]) != 6 || !tb[SVNIC_A_MTU] ||
+	    !tb[SVNIC_A_RATE] || !tb[SVNIC_A_BURST] || !tb[SVNIC_A_STATS])
+		return -EPROTO;
+	if (nla_parse_nested(st, SVNIC_STAT_MAX, tb[SVNIC_A_STATS], NULL))
+		return -EPROTO;
+	memset(vif, 0, sizeof(*vif));
+	vif->np_id = nla_get_u32(tb[SVNIC_A_NP_ID]);
+	nla_strlcpy(vif->name, tb[SVNIC_A_VIF_NAME], sizeof(vif->name));
+	memcpy(vif->mac, nla_data(tb[SVNIC_A_MAC]), sizeof(vif->mac));
+	vif->mtu = nla_get_u16(tb[SVNIC_A_MTU]);
+	vif->rate = nla_get_u64(tb[SVNIC_A_RATE]);
+	vif->burst = nla_get_u64(tb[SVNIC_A_BURST]);
+	for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++)
+		if (st[i])
+			vif->stats[i] = nla_get_u64(st[i]);
+	return 0;
+}
+
+static int svnic_nl_parse_vif_one(struct nlattr **tb, void *arg)
+{
+	return svnic_nl_parse_vif(tb, arg);
+}
+
+/**
+ * svnic_nl_vif_get - describe one VIF, with its counters
+ * @nl: the connection
+ * @name: the VIF's vDPA device name
+ * @vif: filled on success
+ *
+ * Return: 0 or a negative errno (-ENODEV: no such VIF).
+ */
+int svnic_nl_vif_get(struct svnic_nl *nl, const char *name,
+		     struct svnic_vif_info *vif)
+{
+	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_VIF_GET);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, SVNIC_A_VIF_NAME, name)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	memset(vif, 0, sizeof(*vif));
+	return svnic_nl_transact(nl, msg, svnic_nl_parse_vif_one, vif);
+}
+
+struct svnic_nl_vif_walk {
+	int (*fn)(const struct svnic_vif_info *vif, void *arg);
+	void *arg;
+	int np_id;
+};
+
+static int svnic_nl_parse_vif_each(struct nlattr **tb, void *arg)
+{
+	struct svnic_nl_vif_walk *walk = arg;
+	struct svnic_vif_info vif;
+	int ret;
+
+	ret = svnic_nl_parse_vif(tb, &vif);
+	if (ret)
+		return ret;
+	/* Filtered here too: the kernel's dump may ignore %SVNIC_A_NP_ID. */
+	if (walk->np_id >= 0 && vif.np_id != (__u32)walk->np_id)
+		return 0;
+	return walk->fn(&vif, walk->arg);
+}
+
+/**
+ * svnic_nl_vif_dump - describe every VIF, with its counters
+ * @nl: the connection
+ * @np_id: only the VIFs of this NP, or -1 for all
+ * @fn: called for each VIF; a nonzero return ends the walk and is returned
+ * @arg: passed to @fn
+ *
+ * Return: 0, a negative errno, or what @fn returned.
+ */
+int svnic_nl_vif_dump(struct svnic_nl *nl, int np_id,
+		      int (*fn)(const struct svnic_vif_info *vif, void *arg),
+		      void *arg)
+{
+	struct svnic_nl_vif_walk walk = { .fn = fn, .arg = arg, .np_id = np_id };
+	struct nl_msg *msg = svnic_nl_dump_msg(nl, SVNIC_CMD_VIF_GET);
+
+	if (!msg)
+		return -ENOMEM;
+	if (np_id >= 0 && nla_put_u32(msg, SVNIC_A_NP_ID, np_id)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return svnic_nl_transact(nl, msg, svnic_nl_parse_vif_each, &walk);
+}
+
+/**
+ * svnic_nl_vif_set - set a VIF's transmit rate limit
+ * @nl: the connection
+ * @name: the VIF's vDPA device name
+ * @rate: bytes per second, 0 for no limit
+ * @burst: bytes let through at once, at least one frame when @rate is set
+ *
+ * Return: 0 or a negative errno (-ENODEV: no such VIF, -EINVAL: a burst
+ * below one frame).
+ */
+int svnic_nl_vif_set(struct svnic_nl *nl, const char *name, __u64 rate,
+		     __u64 burst)
+{
+	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_VIF_SET);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, SVNIC_A_VIF_NAME, name) ||
+	    nla_put_u64(msg, SVNIC_A_RATE, rate) ||
+	    nla_put_u64(msg, SVNIC_A_BURST, burst)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return svnic_nl_transact(nl, msg, NULL, NULL);
 }

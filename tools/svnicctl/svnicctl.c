@@ -3,13 +3,30 @@
  * svnicctl - configure the V-Core self-virtualized NIC over generic netlink
  *
  *   svnicctl [-j] info
+ *   svnicctl [-j] np add UPLINK [sidecore-cpu N]
+ *   svnicctl [-j] np del ID|svnic-npN
+ *   svnicctl [-j] np show [ID|svnic-npN]
+ *   svnicctl [-j] vif show [NAME]
+ *   svnicctl [-j] vif set NAME rate RATE [burst BYTES]
+ *
+ * The VIFs themselves are made and removed with iproute2's "vdpa dev".
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../lib/svnic_nl.h"
+
+/* Default burst: 10 ms of traffic at the rate, and at least 64 KiB. */
+#define DEFAULT_BURST_MIN	65536ULL
+#define DEFAULT_BURST_MS	10ULL
+/* What a frame costs beyond the MTU: an Ethernet header with a VLAN tag. */
+#define FRAME_OVERHEAD		18
 
 static const char *prog = "svnicctl";
 
@@ -19,7 +36,30 @@ static void print_usage(FILE *f)
 		"usage: %s [-j] COMMAND\n"
 		"\n"
 		"Commands:\n"
-		"  info   ABI version and features of the svnic module\n"
+		"  info                              ABI version and features of the svnic module\n"
+		"  np add UPLINK [sidecore-cpu N]    make an NP (vDPA management device\n"
+		"                                    svnic-npN) on netdev UPLINK; its sidecore\n"
+		"                                    polls on CPU N (default: any)\n"
+		"  np del ID|svnic-npN               remove an NP and all its VIFs\n"
+		"  np show [ID|svnic-npN]            list the NPs (id, name, uplink, sidecore\n"
+		"                                    CPU, VIFs, link)\n"
+		"  vif show [NAME]                   list the VIFs with their rate limits and\n"
+		"                                    counters\n"
+		"  vif set NAME rate RATE [burst BYTES]\n"
+		"                                    limit what VIF NAME transmits\n"
+		"\n"
+		"VIFs are made with iproute2: vdpa dev add name NAME mgmtdev svnic-npN ...\n"
+		"\n"
+		"RATE is a number with a unit as tc(8) takes it, case-insensitive:\n"
+		"  bit (or none)  bits/s             kbit mbit gbit tbit  10^3 .. 10^12 bits/s\n"
+		"  kibit mibit gibit tibit  2^10 .. 2^40 bits/s\n"
+		"  bps  bytes/s  kbps mbps gbps tbps  10^3 .. 10^12 bytes/s\n"
+		"  kibps mibps gibps tibps  2^10 .. 2^40 bytes/s\n"
+		"  0 or \"none\" removes the limit.  Example: rate 20mbit, rate 1gbit.\n"
+		"BYTES is a number, optionally with b, k/kb/kib (1024), m/mb/mib, g/gb/gib.\n"
+		"The default burst is 10 ms of traffic at RATE, at least 64 KiB and at\n"
+		"least one frame (MTU + 18 bytes); the kernel refuses a burst below one\n"
+		"frame.\n"
 		"\n"
 		"Options:\n"
 		"  -j     JSON output\n"
@@ -30,6 +70,125 @@ static void report(struct svnic_nl *nl, const char *what, int err)
 {
 	fprintf(stderr, "%s: %s: %s%s%s\n", prog, what, strerror(-err),
 		nl->extack[0] ? ": " : "", nl->extack);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s -h'.\n", prog);
+	return 2;
+}
+
+static int parse_u64(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/* An NP's index, given as N or svnic-npN. */
+static int parse_np_id(const char *s, __u32 *id)
+{
+	unsigned long long v;
+
+	if (!strncmp(s, "svnic-np", 8))
+		s += 8;
+	if (parse_u64(s, &v) || v > UINT32_MAX)
+		return -EINVAL;
+	*id = v;
+	return 0;
+}
+
+struct unit {
+	const char *name;
+	double mult;
+};
+
+/* Rates as tc(8) reads them: bits/s by default, "bps" is bytes/s. */
+static const struct unit rate_units[] = {
+	{ "", 1. / 8 }, { "bit", 1. / 8 },
+	{ "kbit", 1e3 / 8 }, { "mbit", 1e6 / 8 }, { "gbit", 1e9 / 8 },
+	{ "tbit", 1e12 / 8 },
+	{ "kibit", 1024. / 8 }, { "mibit", 1048576. / 8 },
+	{ "gibit", 1073741824. / 8 }, { "tibit", 1099511627776. / 8 },
+	{ "bps", 1 }, { "kbps", 1e3 }, { "mbps", 1e6 }, { "gbps", 1e9 },
+	{ "tbps", 1e12 },
+	{ "kibps", 1024. }, { "mibps", 1048576. }, { "gibps", 1073741824. },
+	{ "tibps", 1099511627776. },
+	{ NULL, 0 }
+};
+
+static const struct unit size_units[] = {
+	{ "", 1 }, { "b", 1 },
+	{ "k", 1024. }, { "kb", 1024. }, { "kib", 1024. },
+	{ "m", 1048576. }, { "mb", 1048576. }, { "mib", 1048576. },
+	{ "g", 1073741824. }, { "gb", 1073741824. }, { "gib", 1073741824. },
+	{ NULL, 0 }
+};
+
+/* A non-negative number with a unit of @units, rounded to an integer. */
+static int parse_unit(const char *s, const struct unit *units,
+		      unsigned long long *v)
+{
+	const struct unit *u;
+	double d;
+	char *end;
+
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -EINVAL;
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || d < 0)
+		return -EINVAL;
+	for (u = units; u->name; u++) {
+		if (strcasecmp(end, u->name))
+			continue;
+		d = d * u->mult + 0.5;
+		if (d >= 18446744073709551615.)
+			return -ERANGE;
+		*v = (unsigned long long)d;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* A rate in bytes/s as tc(8) prints it, in bits/s. */
+static void format_rate(char *buf, size_t len, __u64 rate)
+{
+	static const char * const units[] = { "bit", "Kbit", "Mbit", "Gbit", "Tbit" };
+	double bits = (double)rate * 8;
+	unsigned int i = 0;
+
+	if (!rate) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	while (bits >= 1000 && i < 4 && bits / 1000 == (__u64)(bits / 1000)) {
+		bits /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%.0f%s", bits, units[i]);
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
 }
 
 static int cmd_info(struct svnic_nl *nl, int json)
@@ -55,12 +214,267 @@ static int cmd_info(struct svnic_nl *nl, int json)
 	return 0;
 }
 
+struct show {
+	int json;
+	int count;
+};
+
+static int print_np(const struct svnic_np_info *np, void *arg)
+{
+	struct show *show = arg;
+
+	if (show->json) {
+		printf("%s{\"id\":%u,\"name\":", show->count ? "," : "", np->id);
+		json_string(np->name);
+		printf(",\"uplink\":");
+		if (np->uplink[0])
+			json_string(np->uplink);
+		else
+			printf("null");
+		printf(",\"sidecore_cpu\":%d,\"vifs\":%u,\"link\":%s}",
+		       np->cpu, np->nr_vifs, np->link ? "true" : "false");
+	} else {
+		printf("np %u: %s uplink %s sidecore-cpu ", np->id, np->name,
+		       np->uplink[0] ? np->uplink : "(gone)");
+		if (np->cpu >= 0)
+			printf("%d", np->cpu);
+		else
+			printf("any");
+		printf(" vifs %u link %s\n", np->nr_vifs,
+		       np->link ? "up" : "down");
+	}
+	show->count++;
+	return 0;
+}
+
+static int cmd_np_add(struct svnic_nl *nl, int json, int argc, char **argv)
+{
+	struct show show = { .json = json };
+	struct svnic_np_info np;
+	unsigned long long v;
+	char what[64];
+	int cpu = -1, ret;
+
+	if (argc < 1)
+		return usage_error("%snp add: an UPLINK netdev is needed", "");
+	if (strlen(argv[0]) >= sizeof(np.uplink))
+		return usage_error("np add: netdev name too long: '%s'", argv[0]);
+	if (argc == 3 && !strcmp(argv[1], "sidecore-cpu")) {
+		if (strcmp(argv[2], "any") && strcmp(argv[2], "-1")) {
+			if (parse_u64(argv[2], &v) || v > INT32_MAX)
+				return usage_error("np add: bad CPU '%s'", argv[2]);
+			cpu = v;
+		}
+	} else if (argc != 1) {
+		return usage_error("np add: unexpected '%s'", argv[1]);
+	}
+	ret = svnic_nl_np_new(nl, argv[0], cpu, &np);
+	if (ret) {
+		snprintf(what, sizeof(what), "np add %s", argv[0]);
+		report(nl, what, ret);
+		return 1;
+	}
+	print_np(&np, &show);
+	if (json)
+		putchar('\n');
+	return 0;
+}
+
+static int cmd_np_del(struct svnic_nl *nl, int argc, char **argv)
+{
+	char what[64];
+	__u32 id;
+	int ret;
+
+	if (argc != 1)
+		return usage_error("%snp del: one NP (ID or svnic-npN) is needed", "");
+	if (parse_np_id(argv[0], &id))
+		return usage_error("np del: not an NP: '%s'", argv[0]);
+	ret = svnic_nl_np_del(nl, id);
+	if (ret) {
+		snprintf(what, sizeof(what), "np del %s", argv[0]);
+		report(nl, what, ret);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_np_show(struct svnic_nl *nl, int json, int argc, char **argv)
+{
+	struct show show = { .json = json };
+	struct svnic_np_info np;
+	char what[64];
+	__u32 id;
+	int ret;
+
+	if (argc > 1)
+		return usage_error("np show: unexpected '%s'", argv[1]);
+	if (argc == 1 && parse_np_id(argv[0], &id))
+		return usage_error("np show: not an NP: '%s'", argv[0]);
+	if (json)
+		putchar('[');
+	if (argc == 1) {
+		ret = svnic_nl_np_get(nl, id, &np);
+		if (!ret)
+			print_np(&np, &show);
+	} else {
+		ret = svnic_nl_np_dump(nl, print_np, &show);
+	}
+	if (json)
+		printf("]\n");
+	if (ret) {
+		snprintf(what, sizeof(what), "np show%s%s", argc ? " " : "",
+			 argc ? argv[0] : "");
+		report(nl, what, ret);
+		return 1;
+	}
+	return 0;
+}
+
+static const char * const stat_names[SVNIC_STAT_MAX + 1] = {
+	[SVNIC_STAT_TX_PACKETS]		= "tx_packets",
+	[SVNIC_STAT_TX_BYTES]		= "tx_bytes",
+	[SVNIC_STAT_RX_PACKETS]		= "rx_packets",
+	[SVNIC_STAT_RX_BYTES]		= "rx_bytes",
+	[SVNIC_STAT_DROP_NO_BUFFER]	= "drop_no_buffer",
+	[SVNIC_STAT_DROP_MALFORMED]	= "drop_malformed",
+	[SVNIC_STAT_DROP_TOO_BIG]	= "drop_too_big",
+};
+
+static int print_vif(const struct svnic_vif_info *vif, void *arg)
+{
+	const __u64 *st = vif->stats;
+	struct show *show = arg;
+	char mac[18], rate[32];
+	int i;
+
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 vif->mac[0], vif->mac[1], vif->mac[2], vif->mac[3],
+		 vif->mac[4], vif->mac[5]);
+	if (show->json) {
+		printf("%s{\"np\":%u,\"name\":", show->count ? "," : "",
+		       vif->np_id);
+		json_string(vif->name);
+		printf(",\"mac\":\"%s\",\"mtu\":%u,\"rate\":%llu,\"burst\":%llu,\"stats\":{",
+		       mac, vif->mtu, (unsigned long long)vif->rate,
+		       (unsigned long long)vif->burst);
+		for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++)
+			printf("%s\"%s\":%llu", i > SVNIC_STAT_TX_PACKETS ? "," : "",
+			       stat_names[i], (unsigned long long)st[i]);
+		printf("}}");
+	} else {
+		format_rate(rate, sizeof(rate), vif->rate);
+		printf("%s: np %u mac %s mtu %u rate %s", vif->name,
+		       vif->np_id, mac, vif->mtu, rate);
+		if (vif->rate)
+			printf(" burst %llu", (unsigned long long)vif->burst);
+		printf("\n    tx packets %llu bytes %llu  rx packets %llu bytes %llu\n"
+		       "    drops no-buffer %llu malformed %llu too-big %llu\n",
+		       (unsigned long long)st[SVNIC_STAT_TX_PACKETS],
+		       (unsigned long long)st[SVNIC_STAT_TX_BYTES],
+		       (unsigned long long)st[SVNIC_STAT_RX_PACKETS],
+		       (unsigned long long)st[SVNIC_STAT_RX_BYTES],
+		       (unsigned long long)st[SVNIC_STAT_DROP_NO_BUFFER],
+		       (unsigned long long)st[SVNIC_STAT_DROP_MALFORMED],
+		       (unsigned long long)st[SVNIC_STAT_DROP_TOO_BIG]);
+	}
+	show->count++;
+	return 0;
+}
+
+static int cmd_vif_show(struct svnic_nl *nl, int json, int argc, char **argv)
+{
+	struct show show = { .json = json };
+	struct svnic_vif_info vif;
+	char what[96];
+	int ret;
+
+	if (argc > 1)
+		return usage_error("vif show: unexpected '%s'", argv[1]);
+	if (json)
+		putchar('[');
+	if (argc == 1) {
+		ret = svnic_nl_vif_get(nl, argv[0], &vif);
+		if (!ret)
+			print_vif(&vif, &show);
+	} else {
+		ret = svnic_nl_vif_dump(nl, -1, print_vif, &show);
+	}
+	if (json)
+		printf("]\n");
+	if (ret) {
+		snprintf(what, sizeof(what), "vif show%s%.63s", argc ? " " : "",
+			 argc ? argv[0] : "");
+		report(nl, what, ret);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_vif_set(struct svnic_nl *nl, int argc, char **argv)
+{
+	unsigned long long rate = 0, burst = 0, frame;
+	struct svnic_vif_info vif;
+	int i, have_rate = 0, have_burst = 0, ret;
+	char what[96];
+
+	if (argc < 1)
+		return usage_error("%svif set: a VIF NAME is needed", "");
+	for (i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return usage_error("vif set: '%s' needs a value", argv[i]);
+		if (!strcmp(argv[i], "rate")) {
+			if (!strcasecmp(argv[i + 1], "none"))
+				rate = 0;
+			else if (parse_unit(argv[i + 1], rate_units, &rate))
+				return usage_error("vif set: bad rate '%s' (e.g. 10mbit, 1gbit, 125000bps, none)",
+						   argv[i + 1]);
+			have_rate = 1;
+		} else if (!strcmp(argv[i], "burst")) {
+			if (parse_unit(argv[i + 1], size_units, &burst))
+				return usage_error("vif set: bad burst '%s' (bytes, e.g. 32000, 64k)",
+						   argv[i + 1]);
+			have_burst = 1;
+		} else {
+			return usage_error("vif set: unknown parameter '%s'", argv[i]);
+		}
+	}
+	if (!have_rate)
+		return usage_error("%svif set: a rate is needed (rate RATE, 0 or none for no limit)",
+				   "");
+	snprintf(what, sizeof(what), "vif set %.63s", argv[0]);
+	if (rate && !have_burst) {
+		/* The MTU decides what one frame is: ask for the VIF first. */
+		ret = svnic_nl_vif_get(nl, argv[0], &vif);
+		if (ret) {
+			report(nl, what, ret);
+			return 1;
+		}
+		burst = rate / (1000 / DEFAULT_BURST_MS);
+		if (burst < DEFAULT_BURST_MIN)
+			burst = DEFAULT_BURST_MIN;
+		frame = vif.mtu + FRAME_OVERHEAD;
+		if (burst < frame)
+			burst = frame;
+	}
+	if (!rate)
+		burst = 0;
+	ret = svnic_nl_vif_set(nl, argv[0], rate, burst);
+	if (ret) {
+		report(nl, what, ret);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *obj, *verb;
 	struct svnic_nl nl;
 	int json = 0, opt, ret;
 
-	while ((opt = getopt(argc, argv, "jh")) != -1) {
+	/* '+': options only before the command, "sidecore-cpu -1" is no option. */
+	while ((opt = getopt(argc, argv, "+jh")) != -1) {
 		switch (opt) {
 		case 'j':
 			json = 1;
@@ -73,13 +487,26 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || strcmp(argv[optind], "info")) {
-		if (optind < argc)
-			fprintf(stderr, "%s: unknown command '%s'\n", prog,
-				argv[optind]);
+	if (optind >= argc) {
 		print_usage(stderr);
 		return 2;
 	}
+	obj = argv[optind++];
+	verb = optind < argc ? argv[optind++] : "show";
+	if (!strcmp(obj, "help")) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (strcmp(obj, "info") && strcmp(obj, "np") && strcmp(obj, "vif"))
+		return usage_error("unknown command '%s'", obj);
+	if (!strcmp(obj, "info") && strcmp(verb, "show"))
+		return usage_error("info: unexpected '%s'", verb);
+	if (!strcmp(obj, "np") && strcmp(verb, "add") && strcmp(verb, "del") &&
+	    strcmp(verb, "show") && strcmp(verb, "list"))
+		return usage_error("np: unknown command '%s' (add, del, show)", verb);
+	if (!strcmp(obj, "vif") && strcmp(verb, "set") &&
+	    strcmp(verb, "show") && strcmp(verb, "list"))
+		return usage_error("vif: unknown command '%s' (show, set)", verb);
 
 	ret = svnic_nl_open(&nl);
 	if (ret) {
@@ -88,7 +515,20 @@ int main(int argc, char **argv)
 			ret == -ENOENT ? " (is svnic loaded?)" : "");
 		return 1;
 	}
-	ret = cmd_info(&nl, json);
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(obj, "info"))
+		ret = cmd_info(&nl, json);
+	else if (!strcmp(obj, "np") && !strcmp(verb, "add"))
+		ret = cmd_np_add(&nl, json, argc, argv);
+	else if (!strcmp(obj, "np") && !strcmp(verb, "del"))
+		ret = cmd_np_del(&nl, argc, argv);
+	else if (!strcmp(obj, "np"))
+		ret = cmd_np_show(&nl, json, argc, argv);
+	else if (!strcmp(verb, "set"))
+		ret = cmd_vif_set(&nl, argc, argv);
+	else
+		ret = cmd_vif_show(&nl, json, argc, argv);
 	svnic_nl_close(&nl);
 	return ret;
 }
