@@ -14,7 +14,7 @@ CTL=$BUILD/tools/svnicctl
 T=$(mktemp -d)
 n=0 failed=0
 PINGS=20
-LIMIT=20000000		# bit/s: "rate 20mbit"
+LIMIT=20000000		# bit/s, lowered to 40% of what the path carries
 
 cleanup() {
 	local ns
@@ -179,11 +179,26 @@ for k in ("drop_no_buffer", "drop_malformed", "drop_too_big"):
 PY
 }
 
+# What the path carries without a limit (the debug kernel under TCG carries
+# less than 20 Mbit/s): the limit is set to 40% of it, at most 20 Mbit/s,
+# in whole Mbit/s, so that it is the limit that is measured.
+capacity() {
+	local c mbit
+	iperf cap -u -b 1G || return 1
+	c=$(cat "$T/cap")
+	mbit=$((c * 2 / 5 / 1000000))
+	[ "$mbit" -gt 20 ] && mbit=20
+	say "# path: $c bit/s unlimited; limit ${mbit} Mbit/s"
+	[ "$mbit" -ge 1 ] && LIMIT=$((mbit * 1000000))
+}
+
 set_rate() {
-	"$CTL" vif set vif1 rate 20mbit burst 32000 &&
+	local mbit=$((LIMIT / 1000000))
+	"$CTL" vif set vif1 rate "${mbit}mbit" burst 32000 &&
 	"$CTL" vif show vif1 | tee "$T/vif" &&
-	grep -q 'rate 20Mbit burst 32000' "$T/vif" &&
-	"$CTL" -j vif show vif1 | grep -q '"rate":2500000,"burst":32000'
+	grep -q "rate ${mbit}Mbit burst 32000" "$T/vif" &&
+	"$CTL" -j vif show vif1 |
+		grep -q "\"rate\":$((LIMIT / 8)),\"burst\":32000"
 }
 
 # iperf3 RESULT ARGS...: a client in vm1 to the server in the wire; writes
@@ -215,7 +230,7 @@ server_up() {
 within() {
 	local r
 	r=$(cat "$T/$1")
-	echo "$1: $r bit/s, limit $LIMIT bit/s"
+	say "# $1: $r bit/s, limit $LIMIT bit/s"
 	[ "$r" -ge $((LIMIT * 9 / 10)) ] && [ "$r" -le $((LIMIT * 11 / 10)) ]
 }
 
@@ -233,7 +248,7 @@ unlimited() {
 	"$CTL" vif show vif1 | grep -q 'rate none' &&
 	iperf free -u -b 100M || return 1
 	r=$(cat "$T/free")
-	echo "unlimited: $r bit/s"
+	say "# unlimited: $r bit/s"
 	[ "$r" -ge $((LIMIT * 3 / 2)) ]
 }
 
@@ -248,7 +263,14 @@ np_del() {
 }
 
 echo "TAP version 13"
-echo "1..19"
+# Figures go to the TAP stream as comments, beside the check's own log.
+exec 3>&1
+say() {
+	echo "$*"
+	echo "$*" >&3
+}
+
+echo "1..20"
 check "veth uplink and wire netns, without IPv6" wire_up
 check "insmod svnic without an uplink: no NP" load
 check "svnicctl np add veth0 makes svnic-np0" np_add
@@ -268,10 +290,11 @@ check "vif set refused: a burst below one frame" \
 	refused "below one frame" "$CTL" vif set vif1 rate 10mbit burst 1000
 check "vif show counts exactly the $PINGS pings each way" counters
 check "vif show -j: valid JSON, no drops" vif_json
-check "vif set vif1 rate 20mbit burst 32000" set_rate
 check "iperf3 server in the wire netns" server_up
-check "UDP at 100 Mbit/s: received within 10% of 20 Mbit/s" rate_udp
-check "TCP: received within 10% of 20 Mbit/s" rate_tcp
-check "rate none: UDP well above 20 Mbit/s" unlimited
+check "UDP unlimited: what the path carries" capacity
+check "vif set vif1 rate (40% of that, at most 20mbit) burst 32000" set_rate
+check "UDP at 100 Mbit/s: received within 10% of the limit" rate_udp
+check "TCP: received within 10% of the limit" rate_tcp
+check "rate none: UDP well above the limit" unlimited
 check "np del svnic-np0 removes the NP and its VIF" np_del
 [ $failed = 0 ]
