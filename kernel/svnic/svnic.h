@@ -25,6 +25,7 @@
 #include <uapi/linux/virtio_net.h>
 
 #include <linux/svnic.h>
+#include "np_notify.h"
 #include "np_sched.h"
 
 #define SVNIC_NR_VQS		3	/* receive, transmit, control */
@@ -132,6 +133,7 @@ struct svnic_np;
  * struct svnic_vif - a virtual interface: a virtio-net vDPA device
  * @vdpa: the vDPA device (first: vdpa_alloc_device() wants it there)
  * @np: its NP
+ * @id: its index in the NP (the virtual interrupt identifier's bit)
  * @node: entry in &svnic_np.vifs (RCU for the sidecore)
  * @lock: the data path's hold on the rings, against their set up
  * @cfg_lock: serializes the driver's configuration calls
@@ -154,6 +156,7 @@ struct svnic_np;
 struct svnic_vif {
 	struct vdpa_device vdpa;
 	struct svnic_np *np;
+	unsigned int id;
 	struct list_head node;
 	spinlock_t lock;
 	struct mutex cfg_lock;
@@ -183,6 +186,10 @@ struct svnic_vif {
  * @lock: serializes VIF creation and removal
  * @vifs: the VIFs, RCU-traversed by the sidecore
  * @nr_vifs: entries in @vifs
+ * @vif_ids: allocator of &svnic_vif.id
+ * @vif_by_id: the VIFs by id, RCU for the sidecore
+ * @notify: the virtual interrupt identifier: the VIFs with used buffers
+ *	not signalled yet (the sidecore's)
  * @ingress: frames from the uplink for the VIFs
  * @thread: the sidecore kthread
  * @cpu: its CPU
@@ -199,6 +206,9 @@ struct svnic_np {
 	struct mutex lock;
 	struct list_head vifs;
 	unsigned int nr_vifs;
+	struct ida vif_ids;
+	struct svnic_vif __rcu *vif_by_id[NP_MAX_VIFS];
+	struct np_notify notify;
 	struct sk_buff_head ingress;
 	struct task_struct *thread;
 	int cpu;
@@ -248,6 +258,13 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif);
 /* svnic_datapath.c */
 int svnic_sidecore(void *data);
 rx_handler_result_t svnic_rx_handler(struct sk_buff **pskb);
+
+/* @vq got used buffers: the sidecore signals them at the end of its cycle. */
+static inline void svnic_vq_mark(struct svnic_vif *vif, struct svnic_vq *vq)
+{
+	vq->notify = true;
+	np_notify_mark(&vif->np->notify, vif->id);
+}
 
 static inline struct svnic_vif *vdpa_to_vif(struct vdpa_device *vdpa)
 {

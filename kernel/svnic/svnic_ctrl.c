@@ -75,7 +75,7 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 		len = ret < 0 ? -EINVAL :
 		      svnic_chain_push(&vq->ring, &vq->chain, &ack, sizeof(ack));
 		svnic_ring_push(&vq->ring, vq->chain.head, len > 0 ? len : 0);
-		vq->notify = true;
+		svnic_vq_mark(vif, vq);
 		n++;
 	}
 	spin_unlock_bh(&vif->lock);

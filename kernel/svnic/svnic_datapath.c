@@ -105,7 +105,7 @@ static unsigned int svnic_vif_tx(struct svnic_vif *vif,
 		else
 			skb = svnic_tx_frame(vif, vq);
 		svnic_ring_push(&vq->ring, vq->chain.head, 0);
-		vq->notify = true;
+		svnic_vq_mark(vif, vq);
 		n++;
 		if (skb && !svnic_vif_paid(vif, skb, frames, now))
 			goto out_throttled;
@@ -158,7 +158,7 @@ static void svnic_vif_rx(struct svnic_vif *vif, struct sk_buff *skb)
 		vif->stats.rx_packets++;
 		vif->stats.rx_bytes += len;
 	}
-	vq->notify = true;
+	svnic_vq_mark(vif, vq);
 out_unlock:
 	spin_unlock_bh(&vif->lock);
 }
@@ -234,30 +234,44 @@ static void svnic_ingress(struct svnic_np *np, struct sk_buff *skb,
 	svnic_switch(np, NULL, skb, out);
 }
 
-/* Signal, in one pass, the VIFs whose rings got used buffers. */
-static void svnic_notify(struct svnic_np *np)
+/* Signal VIF @id's queues that got used buffers; false: none wanted it. */
+static bool svnic_notify_vif(void *arg, unsigned int id)
 {
-	struct svnic_vif *vif;
+	struct svnic_np *np = arg;
+	struct svnic_vif *vif = rcu_dereference(np->vif_by_id[id]);
 	irqreturn_t (*cb)(void *data);
+	bool sent = false;
 	struct svnic_vq *vq;
 	void *private;
 	int i;
 
-	list_for_each_entry_rcu(vif, &np->vifs, node) {
-		for (i = 0; i < SVNIC_NR_VQS; i++) {
-			vq = &vif->vqs[i];
-			if (!READ_ONCE(vq->notify))
-				continue;
-			spin_lock_bh(&vif->lock);
-			vq->notify = false;
-			cb = vq->ready && svnic_ring_want_irq(&vq->ring) ?
-			     vq->cb : NULL;
-			private = vq->cb_private;
-			spin_unlock_bh(&vif->lock);
-			if (cb)
-				cb(private);
+	if (!vif)
+		return false;
+	for (i = 0; i < SVNIC_NR_VQS; i++) {
+		vq = &vif->vqs[i];
+		if (!READ_ONCE(vq->notify))
+			continue;
+		spin_lock_bh(&vif->lock);
+		vq->notify = false;
+		cb = vq->ready && svnic_ring_want_irq(&vq->ring) ? vq->cb : NULL;
+		private = vq->cb_private;
+		spin_unlock_bh(&vif->lock);
+		if (cb) {
+			cb(private);
+			sent = true;
 		}
 	}
+	return sent;
+}
+
+/*
+ * Signal, in one pass over the virtual interrupt identifier's set words,
+ * the VIFs whose rings got used buffers: the cost follows the VIFs that
+ * have something to hear, not how many VIFs there are.
+ */
+static void svnic_notify(struct svnic_np *np)
+{
+	np_notify_flush(&np->notify, svnic_notify_vif, np);
 }
 
 /* Frames for the uplink leave through its queueing discipline. */

@@ -34,6 +34,7 @@ static void svnic_np_release(struct device *dev)
 	struct svnic_np *np = container_of(dev, struct svnic_np, mdev_dev);
 
 	ida_free(&svnic_np_ida, np->id);
+	ida_destroy(&np->vif_ids);
 	kfree(np);
 }
 
@@ -117,6 +118,8 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu)
 	INIT_LIST_HEAD(&np->vifs);
 	skb_queue_head_init(&np->ingress);
 	init_waitqueue_head(&np->wait);
+	ida_init(&np->vif_ids);
+	np_notify_init(&np->notify);
 	device_initialize(&np->mdev_dev);
 	/* From here on, the last put frees the NP (and its index). */
 	np->mdev_dev.release = svnic_np_release;

@@ -418,16 +418,25 @@ static int svnic_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	ret = PTR_ERR_OR_ZERO(vif);
 	if (ret)
 		goto out_unreserve;
+	ret = ida_alloc_max(&np->vif_ids, NP_MAX_VIFS - 1, GFP_KERNEL);
+	if (ret < 0) {
+		put_device(&vif->vdpa.dev);
+		goto out_unreserve;
+	}
+	vif->id = ret;
 	mutex_lock(&np->lock);
 	list_add_tail_rcu(&vif->node, &np->vifs);
+	rcu_assign_pointer(np->vif_by_id[vif->id], vif);
 	mutex_unlock(&np->lock);
 	ret = _vdpa_register_device(&vif->vdpa, SVNIC_NR_VQS);
 	if (!ret)
 		return 0;
 	mutex_lock(&np->lock);
 	list_del_rcu(&vif->node);
+	RCU_INIT_POINTER(np->vif_by_id[vif->id], NULL);
 	mutex_unlock(&np->lock);
 	synchronize_rcu();
+	ida_free(&np->vif_ids, vif->id);
 	put_device(&vif->vdpa.dev);
 out_unreserve:
 	mutex_lock(&np->lock);
@@ -443,10 +452,12 @@ static void svnic_dev_del(struct vdpa_mgmt_dev *mdev, struct vdpa_device *dev)
 
 	mutex_lock(&np->lock);
 	list_del_rcu(&vif->node);
+	RCU_INIT_POINTER(np->vif_by_id[vif->id], NULL);
 	np->nr_vifs--;
 	mutex_unlock(&np->lock);
 	/* The sidecore lets go of it before its driver does. */
 	synchronize_rcu();
+	ida_free(&np->vif_ids, vif->id);
 	_vdpa_unregister_device(dev);
 }
 

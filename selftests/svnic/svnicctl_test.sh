@@ -18,6 +18,7 @@ LIMIT=20000000		# bit/s, lowered to 40% of what the path carries
 
 cleanup() {
 	local ns
+	kill "${NETSTAMP:-}" 2>/dev/null
 	for ns in $(ip netns list | awk '/^(wire|vm[0-9]+)/ { print $1 }'); do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL
 		ip netns del "$ns"
@@ -30,6 +31,9 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+# shellcheck source=selftests/lib/net.sh
+. "$(dirname "$0")/../lib/net.sh"
+NETSTAMP=$(netstamp_hold)
 
 check() {
 	local name=$1; shift
