@@ -36,6 +36,7 @@
 #define SVNIC_INGRESS_MAX	1024	/* frames waiting for the sidecore */
 #define SVNIC_BURST		32	/* frames per ring per cycle */
 #define SVNIC_MAX_SEGS		64	/* descriptors in one chain */
+#define SVNIC_FRAME_MAX		(ETH_FRAME_LEN + VLAN_HLEN + 9000)	/* a frame at the largest MTU */
 
 /**
  * struct svnic_ring - the device side of a split virtqueue

@@ -24,7 +24,6 @@
 
 #define SVNIC_HDR_LEN		sizeof(struct virtio_net_hdr_mrg_rxbuf)
 #define SVNIC_IDLE_POLLS	64	/* empty cycles before sleeping */
-#define SVNIC_FRAME_MAX		(ETH_FRAME_LEN + VLAN_HLEN + 9000)
 
 static bool svnic_vq_live(struct svnic_vif *vif, struct svnic_vq *vq)
 {

@@ -20,7 +20,6 @@
 #include "svnic.h"
 
 #define SVNIC_VENDOR_ID		0x1af4	/* virtio's: a standard device */
-#define SVNIC_FRAME_MAX		(ETH_FRAME_LEN + VLAN_HLEN + 9000)
 #define SVNIC_MTU_MIN		68
 #define SVNIC_MTU_MAX		9000
 #define SVNIC_IOTLB_MAX		2048	/* mappings of a VIF's IOTLB */

@@ -163,11 +163,15 @@ static struct vcs_ctx *vcs_ctx_get(struct vcs_sched *s,
 	return c;
 }
 
+/* Share of one unit a reservation takes, in millionths, rounded up. */
+static u64 vcs_rt_ppm(u64 budget, u64 period)
+{
+	return budget ? div64_u64(budget * VCS_PPM + period - 1, period) : 0;
+}
+
 static void vcs_ctx_free(struct vcs_sched *s, struct vcs_ctx *c)
 {
-	if (c->budget)
-		s->admitted_ppm -= div64_u64(c->budget * VCS_PPM + c->period - 1,
-					     c->period);
+	s->admitted_ppm -= vcs_rt_ppm(c->budget, c->period);
 	vcs_entity_set_rt(&s->rq[c->rq], &c->se, 0, 0, 0);
 	vcs_entity_remove(&s->rq[c->rq], &c->se);
 	vcs_group_put(s, c->group);
@@ -297,12 +301,6 @@ static void vcs_ctx_exit(void *sched, struct vaal_sched_ctx *sctx)
 	if (c)
 		vcs_ctx_free(s, c);
 	sctx->priv[s->vc->id] = NULL;
-}
-
-/* Share of one unit a reservation takes, in millionths, rounded up. */
-static u64 vcs_rt_ppm(u64 budget, u64 period)
-{
-	return budget ? div64_u64(budget * VCS_PPM + period - 1, period) : 0;
 }
 
 static int vcs_attr_reserve(struct vcs_sched *s, struct vcs_ctx *c,

@@ -13,36 +13,12 @@ KO=$SUITE/kernel/svnic/svnic.ko
 T=$(mktemp -d)
 n=0 failed=0
 
-cleanup() {
-	local ns
-	kill "${NETSTAMP:-}" 2>/dev/null
-	for ns in $(ip netns list | awk '/^(wire|vm[0-9]+)/ { print $1 }'); do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL
-		ip netns del "$ns"
-	done
-	vdpa dev show 2>/dev/null | awk -F: '/^vif/ { print $1 }' |
-		xargs -r -n1 vdpa dev del 2>/dev/null
-	rmmod svnic 2>/dev/null
-	ip link del veth0 2>/dev/null
-	insmod "$KO" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
+# shellcheck source=selftests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 # shellcheck source=selftests/lib/net.sh
 . "$(dirname "$0")/../lib/net.sh"
-NETSTAMP=$(netstamp_hold)
-
-check() {
-	local name=$1; shift
-	n=$((n + 1))
-	if "$@" >"$T/log" 2>&1; then
-		echo "ok $n $name"
-	else
-		failed=$((failed + 1))
-		sed 's/^/# /' "$T/log"
-		echo "not ok $n $name"
-	fi
-}
+trap svnic_cleanup EXIT
+NETSTAMP=$(netstamp_hold) || exit 1
 
 # The wire: veth0 (the uplink) and its peer in netns "wire", 10.0.0.254.
 wire_up() {

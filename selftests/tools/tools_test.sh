@@ -12,17 +12,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 n=0 failed=0
 
-check() {
-	local name=$1; shift
-	n=$((n + 1))
-	if "$@" >"$T/log" 2>&1; then
-		echo "ok $n $name"
-	else
-		failed=$((failed + 1))
-		sed 's/^/# /' "$T/log"
-		echo "not ok $n $name"
-	fi
-}
+# shellcheck source=selftests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 json_field() {	# json_field FIELD EXPECTED COMMAND...
 	local field=$1 want=$2; shift 2

@@ -24,17 +24,8 @@ cleanup() {
 trap cleanup EXIT
 n=0 failed=0
 
-check() {
-	local name=$1; shift
-	n=$((n + 1))
-	if "$@" >"$T/log" 2>&1; then
-		echo "ok $n $name"
-	else
-		failed=$((failed + 1))
-		sed 's/^/# /' "$T/log"
-		echo "not ok $n $name"
-	fi
-}
+# shellcheck source=selftests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 # fails_with STATUS PATTERN COMMAND...: COMMAND exits with STATUS and says
 # PATTERN (a fixed string) on standard error.
