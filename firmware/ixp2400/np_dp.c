@@ -255,6 +255,36 @@ int np_dp_stats(const struct np_dp *dp, u32 vif, struct np_dp_stats *st)
 	return 0;
 }
 
+/**
+ * np_dp_tx_room - frames a VIF may send before its egress queue is full
+ * @dp: the data plane
+ * @vif: the VIF
+ *
+ * A host side that takes no more than this from its VIF's transmit ring
+ * holds the VIF back (its rate limit, the uplink's pace) instead of having
+ * its frames dropped.
+ *
+ * Return: free slots of @vif's egress queue; 0 when @vif does not exist.
+ */
+unsigned int np_dp_tx_room(const struct np_dp *dp, unsigned int vif)
+{
+	if (vif >= NP_MAX_VIFS || !dp->vif[vif].used)
+		return 0;
+	return dp->ring_slots - np_ring_count(dp->vif[vif].txq);
+}
+
+/**
+ * np_dp_egress_backlog - whether frames wait for the egress scheduler
+ * @dp: the data plane
+ *
+ * Return: true when some VIF's egress queue holds frames (perhaps held
+ * back by its rate limit).
+ */
+bool np_dp_egress_backlog(const struct np_dp *dp)
+{
+	return dp->sched.nr_active;
+}
+
 static void np_dp_drop(struct np_dp *dp, struct np_dp_stats *st,
 		       struct np_frame *f, unsigned int reason)
 {

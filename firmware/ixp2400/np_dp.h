@@ -145,6 +145,8 @@ int np_dp_vif_mcast(struct np_dp *dp, unsigned int vif,
 		    const u8 addrs[][NP_ABI_MAC_LEN], unsigned int n);
 int np_dp_notify_config(struct np_dp *dp, u32 batch_frames, u32 batch_cycles);
 int np_dp_stats(const struct np_dp *dp, u32 vif, struct np_dp_stats *st);
+unsigned int np_dp_tx_room(const struct np_dp *dp, unsigned int vif);
+bool np_dp_egress_backlog(const struct np_dp *dp);
 
 unsigned int np_dp_rx_from_uplink(struct np_dp *dp, struct np_frame **frames,
 				  unsigned int n);

@@ -4,11 +4,14 @@
  *
  * An NP instance (struct svnic_np) multiplexes one uplink netdev among
  * VIFs (struct svnic_vif), each a vDPA device that virtio_vdpa makes a host
- * netdev and vhost_vdpa hands to QEMU.  The sidecore backend runs the data
- * path in a kthread on a chosen CPU: it polls the VIFs' transmit rings and
- * the NP's ingress queue (fed by an rx_handler on the uplink), switches
- * frames by destination MAC, and signals the VIFs that got used buffers in
- * one pass per cycle.
+ * netdev and vhost_vdpa hands to QEMU.  The host configures the NP only
+ * through the control messages of firmware/ixp2400/np_abi.h, sent through
+ * its backend (struct svnic_backend_ops).  The sidecore backend runs the
+ * NP data plane (np_dp.h) in a kthread on a chosen CPU: it polls the VIFs'
+ * transmit rings and the NP's ingress queue (fed by an rx_handler on the
+ * uplink), passes the frames through the data plane's classify stage, its
+ * per-VIF queues and its egress scheduler, and signals the VIFs that got
+ * used buffers in one pass per cycle.
  */
 #ifndef _SVNIC_H
 #define _SVNIC_H
@@ -25,8 +28,8 @@
 #include <uapi/linux/virtio_net.h>
 
 #include <linux/svnic.h>
-#include "np_notify.h"
-#include "np_sched.h"
+#include "np_abi.h"
+#include "np_dp.h"
 
 #define SVNIC_NR_VQS		3	/* receive, transmit, control */
 #define SVNIC_VQ_RX		0
@@ -37,6 +40,10 @@
 #define SVNIC_BURST		32	/* frames per ring per cycle */
 #define SVNIC_MAX_SEGS		64	/* descriptors in one chain */
 #define SVNIC_FRAME_MAX		(ETH_FRAME_LEN + VLAN_HLEN + 9000)	/* a frame at the largest MTU */
+#define SVNIC_NP_SLOTS		256	/* frames in each queue of the NP */
+#define SVNIC_MAC_BITS		8	/* hash of the VIFs by MAC address */
+/* What a VIF receives until its driver says otherwise: every multicast. */
+#define SVNIC_RX_DEFAULT	(NP_RX_BROADCAST | NP_RX_ALLMULTI)
 
 /**
  * struct svnic_ring - the device side of a split virtqueue
@@ -109,23 +116,32 @@ struct svnic_vq {
 };
 
 /**
- * struct svnic_vif_stats - what a VIF's frames did
- * @tx_packets: frames the VIF sent
- * @tx_bytes: their bytes
- * @rx_packets: frames delivered to the VIF
- * @rx_bytes: their bytes
- * @drop_no_buffer: frames for the VIF with no receive buffer posted
- * @drop_malformed: transmit chains refused (bad addresses, lengths, flags)
+ * struct svnic_vif_stats - what a VIF's frames did before they reached the
+ *	NP or after they left it; the NP counts the rest (np_dp_stats)
+ * @rx_lost: frames the NP handed over for the VIF and its receive buffers
+ *	could not take (counted in @drop_no_buffer or @drop_malformed too)
+ * @rx_lost_bytes: their bytes
+ * @drop_no_buffer: frames the VIF's receive buffers could not hold
+ * @drop_malformed: descriptor chains refused (bad addresses, lengths, flags)
  * @drop_too_big: frames above the VIF's MTU
  */
 struct svnic_vif_stats {
-	u64 tx_packets;
-	u64 tx_bytes;
-	u64 rx_packets;
-	u64 rx_bytes;
+	u64 rx_lost;
+	u64 rx_lost_bytes;
 	u64 drop_no_buffer;
 	u64 drop_malformed;
 	u64 drop_too_big;
+};
+
+/**
+ * struct svnic_stats - a VIF's or the uplink's counters as svnic reports
+ *	them: the NP's and svnic's own, added up
+ * @np: the NP's
+ * @host: svnic's
+ */
+struct svnic_stats {
+	struct np_dp_stats np;
+	struct svnic_vif_stats host;
 };
 
 struct svnic_np;
@@ -147,11 +163,17 @@ struct svnic_np;
  * @status: virtio device status
  * @generation: bumped at each configuration change
  * @config_cb: the driver's configuration change callback
- * @stats: counters, under @lock
- * @promisc: takes frames for any address (VIRTIO_NET_CTRL_RX), under @lock
- * @allmulti: takes every multicast frame, under @lock
- * @tb: transmit rate limit (token bucket; rate 0: none), under @lock
- * @held: a transmitted frame waiting for tokens (the sidecore's)
+ * @mac_node: entry in &svnic_np.vif_by_mac
+ * @hash_mac: the address @mac_node is hashed by
+ * @stats: svnic's counters, under @lock
+ * @rx_mode: enum np_rx_mode bits the driver asked for (VIRTIO_NET_CTRL_RX),
+ *	the sidecore's
+ * @mc_full: the driver's multicast table did not fit the NP's filter: the
+ *	VIF takes every multicast frame (the sidecore's)
+ * @vlan: the VLAN the VIF is an access port of, %NP_VLAN_NONE for none:
+ *	what it sends is tagged, what it receives untagged
+ * @rate: its egress rate limit in bytes/s (0: none), as the NP applies it
+ * @burst: the rate limit's burst in bytes
  * @buf: the sidecore's bounce buffer for one frame
  */
 struct svnic_vif {
@@ -170,12 +192,54 @@ struct svnic_vif {
 	u8 status;
 	u32 generation;
 	struct vdpa_callback config_cb;
+	struct hlist_node mac_node;
+	u8 hash_mac[ETH_ALEN];
 	struct svnic_vif_stats stats;
-	bool promisc;
-	bool allmulti;
-	struct np_tb tb;
-	struct sk_buff *held;
+	u16 rx_mode;
+	bool mc_full;
+	u16 vlan;
+	u64 rate;
+	u64 burst;
 	u8 *buf;
+};
+
+struct svnic_np;
+
+/**
+ * struct svnic_backend_ops - what runs an NP's data plane
+ * @name: shown by svnicctl np show
+ * @start: set the data plane up and run it
+ * @stop: stop it; every frame it holds is freed
+ * @msg: carry one control message (np_abi.h) to the NP and its reply back;
+ *	the reply's room in, its length out, through the last argument.  Sleeps.
+ *	Return: 0 when a reply came (its status is the NP's answer), or the
+ *	errno of the transport.
+ */
+struct svnic_backend_ops {
+	const char *name;
+	int (*start)(struct svnic_np *np);
+	void (*stop)(struct svnic_np *np);
+	int (*msg)(struct svnic_np *np, const struct np_msg *req,
+		   struct np_msg *reply, size_t *reply_len);
+};
+
+/**
+ * struct svnic_mbox - the sidecore's control mailbox: one request at a
+ *	time, handled between two poll cycles
+ * @lock: one sender at a time
+ * @req: the request
+ * @reply: its reply
+ * @reply_len: the reply's length
+ * @pending: a request waits for the sidecore
+ * @done: the sidecore answered
+ */
+struct svnic_mbox {
+	struct mutex lock;
+	struct np_msg req;
+	struct np_msg reply;
+	size_t reply_len;
+	atomic_t pending;
+	struct completion done;
 };
 
 /**
@@ -189,8 +253,20 @@ struct svnic_vif {
  * @nr_vifs: entries in @vifs
  * @vif_ids: allocator of &svnic_vif.id
  * @vif_by_id: the VIFs by id, RCU for the sidecore
- * @notify: the virtual interrupt identifier: the VIFs with used buffers
- *	not signalled yet (the sidecore's)
+ * @vif_by_mac: the VIFs by MAC address, RCU for the rx_handler
+ * @mac_lock: serializes the writers of @vif_by_mac
+ * @promisc_vifs: VIFs in promiscuous mode: the rx_handler copies them
+ *	the unicast for other addresses
+ * @ingress_drops: frames the rx_handler found no room for in @ingress
+ * @ops: the backend
+ * @seq: sequence number of the last control message
+ * @abi_major: the NP's ABI version, from its HELLO reply
+ * @abi_minor: see @abi_major
+ * @caps: the NP's enum np_cap bits
+ * @notify_frames: notification batching, as the NP applies it
+ * @notify_cycles: see @notify_frames
+ * @dp: the NP data plane the sidecore runs
+ * @mbox: the sidecore's control mailbox
  * @ingress: frames from the uplink for the VIFs
  * @thread: the sidecore kthread
  * @cpu: its CPU
@@ -209,7 +285,19 @@ struct svnic_np {
 	unsigned int nr_vifs;
 	struct ida vif_ids;
 	struct svnic_vif __rcu *vif_by_id[NP_MAX_VIFS];
-	struct np_notify notify;
+	struct hlist_head vif_by_mac[1 << SVNIC_MAC_BITS];
+	spinlock_t mac_lock;
+	atomic_t promisc_vifs;
+	atomic64_t ingress_drops;
+	const struct svnic_backend_ops *ops;
+	atomic_t seq;
+	u8 abi_major;
+	u8 abi_minor;
+	u64 caps;
+	u32 notify_frames;
+	u32 notify_cycles;
+	struct np_dp *dp;
+	struct svnic_mbox mbox;
 	struct sk_buff_head ingress;
 	struct task_struct *thread;
 	int cpu;
@@ -238,6 +326,7 @@ void svnic_np_exit(void);
 
 /* svnic_vdpa.c */
 extern const struct vdpa_mgmtdev_ops svnic_mgmtdev_ops;
+int svnic_vif_set_mac(struct svnic_vif *vif, const u8 *mac);
 extern struct virtio_device_id svnic_id_table[];
 u64 svnic_supported_features(void);
 
@@ -253,18 +342,52 @@ ssize_t svnic_chain_pull(struct svnic_ring *r, const struct svnic_chain *c,
 ssize_t svnic_chain_push(struct svnic_ring *r, const struct svnic_chain *c,
 			 const void *buf, size_t len);
 
+int svnic_ring_pending(struct svnic_ring *r);
+
 /* svnic_ctrl.c */
 unsigned int svnic_vif_ctrl(struct svnic_vif *vif);
 
-/* svnic_datapath.c */
-int svnic_sidecore(void *data);
-rx_handler_result_t svnic_rx_handler(struct sk_buff **pskb);
+/* svnic_msg.c: the host side of the control protocol */
+int svnic_np_hello(struct svnic_np *np);
+int svnic_np_vif_add(struct svnic_np *np, struct svnic_vif *vif);
+int svnic_np_vif_del(struct svnic_np *np, struct svnic_vif *vif);
+int svnic_np_vif_set(struct svnic_np *np, struct svnic_vif *vif, u32 change,
+		     const u8 *mac, u16 vlan, u16 rx_mode);
+int svnic_np_rate(struct svnic_np *np, struct svnic_vif *vif, u64 rate,
+		  u64 burst);
+int svnic_np_notify_set(struct svnic_np *np, u32 frames, u32 cycles);
+int svnic_np_mcast(struct svnic_np *np, struct svnic_vif *vif,
+		   const u8 *addrs, unsigned int n);
+int svnic_np_stats(struct svnic_np *np, struct svnic_vif *vif,
+		   struct svnic_stats *st);
+void svnic_msg_init(struct np_msg *m, u16 type, u32 seq);
+int svnic_msg_reply_check(const struct np_msg *req, const struct np_msg *reply,
+			  size_t len);
+int svnic_dp_vif_set(struct svnic_vif *vif, u32 change, const u8 *mac,
+		      u16 rx_mode);
+void svnic_dp_mcast(struct svnic_vif *vif, const u8 *addrs,
+		    unsigned int n);
 
-/* @vq got used buffers: the sidecore signals them at the end of its cycle. */
-static inline void svnic_vq_mark(struct svnic_vif *vif, struct svnic_vq *vq)
+/* svnic_sidecore.c: the sidecore backend */
+extern const struct svnic_backend_ops svnic_sidecore_ops;
+
+/* svnic_datapath.c: the sidecore's frames */
+struct np_frame *svnic_frame(struct sk_buff *skb);
+unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif);
+unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif);
+unsigned int svnic_ingress(struct svnic_np *np);
+unsigned int svnic_egress(struct svnic_np *np);
+rx_handler_result_t svnic_rx_handler(struct sk_buff **pskb);
+void svnic_vif_mac_hash(struct svnic_vif *vif, const u8 *mac);
+
+/*
+ * @vq got used buffers: the sidecore signals it with the next batch of the
+ * virtual interrupt identifier, once its VIF is marked (np_dp_mark()),
+ * outside the VIF's lock.  Under the VIF's lock.
+ */
+static inline void svnic_vq_mark(struct svnic_vq *vq)
 {
 	vq->notify = true;
-	np_notify_mark(&vif->np->notify, vif->id);
 }
 
 static inline struct svnic_vif *vdpa_to_vif(struct vdpa_device *vdpa)

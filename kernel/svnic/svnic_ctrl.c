@@ -3,43 +3,104 @@
  * svnic_ctrl.c - a VIF's control virtqueue: the driver's MAC address and
  * receive-mode commands, handled by the sidecore
  *
+ * The sidecore applies them to the NP data plane with the same control
+ * messages the host sends (svnic_dp_vif_set(), svnic_dp_mcast()):
  * VIRTIO_NET_CTRL_MAC_ADDR_SET moves the VIF's address in the NP's
- * switch (what "ip link set ... address" does in a guest);
+ * forwarding table (what "ip link set ... address" does in a guest), and
+ * is refused when another VIF of the NP has the address;
  * VIRTIO_NET_CTRL_RX sets promiscuous and all-multicast reception;
- * VIRTIO_NET_CTRL_MAC_TABLE_SET is accepted (multicast frames reach every
- * VIF that takes multicast).  Anything else is answered VIRTIO_NET_ERR.
+ * VIRTIO_NET_CTRL_MAC_TABLE_SET's multicast table becomes the VIF's
+ * multicast filter, or all-multicast reception when it has more entries
+ * than the NP's filter holds.  The unicast table has no use: the NP gives
+ * each VIF one address.  Anything else is answered VIRTIO_NET_ERR.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/unaligned.h>
 
 #include "svnic.h"
 
 #define SVNIC_CTRL_MAX		512	/* bytes of a command and its data */
 
+/* The receive mode the NP applies: the driver's, and a full filter's. */
+static void svnic_ctrl_rx_mode(struct svnic_vif *vif, u16 mode, bool mc_full)
+{
+	u16 old = vif->rx_mode;
+
+	mode |= NP_RX_BROADCAST | (mc_full ? NP_RX_ALLMULTI : 0);
+	if (mode == old)
+		return;
+	if ((mode ^ old) & NP_RX_PROMISC) {
+		if (mode & NP_RX_PROMISC)
+			atomic_inc(&vif->np->promisc_vifs);
+		else
+			atomic_dec(&vif->np->promisc_vifs);
+	}
+	vif->rx_mode = mode;
+	svnic_dp_vif_set(vif, NP_VIF_SET_RX_MODE, NULL, mode);
+}
+
+/* VIRTIO_NET_CTRL_MAC_TABLE_SET: a unicast table, then a multicast one. */
+static u8 svnic_ctrl_mac_table(struct svnic_vif *vif, const u8 *data,
+			       size_t len)
+{
+	u32 uc, mc;
+
+	if (len < 4)
+		return VIRTIO_NET_ERR;
+	uc = get_unaligned_le32(data);
+	if (uc > SVNIC_CTRL_MAX / ETH_ALEN || len < 8 + (size_t)uc * ETH_ALEN)
+		return VIRTIO_NET_ERR;
+	data += 4 + uc * ETH_ALEN;
+	len -= 4 + uc * ETH_ALEN;
+	mc = get_unaligned_le32(data);
+	if (mc > SVNIC_CTRL_MAX / ETH_ALEN || len != 4 + (size_t)mc * ETH_ALEN)
+		return VIRTIO_NET_ERR;
+	data += 4;
+	if (mc <= NP_ABI_MCAST_MAX) {
+		svnic_dp_mcast(vif, data, mc);
+		vif->mc_full = false;
+	} else {
+		svnic_dp_mcast(vif, NULL, 0);
+		vif->mc_full = true;
+	}
+	svnic_ctrl_rx_mode(vif, vif->rx_mode & ~NP_RX_ALLMULTI, vif->mc_full);
+	return VIRTIO_NET_OK;
+}
+
+static u8 svnic_ctrl_mac(struct svnic_vif *vif, u8 cmd, const u8 *data,
+			 size_t len)
+{
+	if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET)
+		return svnic_ctrl_mac_table(vif, data, len);
+	if (cmd != VIRTIO_NET_CTRL_MAC_ADDR_SET || len != ETH_ALEN ||
+	    !is_valid_ether_addr(data) ||
+	    svnic_dp_vif_set(vif, NP_VIF_SET_MAC, data, 0))
+		return VIRTIO_NET_ERR;
+	svnic_vif_mac_hash(vif, data);
+	ether_addr_copy(vif->config.mac, data);
+	vif->generation++;
+	return VIRTIO_NET_OK;
+}
+
 /* Carry out one command of class @class, @cmd with @len bytes at @data. */
 static u8 svnic_ctrl_cmd(struct svnic_vif *vif, u8 class, u8 cmd,
 			 const u8 *data, size_t len)
 {
+	u16 mode = vif->rx_mode, bit;
+
 	switch (class) {
 	case VIRTIO_NET_CTRL_MAC:
-		if (cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
-			if (len != ETH_ALEN || !is_valid_ether_addr(data))
-				return VIRTIO_NET_ERR;
-			ether_addr_copy(vif->config.mac, data);
-			vif->generation++;
-			return VIRTIO_NET_OK;
-		}
-		return cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET ? VIRTIO_NET_OK :
-							       VIRTIO_NET_ERR;
+		return svnic_ctrl_mac(vif, cmd, data, len);
 	case VIRTIO_NET_CTRL_RX:
 		if (len != 1 || (cmd != VIRTIO_NET_CTRL_RX_PROMISC &&
 				 cmd != VIRTIO_NET_CTRL_RX_ALLMULTI))
 			return VIRTIO_NET_ERR;
-		if (cmd == VIRTIO_NET_CTRL_RX_PROMISC)
-			vif->promisc = data[0];
-		else
-			vif->allmulti = data[0];
+		bit = cmd == VIRTIO_NET_CTRL_RX_PROMISC ? NP_RX_PROMISC :
+							  NP_RX_ALLMULTI;
+		mode = data[0] ? mode | bit : mode & ~bit;
+		svnic_ctrl_rx_mode(vif, mode, vif->mc_full);
 		return VIRTIO_NET_OK;
 	}
 	return VIRTIO_NET_ERR;
@@ -75,9 +136,12 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 		len = ret < 0 ? -EINVAL :
 		      svnic_chain_push(&vq->ring, &vq->chain, &ack, sizeof(ack));
 		svnic_ring_push(&vq->ring, vq->chain.head, len > 0 ? len : 0);
-		svnic_vq_mark(vif, vq);
 		n++;
 	}
+	if (n)
+		svnic_vq_mark(vq);
 	spin_unlock_bh(&vif->lock);
+	if (n)
+		np_dp_mark(vif->np->dp, vif->id, 0);
 	return n;
 }

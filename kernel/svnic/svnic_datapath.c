@@ -1,41 +1,79 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svnic_datapath.c - the sidecore backend's data path
+ * svnic_datapath.c - the sidecore's frames: from the VIFs' rings and the
+ * uplink into the NP data plane, and out of it
  *
- * A kthread, on its own CPU when asked, runs cycles: it takes up to a burst
- * of frames from each VIF's transmit ring, switches each by destination MAC
- * (to another VIF of the NP, to every VIF that takes broadcast or multicast,
- * or to the uplink), delivers what the uplink's rx_handler queued for the
- * VIFs, then signals in one pass the VIFs that got used buffers (the
- * virtual interrupt identifier).  Idle, it polls a while, then sleeps until
- * a kick or a frame wakes it.  Every descriptor address goes through the
- * VIF's IOTLB; a chain that does not translate or is too short or too long
- * is dropped and counted, and the other VIFs carry on.
+ * The NP data plane (np_dp.h) classifies, queues, schedules and counts;
+ * this file is the stages around it that a network processor's receive and
+ * transmit microengines would be: frames taken from a VIF's transmit ring
+ * through its IOTLB (every address translated and checked; a chain that
+ * does not translate, or is too short or too long, is dropped and counted
+ * and the other VIFs carry on), frames from the uplink made whole, frames
+ * the data plane hands out copied into the VIFs' receive buffers or sent
+ * on the uplink.  A VIF on a VLAN is an access port: its frames get the
+ * tag on the way in and lose it on the way out.
+ *
+ * A frame is an skb; its struct np_frame lives in the skb's control block.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
-#include <linux/kthread.h>
+#include <linux/jhash.h>
 #include <linux/rculist.h>
 #include <net/gso.h>
 
 #include "svnic.h"
 
 #define SVNIC_HDR_LEN		sizeof(struct virtio_net_hdr_mrg_rxbuf)
-#define SVNIC_IDLE_POLLS	64	/* empty cycles before sleeping */
+#define SVNIC_INGRESS_BURST	(SVNIC_BURST * 4)	/* uplink frames per cycle */
+/*
+ * Frames of a VIF's egress queue the sidecore fills at most: a cycle's
+ * worth.  Deeper, a rate-limited VIF's queue would only add delay (at
+ * 20 Mbit/s, 256 full frames are 150 ms); the VIF's own ring and its
+ * driver's queue hold the rest back.
+ */
+#define SVNIC_TXQ_FILL		SVNIC_BURST
 
 static bool svnic_vq_live(struct svnic_vif *vif, struct svnic_vq *vq)
 {
 	return vq->ready && (READ_ONCE(vif->status) & VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
-/* The frame of the chain in @vq->chain as an skb, or NULL (dropped, counted). */
+/**
+ * svnic_frame - the data plane's view of @skb (its bytes from the MAC
+ *	header on), in its control block
+ * @skb: the frame; its headers up to an 802.1Q tag are made linear
+ *
+ * Return: the frame, or NULL when @skb is too short to read (freed).
+ */
+struct np_frame *svnic_frame(struct sk_buff *skb)
+{
+	struct np_frame *f = (struct np_frame *)skb->cb;
+
+	BUILD_BUG_ON(sizeof(*f) > sizeof(skb->cb));
+	if (!pskb_may_pull(skb, min_t(unsigned int, skb->len, VLAN_ETH_HLEN))) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	f->data = skb->data;
+	f->len = skb->len;
+	f->priv = skb;
+	return f;
+}
+
+/*
+ * The frame of the chain in @vq->chain as an skb, tagged with the VIF's
+ * VLAN when it has one and the frame none; NULL when dropped (counted).
+ */
 static struct sk_buff *svnic_tx_frame(struct svnic_vif *vif,
 				      struct svnic_vq *vq)
 {
 	u16 mtu = __virtio16_to_cpu(true, vif->config.mtu);
+	u16 vlan = READ_ONCE(vif->vlan);
+	const u8 *eth = vif->buf + SVNIC_HDR_LEN;
 	struct sk_buff *skb;
+	bool push;
 	ssize_t len;
 
 	len = svnic_chain_pull(&vq->ring, &vq->chain, vif->buf,
@@ -50,322 +88,296 @@ static struct sk_buff *svnic_tx_frame(struct svnic_vif *vif,
 		return NULL;
 	}
 	len -= SVNIC_HDR_LEN;
-	skb = netdev_alloc_skb(NULL, len);
+	push = vlan != NP_VLAN_NONE && !eth_type_vlan(*(__be16 *)(eth + 12));
+	skb = netdev_alloc_skb(NULL, len + (push ? VLAN_HLEN : 0));
 	if (!skb)
 		return NULL;
-	skb_put_data(skb, vif->buf + SVNIC_HDR_LEN, len);
+	if (push) {
+		skb_put_data(skb, eth, 2 * ETH_ALEN);
+		*(__be16 *)skb_put(skb, 2) = htons(ETH_P_8021Q);
+		*(__be16 *)skb_put(skb, 2) = htons(vlan);
+		skb_put_data(skb, eth + 2 * ETH_ALEN, len - 2 * ETH_ALEN);
+	} else {
+		skb_put_data(skb, eth, len);
+	}
 	skb_reset_mac_header(skb);
-	vif->stats.tx_packets++;
-	vif->stats.tx_bytes += len;
 	return skb;
 }
 
-/*
- * A frame goes on when the VIF's rate limit has tokens for it; otherwise it
- * waits (one per VIF) and the ring with it: back-pressure, not drops.
+/**
+ * svnic_vif_tx - frames from @vif's transmit ring into the data plane
+ * @np: the NP
+ * @vif: the VIF
+ *
+ * No more are taken than its egress queue has room for, up to
+ * %SVNIC_TXQ_FILL frames: a VIF held to its rate, or faster than the
+ * uplink, is held back in its own ring.
+ *
+ * Return: descriptor chains taken.
  */
-static bool svnic_vif_paid(struct svnic_vif *vif, struct sk_buff *skb,
-			   struct sk_buff_head *frames, u64 now)
+unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif)
 {
-	if (vif->tb.rate && !np_tb_take(&vif->tb, skb->len, now)) {
-		vif->held = skb;
-		return false;
-	}
-	*(struct svnic_vif **)skb->cb = vif;
-	__skb_queue_tail(frames, skb);
-	return true;
-}
-
-/*
- * Take up to a burst of frames from @vif's transmit ring into @frames;
- * @throttled is set when its rate limit holds one back.
- */
-static unsigned int svnic_vif_tx(struct svnic_vif *vif,
-				 struct sk_buff_head *frames, bool *throttled)
-{
+	unsigned int free = np_dp_tx_room(np->dp, vif->id);
 	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_TX];
-	u64 now = ktime_get_ns();
-	struct sk_buff *skb = NULL;
-	unsigned int n = 0;
+	unsigned int room = free > SVNIC_NP_SLOTS - SVNIC_TXQ_FILL ?
+			    free - (SVNIC_NP_SLOTS - SVNIC_TXQ_FILL) : 0;
+	struct np_frame *frames[SVNIC_BURST];
+	unsigned int n = 0, nf = 0;
+	struct sk_buff *skb;
 	int ret;
 
 	spin_lock_bh(&vif->lock);
-	skb = vif->held;
-	vif->held = NULL;
-	if (skb && !svnic_vif_paid(vif, skb, frames, now))
-		goto out_throttled;
-	skb = NULL;
-	while (svnic_vq_live(vif, vq) && n < SVNIC_BURST) {
+	while (n < room && svnic_vq_live(vif, vq)) {
 		ret = svnic_ring_pop(&vq->ring, &vq->chain);
 		if (ret == 0 || ret == -EIO)
 			break;
+		skb = NULL;
 		if (ret < 0 || vq->chain.wlen)
 			vif->stats.drop_malformed++;
 		else
 			skb = svnic_tx_frame(vif, vq);
 		svnic_ring_push(&vq->ring, vq->chain.head, 0);
-		svnic_vq_mark(vif, vq);
 		n++;
-		if (skb && !svnic_vif_paid(vif, skb, frames, now))
-			goto out_throttled;
-		skb = NULL;
+		if (skb)
+			frames[nf] = svnic_frame(skb);
+		if (skb && frames[nf])
+			nf++;
 	}
+	if (n)
+		svnic_vq_mark(vq);
 	spin_unlock_bh(&vif->lock);
-	return n;
-
-out_throttled:
-	*throttled = true;
-	spin_unlock_bh(&vif->lock);
+	if (nf)
+		np_dp_rx_from_vif(np->dp, vif->id, frames, nf);
+	if (n)
+		np_dp_mark(np->dp, vif->id, 0);
 	return n;
 }
 
-/* Put @skb (an Ethernet frame from its MAC header) in @vif's receive ring. */
-static void svnic_vif_rx(struct svnic_vif *vif, struct sk_buff *skb)
+/*
+ * Copy @skb into the next buffer of @vq; an access port's tag is left out.
+ * Under the VIF's lock.  Return: whether it was delivered (else counted).
+ */
+static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
+			  struct sk_buff *skb, u16 vlan)
 {
 	struct virtio_net_hdr_mrg_rxbuf *hdr = (void *)vif->buf;
-	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_RX];
-	unsigned int len = skb->len;
+	u8 *to = vif->buf + SVNIC_HDR_LEN;
+	unsigned int len = skb->len, skip = 0;
 	ssize_t done = -EINVAL;
 	int ret;
 
-	spin_lock_bh(&vif->lock);
-	if (!svnic_vq_live(vif, vq) || len > SVNIC_FRAME_MAX) {
-		vif->stats.drop_no_buffer++;
-		goto out_unlock;
-	}
 	ret = svnic_ring_pop(&vq->ring, &vq->chain);
 	if (ret == 0 || ret == -EIO) {
 		vif->stats.drop_no_buffer++;
-		goto out_unlock;
+		return false;
 	}
+	if (vlan != NP_VLAN_NONE && len >= VLAN_ETH_HLEN)
+		skip = VLAN_HLEN;
 	if (ret > 0 && !vq->chain.rlen) {
 		memset(hdr, 0, SVNIC_HDR_LEN);
 		hdr->num_buffers = __cpu_to_virtio16(true, 1);
-		if (!skb_copy_bits(skb, 0, vif->buf + SVNIC_HDR_LEN, len))
-			done = svnic_chain_push(&vq->ring, &vq->chain,
-						vif->buf, SVNIC_HDR_LEN + len);
+		if (!skb_copy_bits(skb, 0, to, 2 * ETH_ALEN) &&
+		    !skb_copy_bits(skb, 2 * ETH_ALEN + skip, to + 2 * ETH_ALEN,
+				   len - 2 * ETH_ALEN - skip))
+			done = svnic_chain_push(&vq->ring, &vq->chain, vif->buf,
+						SVNIC_HDR_LEN + len - skip);
 	}
-	if (done < 0) {
-		/* A malformed or too small buffer goes back empty. */
-		svnic_ring_push(&vq->ring, vq->chain.head, 0);
-		if (ret < 0 || vq->chain.rlen)
-			vif->stats.drop_malformed++;
-		else
-			vif->stats.drop_no_buffer++;
-	} else {
+	if (done >= 0) {
 		svnic_ring_push(&vq->ring, vq->chain.head, done);
-		vif->stats.rx_packets++;
-		vif->stats.rx_bytes += len;
+		return true;
 	}
-	svnic_vq_mark(vif, vq);
-out_unlock:
-	spin_unlock_bh(&vif->lock);
-}
-
-static struct svnic_vif *svnic_vif_by_mac(struct svnic_np *np, const u8 *mac)
-{
-	struct svnic_vif *vif;
-
-	list_for_each_entry_rcu(vif, &np->vifs, node)
-		if (ether_addr_equal(vif->config.mac, mac))
-			return vif;
-	return NULL;
-}
-
-/*
- * Switch one frame from @src (NULL: the uplink): to the VIF that owns its
- * destination MAC, to every other VIF for broadcast and multicast, and to
- * the uplink when it came from a VIF and is not for one of them.
- */
-static void svnic_switch(struct svnic_np *np, struct svnic_vif *src,
-			 struct sk_buff *skb, struct sk_buff_head *out)
-{
-	const u8 *dst = eth_hdr(skb)->h_dest;
-	struct svnic_vif *vif;
-
-	if (is_multicast_ether_addr(dst)) {
-		list_for_each_entry_rcu(vif, &np->vifs, node)
-			if (vif != src)
-				svnic_vif_rx(vif, skb);
-	} else {
-		vif = svnic_vif_by_mac(np, dst);
-		if (vif && vif != src) {
-			svnic_vif_rx(vif, skb);
-			consume_skb(skb);
-			return;
-		}
-		/* Unknown unicast: the promiscuous VIFs see it too. */
-		list_for_each_entry_rcu(vif, &np->vifs, node)
-			if (vif != src && READ_ONCE(vif->promisc))
-				svnic_vif_rx(vif, skb);
-	}
-	if (src)
-		__skb_queue_tail(out, skb);
+	/* A malformed or too small buffer goes back empty. */
+	svnic_ring_push(&vq->ring, vq->chain.head, 0);
+	if (ret < 0 || vq->chain.rlen)
+		vif->stats.drop_malformed++;
 	else
-		consume_skb(skb);
-}
-
-/*
- * A frame from the uplink, made whole for a VIF that negotiated no
- * offload: a GSO frame (veth, a bridge) cut into segments, a partial
- * checksum completed.
- */
-static void svnic_ingress(struct svnic_np *np, struct sk_buff *skb,
-			  struct sk_buff_head *out)
-{
-	struct sk_buff *segs, *next;
-
-	if (skb_is_gso(skb)) {
-		segs = skb_gso_segment(skb, 0);
-		consume_skb(skb);
-		if (IS_ERR_OR_NULL(segs))
-			return;
-		skb_list_walk_safe(segs, skb, next) {
-			skb_mark_not_on_list(skb);
-			svnic_switch(np, NULL, skb, out);
-		}
-		return;
-	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
-		kfree_skb(skb);
-		return;
-	}
-	svnic_switch(np, NULL, skb, out);
-}
-
-/* Signal VIF @id's queues that got used buffers; false: none wanted it. */
-static bool svnic_notify_vif(void *arg, unsigned int id)
-{
-	struct svnic_np *np = arg;
-	struct svnic_vif *vif = rcu_dereference(np->vif_by_id[id]);
-	irqreturn_t (*cb)(void *data);
-	bool sent = false;
-	struct svnic_vq *vq;
-	void *private;
-	int i;
-
-	if (!vif)
-		return false;
-	for (i = 0; i < SVNIC_NR_VQS; i++) {
-		vq = &vif->vqs[i];
-		if (!READ_ONCE(vq->notify))
-			continue;
-		spin_lock_bh(&vif->lock);
-		vq->notify = false;
-		cb = vq->ready && svnic_ring_want_irq(&vq->ring) ? vq->cb : NULL;
-		private = vq->cb_private;
-		spin_unlock_bh(&vif->lock);
-		if (cb) {
-			cb(private);
-			sent = true;
-		}
-	}
-	return sent;
-}
-
-/*
- * Signal, in one pass over the virtual interrupt identifier's set words,
- * the VIFs whose rings got used buffers: the cost follows the VIFs that
- * have something to hear, not how many VIFs there are.
- */
-static void svnic_notify(struct svnic_np *np)
-{
-	np_notify_flush(&np->notify, svnic_notify_vif, np);
-}
-
-/* Frames for the uplink leave through its queueing discipline. */
-static void svnic_uplink_xmit(struct svnic_np *np, struct sk_buff_head *out)
-{
-	struct net_device *uplink;
-	struct sk_buff *skb;
-
-	rcu_read_lock();
-	uplink = rcu_dereference(np->uplink);
-	while ((skb = __skb_dequeue(out))) {
-		if (!uplink || !netif_running(uplink)) {
-			kfree_skb(skb);
-			continue;
-		}
-		skb->dev = uplink;
-		skb->protocol = eth_hdr(skb)->h_proto;
-		dev_queue_xmit(skb);
-	}
-	rcu_read_unlock();
-}
-
-/*
- * One cycle of the sidecore; true when it moved frames.  @throttled: a VIF
- * waits for its rate limit's tokens.
- */
-static bool svnic_cycle(struct svnic_np *np, bool *throttled)
-{
-	struct sk_buff_head frames, out;
-	struct svnic_vif *vif;
-	struct sk_buff *skb;
-	unsigned int n = 0;
-
-	__skb_queue_head_init(&frames);
-	__skb_queue_head_init(&out);
-	rcu_read_lock();
-	list_for_each_entry_rcu(vif, &np->vifs, node) {
-		n += svnic_vif_ctrl(vif);
-		n += svnic_vif_tx(vif, &frames, throttled);
-	}
-	while ((skb = __skb_dequeue(&frames)))
-		svnic_switch(np, *(struct svnic_vif **)skb->cb, skb, &out);
-	while (n < SVNIC_BURST * 4 && (skb = skb_dequeue(&np->ingress))) {
-		svnic_ingress(np, skb, &out);
-		n++;
-	}
-	svnic_notify(np);
-	rcu_read_unlock();
-	svnic_uplink_xmit(np, &out);
-	return n;
+		vif->stats.drop_no_buffer++;
+	return false;
 }
 
 /**
- * svnic_sidecore - the NP's data path thread
- * @data: the NP
+ * svnic_vif_rx - the data plane's frames for @vif into its receive buffers
+ * @np: the NP
+ * @vif: the VIF
  *
- * Return: 0, when stopped.
+ * No more are taken than the driver posted buffers for; the rest wait in
+ * the VIF's receive queue of the NP.  A VIF whose driver is not running
+ * gets nothing: what waits for it is dropped.
+ *
+ * Return: frames taken.
  */
-int svnic_sidecore(void *data)
+unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 {
-	struct svnic_np *np = data;
-	bool throttled;
+	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_RX];
+	struct np_frame *frames[SVNIC_BURST];
+	u16 vlan = READ_ONCE(vif->vlan);
+	unsigned int i, n;
+	int room;
+	bool live;
 
-	while (!kthread_should_stop()) {
-		throttled = false;
-		if (svnic_cycle(np, &throttled)) {
-			np->idle_polls = 0;
-			cond_resched();
-			continue;
+	spin_lock_bh(&vif->lock);
+	live = svnic_vq_live(vif, vq);
+	room = live ? svnic_ring_pending(&vq->ring) : SVNIC_BURST;
+	spin_unlock_bh(&vif->lock);
+	if (room <= 0)
+		return 0;
+	n = np_dp_rx_drain(np->dp, vif->id, frames, min_t(int, room, SVNIC_BURST));
+	if (!n)
+		return 0;
+	spin_lock_bh(&vif->lock);
+	for (i = 0; i < n; i++) {
+		if (!live)
+			vif->stats.drop_no_buffer++;
+		if (!live || !svnic_deliver(vif, vq, frames[i]->priv, vlan)) {
+			vif->stats.rx_lost++;
+			vif->stats.rx_lost_bytes += frames[i]->len;
 		}
-		/* Tokens come with time: look again at the next tick. */
-		if (throttled) {
-			schedule_timeout_interruptible(1);
-			continue;
-		}
-		if (++np->idle_polls < SVNIC_IDLE_POLLS) {
-			cond_resched();
-			continue;
-		}
-		/* Idle: sleep until a kick or a frame, and look again anyway. */
-		wait_event_interruptible_timeout(np->wait,
-						 atomic_xchg(&np->kicked, 0) ||
-						 kthread_should_stop(),
-						 HZ / 10);
-		np->idle_polls = 0;
 	}
-	return 0;
+	if (live)
+		svnic_vq_mark(vq);
+	spin_unlock_bh(&vif->lock);
+	for (i = 0; i < n; i++)
+		consume_skb(frames[i]->priv);
+	/* Marked again: its used buffers were written after the drain. */
+	if (live)
+		np_dp_mark(np->dp, vif->id, 0);
+	return n;
+}
+
+/*
+ * A frame from the uplink made whole for the data plane: its VLAN tag in
+ * the frame, a GSO frame (veth, a bridge) cut into segments, a partial
+ * checksum completed.  Return: the frames, or NULL (freed).
+ */
+static struct sk_buff *svnic_ingress_prep(struct sk_buff *skb)
+{
+	struct sk_buff *segs;
+
+	if (skb_vlan_tag_present(skb)) {
+		skb = __vlan_hwaccel_push_inside(skb);
+		if (!skb)
+			return NULL;
+	}
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs)) {
+			kfree_skb(skb);
+			return NULL;
+		}
+		consume_skb(skb);
+		return segs;
+	}
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+/**
+ * svnic_ingress - frames the uplink's rx_handler queued, into the data plane
+ * @np: the NP
+ *
+ * Return: frames taken from the queue.
+ */
+unsigned int svnic_ingress(struct svnic_np *np)
+{
+	struct np_frame *frames[SVNIC_BURST];
+	struct sk_buff *skb, *next;
+	unsigned int n = 0, nf = 0;
+
+	while (n < SVNIC_INGRESS_BURST && (skb = skb_dequeue(&np->ingress))) {
+		n++;
+		skb_list_walk_safe(svnic_ingress_prep(skb), skb, next) {
+			skb_mark_not_on_list(skb);
+			frames[nf] = svnic_frame(skb);
+			if (frames[nf] && ++nf == SVNIC_BURST) {
+				np_dp_rx_from_uplink(np->dp, frames, nf);
+				nf = 0;
+			}
+		}
+	}
+	if (nf)
+		np_dp_rx_from_uplink(np->dp, frames, nf);
+	return n;
+}
+
+/* np_dp_egress()'s transmit: a frame leaves through the uplink's qdisc. */
+static void svnic_xmit(void *arg, struct np_frame *f)
+{
+	struct net_device *uplink = arg;
+	struct sk_buff *skb = f->priv;
+
+	if (!uplink || !netif_running(uplink)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb->dev = uplink;
+	skb_reset_mac_header(skb);
+	skb->protocol = eth_hdr(skb)->h_proto;
+	dev_queue_xmit(skb);
+}
+
+/**
+ * svnic_egress - the egress scheduler's frames out on the uplink
+ * @np: the NP
+ *
+ * Return: frames sent.
+ */
+unsigned int svnic_egress(struct svnic_np *np)
+{
+	unsigned int n;
+
+	rcu_read_lock();
+	n = np_dp_egress(np->dp, ktime_get_ns(), SVNIC_INGRESS_BURST,
+			 svnic_xmit, rcu_dereference(np->uplink));
+	rcu_read_unlock();
+	return n;
+}
+
+static u32 svnic_mac_hash(const u8 *mac)
+{
+	return jhash(mac, ETH_ALEN, 0) & (BIT(SVNIC_MAC_BITS) - 1);
+}
+
+/**
+ * svnic_vif_mac_hash - the rx_handler finds @vif by @mac from now on
+ * @vif: the VIF
+ * @mac: its address; NULL: it is found no more
+ */
+void svnic_vif_mac_hash(struct svnic_vif *vif, const u8 *mac)
+{
+	struct svnic_np *np = vif->np;
+
+	spin_lock_bh(&np->mac_lock);
+	if (!hlist_unhashed(&vif->mac_node))
+		hlist_del_init_rcu(&vif->mac_node);
+	if (mac) {
+		ether_addr_copy(vif->hash_mac, mac);
+		hlist_add_head_rcu(&vif->mac_node,
+				   &np->vif_by_mac[svnic_mac_hash(mac)]);
+	}
+	spin_unlock_bh(&np->mac_lock);
+}
+
+static bool svnic_mac_is_vif(struct svnic_np *np, const u8 *mac)
+{
+	struct svnic_vif *vif;
+
+	hlist_for_each_entry_rcu(vif, &np->vif_by_mac[svnic_mac_hash(mac)],
+				 mac_node)
+		if (ether_addr_equal(vif->hash_mac, mac))
+			return true;
+	return false;
 }
 
 /**
  * svnic_rx_handler - the uplink's frames for the NP's VIFs
  * @pskb: the frame
  *
- * Unicast frames for a VIF are taken; broadcast and multicast frames are
- * copied to the VIFs and go on to the host too; others are the host's.
+ * Unicast frames for a VIF are taken; broadcast and multicast frames, and
+ * other unicast while a VIF is promiscuous, are copied to the NP and go on
+ * to the host too; the rest are the host's.
  *
  * Return: %RX_HANDLER_CONSUMED or %RX_HANDLER_PASS.
  */
@@ -374,20 +386,25 @@ rx_handler_result_t svnic_rx_handler(struct sk_buff **pskb)
 	struct sk_buff *skb = *pskb;
 	struct svnic_np *np = rcu_dereference(skb->dev->rx_handler_data);
 	const u8 *dst = eth_hdr(skb)->h_dest;
-	bool mcast = is_multicast_ether_addr(dst);
+	bool copy = is_multicast_ether_addr(dst);
 
-	if (!mcast && !svnic_vif_by_mac(np, dst))
-		return RX_HANDLER_PASS;
-	if (mcast) {
+	if (!copy && !svnic_mac_is_vif(np, dst)) {
+		if (!atomic_read(&np->promisc_vifs))
+			return RX_HANDLER_PASS;
+		copy = true;
+	}
+	if (copy) {
 		skb = skb_clone(skb, GFP_ATOMIC);
 		if (!skb)
 			return RX_HANDLER_PASS;
 	}
 	skb_push(skb, skb->data - skb_mac_header(skb));
-	if (skb_queue_len(&np->ingress) >= SVNIC_INGRESS_MAX)
+	if (skb_queue_len(&np->ingress) >= SVNIC_INGRESS_MAX) {
+		atomic64_inc(&np->ingress_drops);
 		kfree_skb(skb);
-	else
+	} else {
 		skb_queue_tail(&np->ingress, skb);
+	}
 	svnic_np_kick(np);
-	return mcast ? RX_HANDLER_PASS : RX_HANDLER_CONSUMED;
+	return copy ? RX_HANDLER_PASS : RX_HANDLER_CONSUMED;
 }

@@ -5,7 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kthread.h>
+#include <linux/hashtable.h>
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -119,7 +119,10 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu)
 	skb_queue_head_init(&np->ingress);
 	init_waitqueue_head(&np->wait);
 	ida_init(&np->vif_ids);
-	np_notify_init(&np->notify);
+	spin_lock_init(&np->mac_lock);
+	hash_init(np->vif_by_mac);
+	np->ops = &svnic_sidecore_ops;
+	np->notify_cycles = 1;
 	device_initialize(&np->mdev_dev);
 	/* From here on, the last put frees the NP (and its index). */
 	np->mdev_dev.release = svnic_np_release;
@@ -131,14 +134,16 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu)
 	if (ret)
 		goto out_put;
 
-	np->thread = kthread_create(svnic_sidecore, np, "svnic-np%u", np->id);
-	ret = PTR_ERR_OR_ZERO(np->thread);
+	ret = np->ops->start(np);
 	if (ret)
 		goto out_detach;
-	if (cpu >= 0)
-		kthread_bind(np->thread, cpu);
-	wake_up_process(np->thread);
-
+	ret = svnic_np_hello(np);
+	if (ret) {
+		pr_err("svnic-np%u: the NP's control ABI is %u.%u, svnic's %u.%u: %d\n",
+		       np->id, np->abi_major, np->abi_minor, NP_ABI_MAJOR,
+		       NP_ABI_MINOR, ret);
+		goto out_stop;
+	}
 	ret = svnic_np_mgmtdev(np);
 	if (ret)
 		goto out_stop;
@@ -146,12 +151,13 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu)
 	list_add_tail(&np->node, &svnic_nps);
 	mutex_unlock(&svnic_nps_lock);
 	atomic_inc(&svnic_nr_nps);
-	pr_info("svnic-np%u: uplink %s, sidecore on %s%d\n", np->id, uplink,
-		cpu >= 0 ? "CPU " : "any CPU", cpu >= 0 ? cpu : 0);
+	pr_info("svnic-np%u: uplink %s, %s backend on %s%d, NP ABI %u.%u\n",
+		np->id, uplink, np->ops->name, cpu >= 0 ? "CPU " : "any CPU",
+		cpu >= 0 ? cpu : 0, np->abi_major, np->abi_minor);
 	return np;
 
 out_stop:
-	kthread_stop(np->thread);
+	np->ops->stop(np);
 out_detach:
 	rtnl_lock();
 	svnic_np_detach(np);
@@ -169,7 +175,7 @@ void svnic_np_destroy(struct svnic_np *np)
 {
 	/* Removes every VIF (dev_del) first. */
 	vdpa_mgmtdev_unregister(&np->mdev);
-	kthread_stop(np->thread);
+	np->ops->stop(np);
 	rtnl_lock();
 	svnic_np_detach(np);
 	rtnl_unlock();

@@ -103,8 +103,14 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
 	r->broken = !num || num > SVNIC_QUEUE_MAX || !is_power_of_2(num);
 }
 
-/* Entries the driver made available and we have not taken; -EIO broken. */
-static int svnic_ring_pending(struct svnic_ring *r)
+/**
+ * svnic_ring_pending - entries the driver made available and the device
+ *	has not taken
+ * @r: the ring
+ *
+ * Return: their number, or -EIO when the ring is broken.
+ */
+int svnic_ring_pending(struct svnic_ring *r)
 {
 	__virtio16 idx;
 	u16 n;

@@ -225,15 +225,19 @@ static int svnic_reset(struct vdpa_device *vdpa)
 	vif->features = 0;
 	WRITE_ONCE(vif->status, 0);
 	vif->config_cb.callback = NULL;
-	vif->promisc = false;
-	vif->allmulti = false;
-	kfree_skb(vif->held);
-	vif->held = NULL;
+	if (vif->rx_mode & NP_RX_PROMISC)
+		atomic_dec(&vif->np->promisc_vifs);
+	vif->rx_mode = SVNIC_RX_DEFAULT;
+	vif->mc_full = false;
 	vif->generation++;
 	spin_unlock_bh(&vif->lock);
 	spin_lock(&vif->iotlb_lock);
 	ret = svnic_iotlb_default(vif);
 	spin_unlock(&vif->iotlb_lock);
+	/* The NP forgets what the driver asked for: no filter, no modes. */
+	svnic_np_mcast(vif->np, vif, NULL, 0);
+	svnic_np_vif_set(vif->np, vif, NP_VIF_SET_RX_MODE, NULL, 0,
+			 SVNIC_RX_DEFAULT);
 	return ret;
 }
 
@@ -307,7 +311,6 @@ static void svnic_free(struct vdpa_device *vdpa)
 {
 	struct svnic_vif *vif = vdpa_to_vif(vdpa);
 
-	kfree_skb(vif->held);
 	vhost_iotlb_reset(&vif->iotlb);
 	kfree(vif->buf);
 }
@@ -377,6 +380,9 @@ static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 		return vif;
 	vif->np = np;
 	vif->vdpa.mdev = &np->mdev;
+	vif->vlan = NP_VLAN_NONE;
+	vif->rx_mode = SVNIC_RX_DEFAULT;
+	INIT_HLIST_NODE(&vif->mac_node);
 	spin_lock_init(&vif->lock);
 	mutex_init(&vif->cfg_lock);
 	spin_lock_init(&vif->iotlb_lock);
@@ -396,6 +402,24 @@ static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 	}
 	vif->vdpa.dma_dev = &vif->vdpa.dev;
 	return vif;
+}
+
+/*
+ * Take @vif out of the NP: out of the lists the sidecore and the
+ * rx_handler walk, then out of the data plane, with the frames it holds.
+ */
+static void svnic_vif_unlink(struct svnic_np *np, struct svnic_vif *vif)
+{
+	svnic_vif_mac_hash(vif, NULL);
+	mutex_lock(&np->lock);
+	list_del_rcu(&vif->node);
+	RCU_INIT_POINTER(np->vif_by_id[vif->id], NULL);
+	mutex_unlock(&np->lock);
+	synchronize_rcu();
+	if (vif->rx_mode & NP_RX_PROMISC)
+		atomic_dec(&np->promisc_vifs);
+	vif->rx_mode = 0;
+	svnic_np_vif_del(np, vif);
 }
 
 static int svnic_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
@@ -423,18 +447,19 @@ static int svnic_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 		goto out_unreserve;
 	}
 	vif->id = ret;
+	ret = svnic_np_vif_add(np, vif);
+	if (ret)
+		goto out_free_id;
 	mutex_lock(&np->lock);
 	list_add_tail_rcu(&vif->node, &np->vifs);
 	rcu_assign_pointer(np->vif_by_id[vif->id], vif);
 	mutex_unlock(&np->lock);
+	svnic_vif_mac_hash(vif, vif->config.mac);
 	ret = _vdpa_register_device(&vif->vdpa, SVNIC_NR_VQS);
 	if (!ret)
 		return 0;
-	mutex_lock(&np->lock);
-	list_del_rcu(&vif->node);
-	RCU_INIT_POINTER(np->vif_by_id[vif->id], NULL);
-	mutex_unlock(&np->lock);
-	synchronize_rcu();
+	svnic_vif_unlink(np, vif);
+out_free_id:
 	ida_free(&np->vif_ids, vif->id);
 	put_device(&vif->vdpa.dev);
 out_unreserve:
@@ -449,15 +474,43 @@ static void svnic_dev_del(struct vdpa_mgmt_dev *mdev, struct vdpa_device *dev)
 	struct svnic_np *np = container_of(mdev, struct svnic_np, mdev);
 	struct svnic_vif *vif = vdpa_to_vif(dev);
 
+	/* The sidecore lets go of it before its driver does. */
+	svnic_vif_unlink(np, vif);
 	mutex_lock(&np->lock);
-	list_del_rcu(&vif->node);
-	RCU_INIT_POINTER(np->vif_by_id[vif->id], NULL);
 	np->nr_vifs--;
 	mutex_unlock(&np->lock);
-	/* The sidecore lets go of it before its driver does. */
-	synchronize_rcu();
 	ida_free(&np->vif_ids, vif->id);
 	_vdpa_unregister_device(dev);
+}
+
+/**
+ * svnic_vif_set_mac - give @vif another address, in the NP and in its
+ *	configuration space
+ * @vif: the VIF
+ * @mac: the address
+ *
+ * Return: 0; -EADDRNOTAVAIL for an address that is not a unicast one;
+ * -EADDRINUSE when another VIF of the NP has it on the same VLAN.
+ */
+int svnic_vif_set_mac(struct svnic_vif *vif, const u8 *mac)
+{
+	struct vdpa_callback cb;
+	int ret;
+
+	if (!is_valid_ether_addr(mac))
+		return -EADDRNOTAVAIL;
+	ret = svnic_np_vif_set(vif->np, vif, NP_VIF_SET_MAC, mac, 0, 0);
+	if (ret)
+		return ret;
+	svnic_vif_mac_hash(vif, mac);
+	spin_lock_bh(&vif->lock);
+	ether_addr_copy(vif->config.mac, mac);
+	vif->generation++;
+	cb = vif->config_cb;
+	spin_unlock_bh(&vif->lock);
+	if (cb.callback)
+		cb.callback(cb.private);
+	return 0;
 }
 
 static int svnic_dev_set_attr(struct vdpa_mgmt_dev *mdev,
@@ -468,13 +521,7 @@ static int svnic_dev_set_attr(struct vdpa_mgmt_dev *mdev,
 
 	if (!(config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)))
 		return -EOPNOTSUPP;
-	if (!is_valid_ether_addr(config->net.mac))
-		return -EADDRNOTAVAIL;
-	spin_lock_bh(&vif->lock);
-	ether_addr_copy(vif->config.mac, config->net.mac);
-	vif->generation++;
-	spin_unlock_bh(&vif->lock);
-	return 0;
+	return svnic_vif_set_mac(vif, config->net.mac);
 }
 
 const struct vdpa_mgmtdev_ops svnic_mgmtdev_ops = {

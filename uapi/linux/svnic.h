@@ -17,7 +17,7 @@
  * changes when the ABI breaks, the minor one when it grows compatibly.
  */
 #define SVNIC_ABI_MAJOR		0
-#define SVNIC_ABI_MINOR		2
+#define SVNIC_ABI_MINOR		3
 
 /* Feature bits reported in %SVNIC_A_FEATURES. */
 
@@ -27,7 +27,14 @@
 /* VIFs listed with statistics, rate limits set: %SVNIC_CMD_VIF_GET/_SET. */
 #define SVNIC_FEAT_VIF		(1ULL << 1)
 
-#define SVNIC_FEATURES_ALL	(SVNIC_FEAT_NP | SVNIC_FEAT_VIF)
+/*
+ * The NP data plane's settings: VIF VLANs (%SVNIC_A_VLAN), notification
+ * batching (%SVNIC_CMD_NP_SET), the NP's backend and ABI in
+ * %SVNIC_CMD_NP_GET, the uplink's counters, drops by every reason.
+ */
+#define SVNIC_FEAT_NP_DP	(1ULL << 2)
+
+#define SVNIC_FEATURES_ALL	(SVNIC_FEAT_NP | SVNIC_FEAT_VIF | SVNIC_FEAT_NP_DP)
 
 /**
  * enum svnic_cmd - commands of the svnic family
@@ -41,14 +48,19 @@
  * @SVNIC_CMD_NP_GET: NP %SVNIC_A_NP_ID, or a dump of all: %SVNIC_A_NP_ID,
  *	%SVNIC_A_NP_NAME (its vDPA management device), %SVNIC_A_UPLINK (absent
  *	once the uplink is gone), %SVNIC_A_SIDECORE_CPU, %SVNIC_A_NR_VIFS,
- *	%SVNIC_A_LINK
+ *	%SVNIC_A_LINK, %SVNIC_A_BACKEND, %SVNIC_A_NP_ABI_MAJOR,
+ *	%SVNIC_A_NP_ABI_MINOR, %SVNIC_A_NOTIFY_FRAMES, %SVNIC_A_NOTIFY_CYCLES
+ *	and the uplink's counters in %SVNIC_A_STATS
  * @SVNIC_CMD_VIF_GET: VIF %SVNIC_A_VIF_NAME, or a dump of all (of NP
  *	%SVNIC_A_NP_ID when given): %SVNIC_A_NP_ID, %SVNIC_A_VIF_NAME,
- *	%SVNIC_A_MAC, %SVNIC_A_MTU, %SVNIC_A_RATE, %SVNIC_A_BURST and
- *	%SVNIC_A_STATS
- * @SVNIC_CMD_VIF_SET: set VIF %SVNIC_A_VIF_NAME's rate limit:
- *	%SVNIC_A_RATE (bytes/s, 0: none) and %SVNIC_A_BURST (bytes, at least
- *	one frame).  CAP_NET_ADMIN.
+ *	%SVNIC_A_MAC, %SVNIC_A_MTU, %SVNIC_A_VLAN, %SVNIC_A_RATE,
+ *	%SVNIC_A_BURST and %SVNIC_A_STATS
+ * @SVNIC_CMD_VIF_SET: change VIF %SVNIC_A_VIF_NAME: its rate limit
+ *	(%SVNIC_A_RATE in bytes/s, 0: none, with %SVNIC_A_BURST in bytes, at
+ *	least one frame of its MTU), its VLAN (%SVNIC_A_VLAN), its MAC address
+ *	(%SVNIC_A_MAC); at least one of them.  CAP_NET_ADMIN.
+ * @SVNIC_CMD_NP_SET: change NP %SVNIC_A_NP_ID's notification batching:
+ *	%SVNIC_A_NOTIFY_FRAMES and/or %SVNIC_A_NOTIFY_CYCLES.  CAP_NET_ADMIN.
  * @__SVNIC_CMD_MAX: internal
  * @SVNIC_CMD_MAX: highest command number
  */
@@ -60,6 +72,7 @@ enum svnic_cmd {
 	SVNIC_CMD_NP_GET,
 	SVNIC_CMD_VIF_GET,
 	SVNIC_CMD_VIF_SET,
+	SVNIC_CMD_NP_SET,
 	__SVNIC_CMD_MAX,
 	SVNIC_CMD_MAX = __SVNIC_CMD_MAX - 1,
 };
@@ -84,6 +97,17 @@ enum svnic_cmd {
  * @SVNIC_A_RATE: u64, transmit rate limit in bytes per second, 0 for none
  * @SVNIC_A_BURST: u64, bytes the rate limit lets through at once
  * @SVNIC_A_STATS: nested, &enum svnic_stat attributes (u64 each)
+ * @SVNIC_A_VLAN: u16, the VLAN id (1 to 4094) a VIF is an access port of:
+ *	its frames are tagged on the way out and untagged on the way in; 0
+ *	for none
+ * @SVNIC_A_NOTIFY_FRAMES: u32, the NP signals the VIFs' new used buffers
+ *	once this many frames went to VIFs since the last time (0: no such
+ *	bound), up to 65536
+ * @SVNIC_A_NOTIFY_CYCLES: u32, and at the end of every this-many-th poll
+ *	cycle, from 1 to 1024
+ * @SVNIC_A_BACKEND: string, what runs the NP's data plane ("sidecore")
+ * @SVNIC_A_NP_ABI_MAJOR: u32, the NP's control ABI (np_abi.h), major
+ * @SVNIC_A_NP_ABI_MINOR: u32, and minor
  * @__SVNIC_A_MAX: internal
  * @SVNIC_A_MAX: highest attribute number
  */
@@ -106,21 +130,36 @@ enum svnic_attr {
 	SVNIC_A_RATE,
 	SVNIC_A_BURST,
 	SVNIC_A_STATS,
+	SVNIC_A_VLAN,
+	SVNIC_A_NOTIFY_FRAMES,
+	SVNIC_A_NOTIFY_CYCLES,
+	SVNIC_A_BACKEND,
+	SVNIC_A_NP_ABI_MAJOR,
+	SVNIC_A_NP_ABI_MINOR,
 	__SVNIC_A_MAX,
 	SVNIC_A_MAX = __SVNIC_A_MAX - 1,
 };
 
 /**
- * enum svnic_stat - a VIF's counters, nested in %SVNIC_A_STATS
+ * enum svnic_stat - a VIF's or an uplink's counters, nested in
+ *	%SVNIC_A_STATS.  A VIF's are seen from the VIF: rx is what it
+ *	received, tx what it sent; the uplink's rx is what came from the wire
+ *	for the VIFs, its tx what went to the wire.
  * @SVNIC_STAT_UNSPEC: invalid
  * @SVNIC_STAT_PAD: padding
- * @SVNIC_STAT_TX_PACKETS: frames the VIF sent
+ * @SVNIC_STAT_TX_PACKETS: frames sent
  * @SVNIC_STAT_TX_BYTES: their bytes
- * @SVNIC_STAT_RX_PACKETS: frames delivered to the VIF
+ * @SVNIC_STAT_RX_PACKETS: frames received
  * @SVNIC_STAT_RX_BYTES: their bytes
- * @SVNIC_STAT_DROP_NO_BUFFER: frames for the VIF while it posted no buffer
- * @SVNIC_STAT_DROP_MALFORMED: descriptor chains refused
+ * @SVNIC_STAT_DROP_NO_BUFFER: frames dropped for want of room: a full queue
+ *	of the NP, no receive buffer posted by the VIF's driver
+ * @SVNIC_STAT_DROP_MALFORMED: descriptor chains refused; frames too short
+ *	for their headers, or from a multicast source address
  * @SVNIC_STAT_DROP_TOO_BIG: frames above the MTU
+ * @SVNIC_STAT_DROP_FILTERED: frames no destination accepts (unknown
+ *	unicast, unwanted multicast, a VLAN that is not the VIF's)
+ * @SVNIC_STAT_DROP_RATE: frames dropped because the VIF's rate limit's
+ *	queue was full
  * @__SVNIC_STAT_MAX: internal
  * @SVNIC_STAT_MAX: highest counter
  */
@@ -134,6 +173,8 @@ enum svnic_stat {
 	SVNIC_STAT_DROP_NO_BUFFER,
 	SVNIC_STAT_DROP_MALFORMED,
 	SVNIC_STAT_DROP_TOO_BIG,
+	SVNIC_STAT_DROP_FILTERED,
+	SVNIC_STAT_DROP_RATE,
 	__SVNIC_STAT_MAX,
 	SVNIC_STAT_MAX = __SVNIC_STAT_MAX - 1,
 };
