@@ -175,6 +175,8 @@ struct svnic_np;
  * @rate: its egress rate limit in bytes/s (0: none), as the NP applies it
  * @burst: the rate limit's burst in bytes
  * @buf: the sidecore's bounce buffer for one frame
+ * @rx_first: the first receive buffer of a frame spread over several
+ *	(MRG_RXBUF), the sidecore's
  */
 struct svnic_vif {
 	struct vdpa_device vdpa;
@@ -201,6 +203,7 @@ struct svnic_vif {
 	u64 rate;
 	u64 burst;
 	u8 *buf;
+	struct svnic_chain rx_first;
 };
 
 struct svnic_np;
@@ -337,6 +340,9 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
 int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c);
 int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len);
 bool svnic_ring_want_irq(struct svnic_ring *r);
+int svnic_chain_read(struct svnic_ring *r, const struct svnic_chain *c,
+		     size_t off, void *buf, size_t len);
+void svnic_ring_unpop(struct svnic_ring *r, u16 n);
 ssize_t svnic_chain_pull(struct svnic_ring *r, const struct svnic_chain *c,
 			 void *buf, size_t len);
 ssize_t svnic_chain_push(struct svnic_ring *r, const struct svnic_chain *c,

@@ -21,6 +21,9 @@
 #include <linux/if_vlan.h>
 #include <linux/jhash.h>
 #include <linux/rculist.h>
+#include <linux/unaligned.h>
+#include <linux/virtio_net.h>
+#include <net/checksum.h>
 #include <net/gso.h>
 
 #include "svnic.h"
@@ -34,6 +37,8 @@
  * driver's queue hold the rest back.
  */
 #define SVNIC_TXQ_FILL		SVNIC_BURST
+/* Receive buffers one frame may take with MRG_RXBUF. */
+#define SVNIC_MRG_MAX		32
 
 static bool svnic_vq_live(struct svnic_vif *vif, struct svnic_vq *vq)
 {
@@ -62,46 +67,145 @@ struct np_frame *svnic_frame(struct sk_buff *skb)
 	return f;
 }
 
-/*
- * The frame of the chain in @vq->chain as an skb, tagged with the VIF's
- * VLAN when it has one and the frame none; NULL when dropped (counted).
- */
-static struct sk_buff *svnic_tx_frame(struct svnic_vif *vif,
-				      struct svnic_vq *vq)
+/* Longest frame a chain may carry: a GSO frame when the VIF offloads TSO. */
+static u32 svnic_tx_max(struct svnic_vif *vif, const struct virtio_net_hdr *h)
 {
 	u16 mtu = __virtio16_to_cpu(true, vif->config.mtu);
-	u16 vlan = READ_ONCE(vif->vlan);
-	const u8 *eth = vif->buf + SVNIC_HDR_LEN;
-	struct sk_buff *skb;
-	bool push;
-	ssize_t len;
 
-	len = svnic_chain_pull(&vq->ring, &vq->chain, vif->buf,
-			       SVNIC_FRAME_MAX + SVNIC_HDR_LEN);
-	if (len == -EMSGSIZE ||
-	    len > (ssize_t)(SVNIC_HDR_LEN + mtu + ETH_HLEN + VLAN_HLEN)) {
-		vif->stats.drop_too_big++;
-		return NULL;
-	}
-	if (len < (ssize_t)(SVNIC_HDR_LEN + ETH_HLEN)) {
-		vif->stats.drop_malformed++;
-		return NULL;
-	}
-	len -= SVNIC_HDR_LEN;
-	push = vlan != NP_VLAN_NONE && !eth_type_vlan(*(__be16 *)(eth + 12));
-	skb = netdev_alloc_skb(NULL, len + (push ? VLAN_HLEN : 0));
-	if (!skb)
-		return NULL;
-	if (push) {
-		skb_put_data(skb, eth, 2 * ETH_ALEN);
-		*(__be16 *)skb_put(skb, 2) = htons(ETH_P_8021Q);
-		*(__be16 *)skb_put(skb, 2) = htons(vlan);
-		skb_put_data(skb, eth + 2 * ETH_ALEN, len - 2 * ETH_ALEN);
+	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return GSO_LEGACY_MAX_SIZE + ETH_HLEN;
+	return mtu + ETH_HLEN + VLAN_HLEN;
+}
+
+/*
+ * Whether the VIF negotiated what the header asks for: a partial checksum
+ * needs VIRTIO_NET_F_CSUM, TCP segmentation HOST_TSO4/6 (with ECN,
+ * HOST_ECN) and a partial checksum too.
+ */
+static bool svnic_tx_hdr_ok(struct svnic_vif *vif, const struct virtio_net_hdr *h)
+{
+	u8 gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+	u64 f = vif->features;
+
+	if ((h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    !(f & BIT_ULL(VIRTIO_NET_F_CSUM)))
+		return false;
+	if (gso == VIRTIO_NET_HDR_GSO_NONE)
+		return !(h->gso_type & VIRTIO_NET_HDR_GSO_ECN);
+	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+	    ((h->gso_type & VIRTIO_NET_HDR_GSO_ECN) &&
+	     !(f & BIT_ULL(VIRTIO_NET_F_HOST_ECN))))
+		return false;
+	return (gso == VIRTIO_NET_HDR_GSO_TCPV4 &&
+		(f & BIT_ULL(VIRTIO_NET_F_HOST_TSO4))) ||
+	       (gso == VIRTIO_NET_HDR_GSO_TCPV6 &&
+		(f & BIT_ULL(VIRTIO_NET_F_HOST_TSO6)));
+}
+
+/*
+ * The frame a VIF sent, with its virtio-net header applied the way a NIC
+ * would: segmented when it is a GSO frame, its checksum completed when it
+ * is partial (the NP sees wire frames), then tagged for an access port.
+ * Appends the frames to @out; returns how many, 0 when it was dropped.
+ */
+static unsigned int svnic_tx_offload(struct svnic_vif *vif, struct sk_buff *skb,
+				     struct sk_buff_head *out)
+{
+	u16 vlan = READ_ONCE(vif->vlan);
+	struct sk_buff *segs, *next;
+	unsigned int n = 0;
+
+	if (skb_is_gso(skb)) {
+		segs = skb_gso_segment(skb, 0);
+		if (IS_ERR_OR_NULL(segs))
+			goto out_malformed;
+		consume_skb(skb);
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL &&
+		   skb_checksum_help(skb)) {
+		goto out_malformed;
 	} else {
-		skb_put_data(skb, eth, len);
+		segs = skb;
 	}
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		if (vlan != NP_VLAN_NONE && !eth_type_vlan(eth_hdr(skb)->h_proto)) {
+			skb = vlan_insert_tag(skb, htons(ETH_P_8021Q), vlan);
+			if (!skb)
+				continue;
+		}
+		skb->ip_summed = CHECKSUM_NONE;
+		__skb_queue_tail(out, skb);
+		n++;
+	}
+	return n;
+
+out_malformed:
+	vif->stats.drop_malformed++;
+	kfree_skb(skb);
+	return 0;
+}
+
+/*
+ * The frame of the chain in @vq->chain, read straight into an skb, into
+ * @out as wire frames; returns how many, 0 when it was dropped (counted).
+ */
+static unsigned int svnic_tx_frame(struct svnic_vif *vif, struct svnic_vq *vq,
+				   struct sk_buff_head *out)
+{
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	const struct svnic_chain *c = &vq->chain;
+	struct sk_buff *skb;
+	u32 len;
+
+	if (c->rlen < SVNIC_HDR_LEN + ETH_HLEN ||
+	    svnic_chain_read(&vq->ring, c, 0, &hdr, SVNIC_HDR_LEN) ||
+	    !svnic_tx_hdr_ok(vif, &hdr.hdr)) {
+		vif->stats.drop_malformed++;
+		return 0;
+	}
+	len = c->rlen - SVNIC_HDR_LEN;
+	if (len > svnic_tx_max(vif, &hdr.hdr)) {
+		vif->stats.drop_too_big++;
+		return 0;
+	}
+	skb = netdev_alloc_skb(NULL, len);
+	if (!skb) {
+		vif->stats.drop_no_buffer++;
+		return 0;
+	}
+	if (svnic_chain_read(&vq->ring, c, SVNIC_HDR_LEN, skb_put(skb, len), len))
+		goto out_malformed;
 	skb_reset_mac_header(skb);
-	return skb;
+	skb->mac_len = ETH_HLEN;
+	skb->protocol = eth_hdr(skb)->h_proto;
+	skb_set_network_header(skb, ETH_HLEN);
+	if (virtio_net_hdr_to_skb(skb, &hdr.hdr, true))
+		goto out_malformed;
+	return svnic_tx_offload(vif, skb, out);
+
+out_malformed:
+	vif->stats.drop_malformed++;
+	kfree_skb(skb);
+	return 0;
+}
+
+/* Hand the frames in @list to the data plane, a burst at a time. */
+static void svnic_tx_to_np(struct svnic_np *np, struct svnic_vif *vif,
+			   struct sk_buff_head *list)
+{
+	struct np_frame *frames[SVNIC_BURST];
+	struct sk_buff *skb;
+	unsigned int nf = 0;
+
+	while ((skb = __skb_dequeue(list))) {
+		frames[nf] = svnic_frame(skb);
+		if (frames[nf] && ++nf == SVNIC_BURST) {
+			np_dp_rx_from_vif(np->dp, vif->id, frames, nf);
+			nf = 0;
+		}
+	}
+	if (nf)
+		np_dp_rx_from_vif(np->dp, vif->id, frames, nf);
 }
 
 /**
@@ -110,8 +214,9 @@ static struct sk_buff *svnic_tx_frame(struct svnic_vif *vif,
  * @vif: the VIF
  *
  * No more are taken than its egress queue has room for, up to
- * %SVNIC_TXQ_FILL frames: a VIF held to its rate, or faster than the
- * uplink, is held back in its own ring.
+ * %SVNIC_TXQ_FILL frames (a GSO frame may go over by its segments): a VIF
+ * held to its rate, or faster than the uplink, is held back in its own
+ * ring.
  *
  * Return: descriptor chains taken.
  */
@@ -121,77 +226,162 @@ unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif)
 	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_TX];
 	unsigned int room = free > SVNIC_NP_SLOTS - SVNIC_TXQ_FILL ?
 			    free - (SVNIC_NP_SLOTS - SVNIC_TXQ_FILL) : 0;
-	struct np_frame *frames[SVNIC_BURST];
 	unsigned int n = 0, nf = 0;
-	struct sk_buff *skb;
+	struct sk_buff_head list;
 	int ret;
 
+	__skb_queue_head_init(&list);
 	spin_lock_bh(&vif->lock);
-	while (n < room && svnic_vq_live(vif, vq)) {
+	while (nf < room && n < SVNIC_BURST && svnic_vq_live(vif, vq)) {
 		ret = svnic_ring_pop(&vq->ring, &vq->chain);
 		if (ret == 0 || ret == -EIO)
 			break;
-		skb = NULL;
 		if (ret < 0 || vq->chain.wlen)
 			vif->stats.drop_malformed++;
 		else
-			skb = svnic_tx_frame(vif, vq);
+			nf += svnic_tx_frame(vif, vq, &list);
 		svnic_ring_push(&vq->ring, vq->chain.head, 0);
 		n++;
-		if (skb)
-			frames[nf] = svnic_frame(skb);
-		if (skb && frames[nf])
-			nf++;
 	}
 	if (n)
 		svnic_vq_mark(vq);
 	spin_unlock_bh(&vif->lock);
-	if (nf)
-		np_dp_rx_from_vif(np->dp, vif->id, frames, nf);
+	svnic_tx_to_np(np, vif, &list);
 	if (n)
 		np_dp_mark(np->dp, vif->id, 0);
 	return n;
 }
 
 /*
- * Copy @skb into the next buffer of @vq; an access port's tag is left out.
- * Under the VIF's lock.  Return: whether it was delivered (else counted).
+ * The header's checksum fields for @skb: a partial checksum handed on when
+ * the driver takes them (GUEST_CSUM), else completed in the copy at @frame;
+ * a checked one marked valid.  @skip: bytes left out after the addresses.
  */
-static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
-			  struct sk_buff *skb, u16 vlan)
+static void svnic_rx_csum(struct svnic_vif *vif, struct sk_buff *skb,
+			  unsigned int skip, struct virtio_net_hdr *h, u8 *frame)
+{
+	bool guest_csum = vif->features & BIT_ULL(VIRTIO_NET_F_GUEST_CSUM);
+	unsigned int start, at;
+	__sum16 sum;
+
+	if (skb->ip_summed == CHECKSUM_UNNECESSARY && guest_csum) {
+		h->flags = VIRTIO_NET_HDR_F_DATA_VALID;
+		return;
+	}
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return;
+	start = skb_checksum_start_offset(skb);
+	at = start + skb->csum_offset;
+	if (start < 2 * ETH_ALEN + skip || at + sizeof(sum) > skb->len)
+		return;
+	if (guest_csum) {
+		h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		h->csum_start = __cpu_to_virtio16(true, start - skip);
+		h->csum_offset = __cpu_to_virtio16(true, skb->csum_offset);
+		return;
+	}
+	sum = csum_fold(skb_checksum(skb, start, skb->len - start, 0));
+	put_unaligned(sum ?: CSUM_MANGLED_0, (__sum16 *)(frame + at - skip));
+}
+
+/*
+ * @skb as the driver gets it, in the VIF's bounce buffer: the virtio-net
+ * header, then the frame without an access port's tag.  Return: its
+ * length, 0 when it does not fit.
+ */
+static unsigned int svnic_rx_stage(struct svnic_vif *vif, struct sk_buff *skb,
+				   u16 vlan)
 {
 	struct virtio_net_hdr_mrg_rxbuf *hdr = (void *)vif->buf;
 	u8 *to = vif->buf + SVNIC_HDR_LEN;
 	unsigned int len = skb->len, skip = 0;
-	ssize_t done = -EINVAL;
-	int ret;
 
-	ret = svnic_ring_pop(&vq->ring, &vq->chain);
-	if (ret == 0 || ret == -EIO) {
-		vif->stats.drop_no_buffer++;
-		return false;
-	}
 	if (vlan != NP_VLAN_NONE && len >= VLAN_ETH_HLEN)
 		skip = VLAN_HLEN;
-	if (ret > 0 && !vq->chain.rlen) {
-		memset(hdr, 0, SVNIC_HDR_LEN);
-		hdr->num_buffers = __cpu_to_virtio16(true, 1);
-		if (!skb_copy_bits(skb, 0, to, 2 * ETH_ALEN) &&
-		    !skb_copy_bits(skb, 2 * ETH_ALEN + skip, to + 2 * ETH_ALEN,
-				   len - 2 * ETH_ALEN - skip))
-			done = svnic_chain_push(&vq->ring, &vq->chain, vif->buf,
-						SVNIC_HDR_LEN + len - skip);
+	if (len < ETH_HLEN || len - skip > SVNIC_FRAME_MAX)
+		return 0;
+	memset(hdr, 0, SVNIC_HDR_LEN);
+	hdr->num_buffers = __cpu_to_virtio16(true, 1);
+	if (skb_copy_bits(skb, 0, to, 2 * ETH_ALEN) ||
+	    skb_copy_bits(skb, 2 * ETH_ALEN + skip, to + 2 * ETH_ALEN,
+			  len - 2 * ETH_ALEN - skip))
+		return 0;
+	svnic_rx_csum(vif, skb, skip, &hdr->hdr, to);
+	return SVNIC_HDR_LEN + len - skip;
+}
+
+/* The @n chains taken for a frame go back used, @used[i] bytes each. */
+static void svnic_rx_used(struct svnic_vq *vq, const u16 *head,
+			  const u32 *used, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		svnic_ring_push(&vq->ring, head[i], used[i]);
+}
+
+/*
+ * Copy @skb into the next buffers of @vq: one buffer, or with MRG_RXBUF as
+ * many as it takes (num_buffers in the header).  Under the VIF's lock.
+ * Return: whether it was delivered; a drop is counted.
+ */
+static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
+			  struct sk_buff *skb, u16 vlan)
+{
+	bool mrg = vif->features & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
+	unsigned int total = svnic_rx_stage(vif, skb, vlan), done = 0, k = 0;
+	u32 used[SVNIC_MRG_MAX], part;
+	u16 head[SVNIC_MRG_MAX];
+	struct svnic_chain *c;
+	int ret;
+
+	if (!total) {
+		vif->stats.drop_too_big++;
+		return false;
 	}
-	if (done >= 0) {
-		svnic_ring_push(&vq->ring, vq->chain.head, done);
-		return true;
+	while (done < total) {
+		if (k == (mrg ? SVNIC_MRG_MAX : 1))
+			goto out_no_buffer;
+		c = k ? &vq->chain : &vif->rx_first;
+		ret = svnic_ring_pop(&vq->ring, c);
+		if (ret == 0 || ret == -EIO)
+			goto out_no_buffer;
+		head[k] = c->head;
+		used[k++] = 0;
+		if (ret < 0 || c->rlen)
+			goto out_malformed;
+		part = min_t(u32, c->wlen, total - done);
+		if ((!mrg && part < total) ||
+		    svnic_chain_push(&vq->ring, c, vif->buf + done, part) < 0)
+			goto out_no_room;
+		used[k - 1] = part;
+		done += part;
 	}
-	/* A malformed or too small buffer goes back empty. */
-	svnic_ring_push(&vq->ring, vq->chain.head, 0);
-	if (ret < 0 || vq->chain.rlen)
-		vif->stats.drop_malformed++;
-	else
-		vif->stats.drop_no_buffer++;
+	if (k > 1) {
+		((struct virtio_net_hdr_mrg_rxbuf *)vif->buf)->num_buffers =
+			__cpu_to_virtio16(true, k);
+		if (svnic_chain_push(&vq->ring, &vif->rx_first, vif->buf,
+				     SVNIC_HDR_LEN) < 0)
+			goto out_no_room;
+	}
+	svnic_rx_used(vq, head, used, k);
+	return true;
+
+out_no_buffer:
+	/* Not posted yet: the chains taken are taken again by the next frame. */
+	svnic_ring_unpop(&vq->ring, k);
+	vif->stats.drop_no_buffer++;
+	return false;
+out_no_room:
+	vif->stats.drop_no_buffer++;
+	memset(used, 0, k * sizeof(*used));
+	svnic_rx_used(vq, head, used, k);
+	return false;
+out_malformed:
+	/* A malformed chain, and those before it, go back empty. */
+	vif->stats.drop_malformed++;
+	memset(used, 0, k * sizeof(*used));
+	svnic_rx_used(vq, head, used, k);
 	return false;
 }
 
@@ -246,8 +436,9 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 
 /*
  * A frame from the uplink made whole for the data plane: its VLAN tag in
- * the frame, a GSO frame (veth, a bridge) cut into segments, a partial
- * checksum completed.  Return: the frames, or NULL (freed).
+ * the frame, a GSO frame (veth, a bridge) cut into segments.  A partial
+ * checksum stays partial: each VIF's delivery completes it or hands it on.
+ * Return: the frames, or NULL (freed).
  */
 static struct sk_buff *svnic_ingress_prep(struct sk_buff *skb)
 {
@@ -266,10 +457,6 @@ static struct sk_buff *svnic_ingress_prep(struct sk_buff *skb)
 		}
 		consume_skb(skb);
 		return segs;
-	}
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
-		kfree_skb(skb);
-		return NULL;
 	}
 	return skb;
 }

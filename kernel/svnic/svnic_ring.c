@@ -257,6 +257,39 @@ bool svnic_ring_want_irq(struct svnic_ring *r)
 }
 
 /**
+ * svnic_chain_read - copy some of a chain's readable bytes out
+ * @r: the ring
+ * @c: the chain
+ * @off: the first byte's offset in the chain's readable bytes
+ * @buf: where to
+ * @len: how many; @off + @len within the readable bytes
+ *
+ * Return: 0, -EINVAL when the chain is shorter, -EFAULT when a range does
+ * not translate.
+ */
+int svnic_chain_read(struct svnic_ring *r, const struct svnic_chain *c,
+		     size_t off, void *buf, size_t len)
+{
+	size_t part, done = 0;
+	unsigned int i;
+
+	if (off > c->rlen || len > c->rlen - off)
+		return -EINVAL;
+	for (i = 0; i < c->nr && !c->seg[i].write && done < len; i++) {
+		if (off >= c->seg[i].len) {
+			off -= c->seg[i].len;
+			continue;
+		}
+		part = min_t(size_t, c->seg[i].len - off, len - done);
+		if (svnic_ring_read(r, c->seg[i].addr + off, buf + done, part))
+			return -EFAULT;
+		done += part;
+		off = 0;
+	}
+	return 0;
+}
+
+/**
  * svnic_chain_pull - copy a chain's readable bytes out
  * @r: the ring
  * @c: the chain
@@ -269,18 +302,22 @@ bool svnic_ring_want_irq(struct svnic_ring *r)
 ssize_t svnic_chain_pull(struct svnic_ring *r, const struct svnic_chain *c,
 			 void *buf, size_t len)
 {
-	size_t done = 0;
-	unsigned int i;
+	int ret;
 
 	if (c->rlen > len)
 		return -EMSGSIZE;
-	for (i = 0; i < c->nr && !c->seg[i].write; i++) {
-		if (svnic_ring_read(r, c->seg[i].addr, buf + done,
-				    c->seg[i].len))
-			return -EFAULT;
-		done += c->seg[i].len;
-	}
-	return done;
+	ret = svnic_chain_read(r, c, 0, buf, c->rlen);
+	return ret ? ret : c->rlen;
+}
+
+/**
+ * svnic_ring_unpop - give back the last @n chains taken, not pushed yet
+ * @r: the ring
+ * @n: how many
+ */
+void svnic_ring_unpop(struct svnic_ring *r, u16 n)
+{
+	r->last_avail -= n;
 }
 
 /**
