@@ -89,6 +89,7 @@ tools: deps $(TOOLS)
 
 LIBVAAL		:= tools/lib/libvaal.c tools/lib/libvaal.h uapi/linux/vaal.h
 SVNIC_NL	:= tools/lib/svnic_nl.c tools/lib/svnic_nl.h uapi/linux/svnic.h
+VHOST_DRV	:= tools/lib/vhost_drv.c tools/lib/vhost_drv.h
 
 $(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c $(LIBVAAL)
 	@mkdir -p $(@D)
@@ -126,7 +127,7 @@ SELFTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
 
 selftests: deps $(SELFTEST_BINS)
 
-$(BUILD)/selftests/svnic/%: selftests/svnic/%.c $(SVNIC_NL) \
+$(BUILD)/selftests/svnic/%: selftests/svnic/%.c $(SVNIC_NL) $(VHOST_DRV) \
 			    $(BUILD)/include/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(SELFTEST_CFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS)
