@@ -3,7 +3,8 @@
  * svnic_nl.c - talking to the svnic generic netlink family with libnl-genl-3
  *
  * Errors are negative errnos; the kernel's extack message, when it sent
- * one, is kept in &svnic_nl.extack.
+ * one, is kept in &svnic_nl.extack, and the missing attribute it named in
+ * &svnic_nl.miss_type.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -150,6 +151,9 @@ static int svnic_nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *err,
 		if (nla_type(a) == NLMSGERR_ATTR_MSG)
 			snprintf(req->nl->extack, sizeof(req->nl->extack),
 				 "%s", (char *)nla_data(a));
+		else if (nla_type(a) == NLMSGERR_ATTR_MISS_TYPE &&
+			 nla_len(a) >= (int)sizeof(__u32))
+			req->nl->miss_type = nla_get_u32(a);
 	}
 	return NL_STOP;
 }
@@ -197,6 +201,7 @@ int svnic_nl_transact(struct svnic_nl *nl, struct nl_msg *msg,
 	int ret;
 
 	nl->extack[0] = '\0';
+	nl->miss_type = 0;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
@@ -257,6 +262,38 @@ int svnic_nl_get_info(struct svnic_nl *nl, struct svnic_info *info)
 	return svnic_nl_transact(nl, msg, svnic_nl_parse_info, info);
 }
 
+/* The counters nested in @nest into @stats, by &enum svnic_stat. */
+static int svnic_nl_parse_stats(struct nlattr *nest, __u64 *stats)
+{
+	struct nlattr *st[SVNIC_STAT_MAX + 1];
+	int i;
+
+	if (nla_parse_nested(st, SVNIC_STAT_MAX, nest, NULL))
+		return -EPROTO;
+	for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++)
+		if (st[i])
+			stats[i] = nla_get_u64(st[i]);
+	return 0;
+}
+
+/* The data plane's attributes of ABI 0.3: all of them, or none. */
+static int svnic_nl_parse_np_dp(struct nlattr **tb, struct svnic_np_info *np)
+{
+	if (!tb[SVNIC_A_BACKEND])
+		return 0;
+	if (!tb[SVNIC_A_NP_ABI_MAJOR] || !tb[SVNIC_A_NP_ABI_MINOR] ||
+	    !tb[SVNIC_A_NOTIFY_FRAMES] || !tb[SVNIC_A_NOTIFY_CYCLES] ||
+	    !tb[SVNIC_A_STATS])
+		return -EPROTO;
+	np->has_dp = 1;
+	nla_strlcpy(np->backend, tb[SVNIC_A_BACKEND], sizeof(np->backend));
+	np->abi_major = nla_get_u32(tb[SVNIC_A_NP_ABI_MAJOR]);
+	np->abi_minor = nla_get_u32(tb[SVNIC_A_NP_ABI_MINOR]);
+	np->notify_frames = nla_get_u32(tb[SVNIC_A_NOTIFY_FRAMES]);
+	np->notify_cycles = nla_get_u32(tb[SVNIC_A_NOTIFY_CYCLES]);
+	return svnic_nl_parse_stats(tb[SVNIC_A_STATS], np->stats);
+}
+
 static int svnic_nl_parse_np(struct nlattr **tb, struct svnic_np_info *np)
 {
 	if (!tb[SVNIC_A_NP_ID] || !tb[SVNIC_A_NP_NAME] ||
@@ -271,7 +308,7 @@ static int svnic_nl_parse_np(struct nlattr **tb, struct svnic_np_info *np)
 	np->cpu = (__s32)nla_get_u32(tb[SVNIC_A_SIDECORE_CPU]);
 	np->nr_vifs = nla_get_u32(tb[SVNIC_A_NR_VIFS]);
 	np->link = nla_get_u8(tb[SVNIC_A_LINK]);
-	return 0;
+	return svnic_nl_parse_np_dp(tb, np);
 }
 
 static int svnic_nl_parse_np_one(struct nlattr **tb, void *arg)
@@ -383,14 +420,9 @@ int svnic_nl_np_dump(struct svnic_nl *nl,
 
 static int svnic_nl_parse_vif(struct nlattr **tb, struct svnic_vif_info *vif)
 {
-	struct nlattr *st[SVNIC_STAT_MAX + 1];
-	int i;
-
 	if (!tb[SVNIC_A_NP_ID] || !tb[SVNIC_A_VIF_NAME] || !tb[SVNIC_A_MAC] ||
 	    nla_len(tb[SVNIC_A_MAC]) != 6 || !tb[SVNIC_A_MTU] ||
 	    !tb[SVNIC_A_RATE] || !tb[SVNIC_A_BURST] || !tb[SVNIC_A_STATS])
-		return -EPROTO;
-	if (nla_parse_nested(st, SVNIC_STAT_MAX, tb[SVNIC_A_STATS], NULL))
 		return -EPROTO;
 	memset(vif, 0, sizeof(*vif));
 	vif->np_id = nla_get_u32(tb[SVNIC_A_NP_ID]);
@@ -399,10 +431,10 @@ static int svnic_nl_parse_vif(struct nlattr **tb, struct svnic_vif_info *vif)
 	vif->mtu = nla_get_u16(tb[SVNIC_A_MTU]);
 	vif->rate = nla_get_u64(tb[SVNIC_A_RATE]);
 	vif->burst = nla_get_u64(tb[SVNIC_A_BURST]);
-	for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++)
-		if (st[i])
-			vif->stats[i] = nla_get_u64(st[i]);
-	return 0;
+	/* Absent before ABI 0.3: no VLAN. */
+	if (tb[SVNIC_A_VLAN])
+		vif->vlan = nla_get_u16(tb[SVNIC_A_VLAN]);
+	return svnic_nl_parse_stats(tb[SVNIC_A_STATS], vif->stats);
 }
 
 static int svnic_nl_parse_vif_one(struct nlattr **tb, void *arg)
@@ -480,6 +512,44 @@ int svnic_nl_vif_dump(struct svnic_nl *nl, int np_id,
 }
 
 /**
+ * svnic_nl_vif_change - change a VIF's rate limit, VLAN and/or address
+ * @nl: the connection
+ * @name: the VIF's vDPA device name
+ * @chg: what to change; the kernel refuses an empty change, and a burst
+ *	without a rate
+ *
+ * The kernel applies the address first, then the VLAN, then the rate; the
+ * first refusal ends the change, what went before it stays.
+ *
+ * Return: 0 or a negative errno (-ENODEV: no such VIF; -EINVAL: nothing
+ * to change, a burst without a rate or below one frame; -ERANGE: a VLAN
+ * above 4094; -EADDRINUSE: another VIF of the NP has the address;
+ * -EADDRNOTAVAIL: not a unicast address).
+ */
+int svnic_nl_vif_change(struct svnic_nl *nl, const char *name,
+			const struct svnic_vif_change *chg)
+{
+	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_VIF_SET);
+	unsigned int set = chg->set;
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, SVNIC_A_VIF_NAME, name) ||
+	    ((set & SVNIC_VIF_CHANGE_RATE) &&
+	     nla_put_u64(msg, SVNIC_A_RATE, chg->rate)) ||
+	    ((set & (SVNIC_VIF_CHANGE_RATE | SVNIC_VIF_CHANGE_BURST)) &&
+	     nla_put_u64(msg, SVNIC_A_BURST, chg->burst)) ||
+	    ((set & SVNIC_VIF_CHANGE_VLAN) &&
+	     nla_put_u16(msg, SVNIC_A_VLAN, chg->vlan)) ||
+	    ((set & SVNIC_VIF_CHANGE_MAC) &&
+	     nla_put(msg, SVNIC_A_MAC, sizeof(chg->mac), chg->mac))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return svnic_nl_transact(nl, msg, NULL, NULL);
+}
+
+/**
  * svnic_nl_vif_set - set a VIF's transmit rate limit
  * @nl: the connection
  * @name: the VIF's vDPA device name
@@ -492,13 +562,35 @@ int svnic_nl_vif_dump(struct svnic_nl *nl, int np_id,
 int svnic_nl_vif_set(struct svnic_nl *nl, const char *name, __u64 rate,
 		     __u64 burst)
 {
-	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_VIF_SET);
+	struct svnic_vif_change chg = {
+		.set = SVNIC_VIF_CHANGE_RATE, .rate = rate, .burst = burst,
+	};
+
+	return svnic_nl_vif_change(nl, name, &chg);
+}
+
+/**
+ * svnic_nl_np_set - change an NP's notification batching
+ * @nl: the connection
+ * @id: the NP's index
+ * @frames: frames to VIFs between two notifications at most (0 to 65536,
+ *	0: no such bound), or negative to leave it
+ * @cycles: a notification every this-many-th poll cycle (1 to 1024), or
+ *	negative to leave it
+ *
+ * Return: 0 or a negative errno (-ENODEV: no such NP; -EINVAL: neither
+ * given; -ERANGE: out of range).
+ */
+int svnic_nl_np_set(struct svnic_nl *nl, __u32 id, long long frames,
+		    long long cycles)
+{
+	struct nl_msg *msg = svnic_nl_msg(nl, SVNIC_CMD_NP_SET);
 
 	if (!msg)
 		return -ENOMEM;
-	if (nla_put_string(msg, SVNIC_A_VIF_NAME, name) ||
-	    nla_put_u64(msg, SVNIC_A_RATE, rate) ||
-	    nla_put_u64(msg, SVNIC_A_BURST, burst)) {
+	if (nla_put_u32(msg, SVNIC_A_NP_ID, id) ||
+	    (frames >= 0 && nla_put_u32(msg, SVNIC_A_NOTIFY_FRAMES, frames)) ||
+	    (cycles >= 0 && nla_put_u32(msg, SVNIC_A_NOTIFY_CYCLES, cycles))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

@@ -6,10 +6,16 @@
  *   svnicctl [-j] np add UPLINK [sidecore-cpu N]
  *   svnicctl [-j] np del ID|svnic-npN
  *   svnicctl [-j] np show [ID|svnic-npN]
+ *   svnicctl [-j] np set ID|svnic-npN [notify-frames N] [notify-cycles C]
  *   svnicctl [-j] vif show [NAME]
- *   svnicctl [-j] vif set NAME rate RATE [burst BYTES]
+ *   svnicctl [-j] vif set NAME [rate RATE [burst BYTES]] [vlan ID|none]
+ *				[mac XX:XX:XX:XX:XX:XX]
  *
- * The VIFs themselves are made and removed with iproute2's "vdpa dev".
+ * "np show" gives an NP's data plane too (backend, control ABI,
+ * notification batching) and its uplink's counters; "vif show" a VIF's
+ * VLAN, rate limit and counters, drops by reason.  The VIFs themselves are
+ * made and removed with iproute2's "vdpa dev".  Refusals name the errno
+ * and give the kernel's extack message.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -42,11 +48,23 @@ static void print_usage(FILE *f)
 		"                                    polls on CPU N (default: any)\n"
 		"  np del ID|svnic-npN               remove an NP and all its VIFs\n"
 		"  np show [ID|svnic-npN]            list the NPs (id, name, uplink, sidecore\n"
-		"                                    CPU, VIFs, link)\n"
-		"  vif show [NAME]                   list the VIFs with their rate limits and\n"
-		"                                    counters\n"
-		"  vif set NAME rate RATE [burst BYTES]\n"
-		"                                    limit what VIF NAME transmits\n"
+		"                                    CPU, VIFs, link; backend, NP ABI,\n"
+		"                                    notification batching; the uplink's\n"
+		"                                    counters: rx from the wire, tx to it)\n"
+		"  np set ID|svnic-npN [notify-frames N] [notify-cycles C]\n"
+		"                                    batch the NP's notifications to the VIFs:\n"
+		"                                    one once N frames went to VIFs (0 to 65536,\n"
+		"                                    0: no bound) and at the end of every C-th\n"
+		"                                    poll cycle (1 to 1024); at least one\n"
+		"  vif show [NAME]                   list the VIFs with their VLANs, rate limits\n"
+		"                                    and counters\n"
+		"  vif set NAME [rate RATE [burst BYTES]] [vlan ID|none] [mac MAC]\n"
+		"                                    limit what VIF NAME transmits; make it an\n"
+		"                                    access port of VLAN ID (1 to 4094: its\n"
+		"                                    frames tagged on the way out, untagged on\n"
+		"                                    the way in; 0 or none: untagged); give it\n"
+		"                                    unicast address MAC (XX:XX:XX:XX:XX:XX, no\n"
+		"                                    other VIF's of its NP); at least one\n"
 		"\n"
 		"VIFs are made with iproute2: vdpa dev add name NAME mgmtdev svnic-npN ...\n"
 		"\n"
@@ -59,7 +77,7 @@ static void print_usage(FILE *f)
 		"BYTES is a number, optionally with b, k/kb/kib (1024), m/mb/mib, g/gb/gib.\n"
 		"The default burst is 10 ms of traffic at RATE, at least 64 KiB and at\n"
 		"least one frame (MTU + 18 bytes); the kernel refuses a burst below one\n"
-		"frame.\n"
+		"frame, and a burst without a rate.\n"
 		"\n"
 		"Options:\n"
 		"  -j     JSON output\n"
@@ -219,6 +237,52 @@ struct show {
 	int count;
 };
 
+/* The JSON keys of the counters; a counter without one is not printed. */
+static const char * const stat_names[SVNIC_STAT_MAX + 1] = {
+	[SVNIC_STAT_TX_PACKETS]		= "tx_packets",
+	[SVNIC_STAT_TX_BYTES]		= "tx_bytes",
+	[SVNIC_STAT_RX_PACKETS]		= "rx_packets",
+	[SVNIC_STAT_RX_BYTES]		= "rx_bytes",
+	[SVNIC_STAT_DROP_NO_BUFFER]	= "drop_no_buffer",
+	[SVNIC_STAT_DROP_MALFORMED]	= "drop_malformed",
+	[SVNIC_STAT_DROP_TOO_BIG]	= "drop_too_big",
+	[SVNIC_STAT_DROP_FILTERED]	= "drop_filtered",
+	[SVNIC_STAT_DROP_RATE]		= "drop_rate",
+};
+
+/* Counters as JSON: ,"stats":{"tx_packets":N,...}. */
+static void print_stats_json(const __u64 *st)
+{
+	const char *sep = "";
+	int i;
+
+	printf(",\"stats\":{");
+	for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++) {
+		if (!stat_names[i])
+			continue;
+		printf("%s\"%s\":%llu", sep, stat_names[i],
+		       (unsigned long long)st[i]);
+		sep = ",";
+	}
+	putchar('}');
+}
+
+/* Counters as text, two indented lines; @what names whose they are. */
+static void print_stats_text(const __u64 *st, const char *what)
+{
+	printf("    %stx packets %llu bytes %llu  rx packets %llu bytes %llu\n"
+	       "    %sdrops no-buffer %llu malformed %llu too-big %llu filtered %llu rate %llu\n",
+	       what, (unsigned long long)st[SVNIC_STAT_TX_PACKETS],
+	       (unsigned long long)st[SVNIC_STAT_TX_BYTES],
+	       (unsigned long long)st[SVNIC_STAT_RX_PACKETS],
+	       (unsigned long long)st[SVNIC_STAT_RX_BYTES],
+	       what, (unsigned long long)st[SVNIC_STAT_DROP_NO_BUFFER],
+	       (unsigned long long)st[SVNIC_STAT_DROP_MALFORMED],
+	       (unsigned long long)st[SVNIC_STAT_DROP_TOO_BIG],
+	       (unsigned long long)st[SVNIC_STAT_DROP_FILTERED],
+	       (unsigned long long)st[SVNIC_STAT_DROP_RATE]);
+}
+
 static int print_np(const struct svnic_np_info *np, void *arg)
 {
 	struct show *show = arg;
@@ -231,8 +295,18 @@ static int print_np(const struct svnic_np_info *np, void *arg)
 			json_string(np->uplink);
 		else
 			printf("null");
-		printf(",\"sidecore_cpu\":%d,\"vifs\":%u,\"link\":%s}",
+		printf(",\"sidecore_cpu\":%d,\"vifs\":%u,\"link\":%s",
 		       np->cpu, np->nr_vifs, np->link ? "true" : "false");
+		if (np->has_dp) {
+			printf(",\"backend\":");
+			json_string(np->backend);
+			printf(",\"np_abi_major\":%u,\"np_abi_minor\":%u",
+			       np->abi_major, np->abi_minor);
+			printf(",\"notify_frames\":%u,\"notify_cycles\":%u",
+			       np->notify_frames, np->notify_cycles);
+			print_stats_json(np->stats);
+		}
+		putchar('}');
 	} else {
 		printf("np %u: %s uplink %s sidecore-cpu ", np->id, np->name,
 		       np->uplink[0] ? np->uplink : "(gone)");
@@ -242,6 +316,12 @@ static int print_np(const struct svnic_np_info *np, void *arg)
 			printf("any");
 		printf(" vifs %u link %s\n", np->nr_vifs,
 		       np->link ? "up" : "down");
+		if (np->has_dp) {
+			printf("    backend %s np-abi %u.%u notify-frames %u notify-cycles %u\n",
+			       np->backend, np->abi_major, np->abi_minor,
+			       np->notify_frames, np->notify_cycles);
+			print_stats_text(np->stats, "uplink ");
+		}
 	}
 	show->count++;
 	return 0;
@@ -331,22 +411,10 @@ static int cmd_np_show(struct svnic_nl *nl, int json, int argc, char **argv)
 	return 0;
 }
 
-static const char * const stat_names[SVNIC_STAT_MAX + 1] = {
-	[SVNIC_STAT_TX_PACKETS]		= "tx_packets",
-	[SVNIC_STAT_TX_BYTES]		= "tx_bytes",
-	[SVNIC_STAT_RX_PACKETS]		= "rx_packets",
-	[SVNIC_STAT_RX_BYTES]		= "rx_bytes",
-	[SVNIC_STAT_DROP_NO_BUFFER]	= "drop_no_buffer",
-	[SVNIC_STAT_DROP_MALFORMED]	= "drop_malformed",
-	[SVNIC_STAT_DROP_TOO_BIG]	= "drop_too_big",
-};
-
 static int print_vif(const struct svnic_vif_info *vif, void *arg)
 {
-	const __u64 *st = vif->stats;
 	struct show *show = arg;
 	char mac[18], rate[32];
-	int i;
 
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 vif->mac[0], vif->mac[1], vif->mac[2], vif->mac[3],
@@ -355,28 +423,23 @@ static int print_vif(const struct svnic_vif_info *vif, void *arg)
 		printf("%s{\"np\":%u,\"name\":", show->count ? "," : "",
 		       vif->np_id);
 		json_string(vif->name);
-		printf(",\"mac\":\"%s\",\"mtu\":%u,\"rate\":%llu,\"burst\":%llu,\"stats\":{",
+		/* The rate first: "rate":R,"burst":B is what scripts match. */
+		printf(",\"mac\":\"%s\",\"mtu\":%u,\"rate\":%llu,\"burst\":%llu,\"vlan\":%u",
 		       mac, vif->mtu, (unsigned long long)vif->rate,
-		       (unsigned long long)vif->burst);
-		for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++)
-			printf("%s\"%s\":%llu", i > SVNIC_STAT_TX_PACKETS ? "," : "",
-			       stat_names[i], (unsigned long long)st[i]);
-		printf("}}");
+		       (unsigned long long)vif->burst, vif->vlan);
+		print_stats_json(vif->stats);
+		putchar('}');
 	} else {
 		format_rate(rate, sizeof(rate), vif->rate);
 		printf("%s: np %u mac %s mtu %u rate %s", vif->name,
 		       vif->np_id, mac, vif->mtu, rate);
 		if (vif->rate)
 			printf(" burst %llu", (unsigned long long)vif->burst);
-		printf("\n    tx packets %llu bytes %llu  rx packets %llu bytes %llu\n"
-		       "    drops no-buffer %llu malformed %llu too-big %llu\n",
-		       (unsigned long long)st[SVNIC_STAT_TX_PACKETS],
-		       (unsigned long long)st[SVNIC_STAT_TX_BYTES],
-		       (unsigned long long)st[SVNIC_STAT_RX_PACKETS],
-		       (unsigned long long)st[SVNIC_STAT_RX_BYTES],
-		       (unsigned long long)st[SVNIC_STAT_DROP_NO_BUFFER],
-		       (unsigned long long)st[SVNIC_STAT_DROP_MALFORMED],
-		       (unsigned long long)st[SVNIC_STAT_DROP_TOO_BIG]);
+		if (vif->vlan)
+			printf(" vlan %u\n", vif->vlan);
+		else
+			printf(" vlan none\n");
+		print_stats_text(vif->stats, "");
 	}
 	show->count++;
 	return 0;
@@ -411,56 +474,178 @@ static int cmd_vif_show(struct svnic_nl *nl, int json, int argc, char **argv)
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
+}
+
+/* A MAC address, XX:XX:XX:XX:XX:XX in hexadecimal. */
+static int parse_mac(const char *s, __u8 *mac)
+{
+	int i;
+
+	if (strlen(s) != 17)
+		return -EINVAL;
+	for (i = 0; i < 6; i++, s += 3) {
+		if (!isxdigit((unsigned char)s[0]) ||
+		    !isxdigit((unsigned char)s[1]) || (i < 5 && s[2] != ':'))
+			return -EINVAL;
+		mac[i] = hex_digit(s[0]) << 4 | hex_digit(s[1]);
+	}
+	return 0;
+}
+
+/* The default burst of @rate: 10 ms of it, at least 64 KiB and a frame. */
+static int default_burst(struct svnic_nl *nl, const char *name,
+			 unsigned long long rate, unsigned long long *burst)
+{
+	struct svnic_vif_info vif;
+	unsigned long long frame;
+	int ret;
+
+	/* The MTU decides what one frame is: ask for the VIF first. */
+	ret = svnic_nl_vif_get(nl, name, &vif);
+	if (ret)
+		return ret;
+	*burst = rate / (1000 / DEFAULT_BURST_MS);
+	if (*burst < DEFAULT_BURST_MIN)
+		*burst = DEFAULT_BURST_MIN;
+	frame = vif.mtu + FRAME_OVERHEAD;
+	if (*burst < frame)
+		*burst = frame;
+	return 0;
+}
+
+/* One "vif set" parameter KEY VALUE into @chg; else a usage error. */
+static int vif_set_param(const char *key, const char *val,
+			 struct svnic_vif_change *chg)
+{
+	unsigned long long v;
+	unsigned int bit;
+
+	if (!strcmp(key, "rate"))
+		bit = SVNIC_VIF_CHANGE_RATE;
+	else if (!strcmp(key, "burst"))
+		bit = SVNIC_VIF_CHANGE_BURST;
+	else if (!strcmp(key, "vlan"))
+		bit = SVNIC_VIF_CHANGE_VLAN;
+	else if (!strcmp(key, "mac"))
+		bit = SVNIC_VIF_CHANGE_MAC;
+	else
+		return usage_error("vif set: unknown parameter '%s' (rate, burst, vlan, mac)",
+				   key);
+	if (chg->set & bit)
+		return usage_error("vif set: '%s' given twice", key);
+	chg->set |= bit;
+	switch (bit) {
+	case SVNIC_VIF_CHANGE_RATE:
+		if (!strcasecmp(val, "none"))
+			chg->rate = 0;
+		else if (parse_unit(val, rate_units, &v))
+			return usage_error("vif set: bad rate '%s' (e.g. 10mbit, 1gbit, 125000bps, none)",
+					   val);
+		else
+			chg->rate = v;
+		break;
+	case SVNIC_VIF_CHANGE_BURST:
+		if (parse_unit(val, size_units, &v))
+			return usage_error("vif set: bad burst '%s' (bytes, e.g. 32000, 64k)",
+					   val);
+		chg->burst = v;
+		break;
+	case SVNIC_VIF_CHANGE_VLAN:
+		/* The kernel says which ids it takes: 0 to 4094. */
+		if (!strcasecmp(val, "none"))
+			chg->vlan = 0;
+		else if (parse_u64(val, &v) || v > UINT16_MAX)
+			return usage_error("vif set: bad VLAN '%s' (1 to 4094, or none)",
+					   val);
+		else
+			chg->vlan = v;
+		break;
+	default:
+		if (parse_mac(val, chg->mac))
+			return usage_error("vif set: bad MAC address '%s' (XX:XX:XX:XX:XX:XX)",
+					   val);
+	}
+	return 0;
+}
+
 static int cmd_vif_set(struct svnic_nl *nl, int argc, char **argv)
 {
-	unsigned long long rate = 0, burst = 0, frame;
-	struct svnic_vif_info vif;
-	int i, have_rate = 0, have_burst = 0, ret;
+	struct svnic_vif_change chg = { 0 };
 	char what[96];
+	int i, ret;
 
 	if (argc < 1)
 		return usage_error("%svif set: a VIF NAME is needed", "");
 	for (i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			return usage_error("vif set: '%s' needs a value", argv[i]);
-		if (!strcmp(argv[i], "rate")) {
-			if (!strcasecmp(argv[i + 1], "none"))
-				rate = 0;
-			else if (parse_unit(argv[i + 1], rate_units, &rate))
-				return usage_error("vif set: bad rate '%s' (e.g. 10mbit, 1gbit, 125000bps, none)",
-						   argv[i + 1]);
-			have_rate = 1;
-		} else if (!strcmp(argv[i], "burst")) {
-			if (parse_unit(argv[i + 1], size_units, &burst))
-				return usage_error("vif set: bad burst '%s' (bytes, e.g. 32000, 64k)",
-						   argv[i + 1]);
-			have_burst = 1;
-		} else {
-			return usage_error("vif set: unknown parameter '%s'", argv[i]);
-		}
+		ret = vif_set_param(argv[i], argv[i + 1], &chg);
+		if (ret)
+			return ret;
 	}
-	if (!have_rate)
-		return usage_error("%svif set: a rate is needed (rate RATE, 0 or none for no limit)",
+	if ((chg.set & SVNIC_VIF_CHANGE_BURST) && !(chg.set & SVNIC_VIF_CHANGE_RATE))
+		return usage_error("%svif set: a burst comes with a rate (rate RATE burst BYTES)",
+				   "");
+	if (!chg.set)
+		return usage_error("%svif set: nothing to set: give rate RATE (0 or none for no limit), vlan ID|none or mac MAC",
 				   "");
 	snprintf(what, sizeof(what), "vif set %.63s", argv[0]);
-	if (rate && !have_burst) {
-		/* The MTU decides what one frame is: ask for the VIF first. */
-		ret = svnic_nl_vif_get(nl, argv[0], &vif);
+	if (chg.rate && !(chg.set & SVNIC_VIF_CHANGE_BURST)) {
+		ret = default_burst(nl, argv[0], chg.rate, &chg.burst);
 		if (ret) {
 			report(nl, what, ret);
 			return 1;
 		}
-		burst = rate / (1000 / DEFAULT_BURST_MS);
-		if (burst < DEFAULT_BURST_MIN)
-			burst = DEFAULT_BURST_MIN;
-		frame = vif.mtu + FRAME_OVERHEAD;
-		if (burst < frame)
-			burst = frame;
 	}
-	if (!rate)
-		burst = 0;
-	ret = svnic_nl_vif_set(nl, argv[0], rate, burst);
+	if (!chg.rate)
+		chg.burst = 0;
+	ret = svnic_nl_vif_change(nl, argv[0], &chg);
 	if (ret) {
+		report(nl, what, ret);
+		return 1;
+	}
+	return 0;
+}
+
+/* "np set": notify-frames N and/or notify-cycles C, handed to the kernel. */
+static int cmd_np_set(struct svnic_nl *nl, int argc, char **argv)
+{
+	long long frames = -1, cycles = -1, *to;
+	unsigned long long v;
+	char what[64];
+	__u32 id;
+	int i, ret;
+
+	if (argc < 1)
+		return usage_error("%snp set: an NP (ID or svnic-npN) is needed", "");
+	if (parse_np_id(argv[0], &id))
+		return usage_error("np set: not an NP: '%s'", argv[0]);
+	for (i = 1; i < argc; i += 2) {
+		if (!strcmp(argv[i], "notify-frames"))
+			to = &frames;
+		else if (!strcmp(argv[i], "notify-cycles"))
+			to = &cycles;
+		else
+			return usage_error("np set: unknown parameter '%s' (notify-frames, notify-cycles)",
+					   argv[i]);
+		if (i + 1 >= argc)
+			return usage_error("np set: '%s' needs a value", argv[i]);
+		if (*to >= 0)
+			return usage_error("np set: '%s' given twice", argv[i]);
+		/* The kernel says which values it takes. */
+		if (parse_u64(argv[i + 1], &v) || v > UINT32_MAX)
+			return usage_error("np set: bad number '%s'", argv[i + 1]);
+		*to = v;
+	}
+	if (frames < 0 && cycles < 0)
+		return usage_error("%snp set: nothing to set: give notify-frames N and/or notify-cycles C",
+				   "");
+	ret = svnic_nl_np_set(nl, id, frames, cycles);
+	if (ret) {
+		snprintf(what, sizeof(what), "np set %s", argv[0]);
 		report(nl, what, ret);
 		return 1;
 	}
@@ -502,8 +687,8 @@ int main(int argc, char **argv)
 	if (!strcmp(obj, "info") && strcmp(verb, "show"))
 		return usage_error("info: unexpected '%s'", verb);
 	if (!strcmp(obj, "np") && strcmp(verb, "add") && strcmp(verb, "del") &&
-	    strcmp(verb, "show") && strcmp(verb, "list"))
-		return usage_error("np: unknown command '%s' (add, del, show)", verb);
+	    strcmp(verb, "set") && strcmp(verb, "show") && strcmp(verb, "list"))
+		return usage_error("np: unknown command '%s' (add, del, show, set)", verb);
 	if (!strcmp(obj, "vif") && strcmp(verb, "set") &&
 	    strcmp(verb, "show") && strcmp(verb, "list"))
 		return usage_error("vif: unknown command '%s' (show, set)", verb);
@@ -523,6 +708,8 @@ int main(int argc, char **argv)
 		ret = cmd_np_add(&nl, json, argc, argv);
 	else if (!strcmp(obj, "np") && !strcmp(verb, "del"))
 		ret = cmd_np_del(&nl, argc, argv);
+	else if (!strcmp(obj, "np") && !strcmp(verb, "set"))
+		ret = cmd_np_set(&nl, argc, argv);
 	else if (!strcmp(obj, "np"))
 		ret = cmd_np_show(&nl, json, argc, argv);
 	else if (!strcmp(verb, "set"))
