@@ -86,6 +86,13 @@ echo
 echo "-- svnic: the generic netlink family"
 step "iproute2 genl sees the family" bash -c "genl ctrl get name svnic | head -n 3"
 step "svnicctl info" "$B/tools/svnicctl" info
+step "an NP on a veth: its backend, NP ABI, batching and uplink counters (svnicctl np)" \
+	bash -c "ip link add vdemo0 type veth peer name vdemo1 && ip link set vdemo1 up && \
+	 ip link set vdemo0 up && \
+	 $B/tools/svnicctl np add vdemo0 >/dev/null && \
+	 $B/tools/svnicctl np set svnic-np0 notify-frames 16 notify-cycles 4 && \
+	 $B/tools/svnicctl np show svnic-np0; r=\$?; \
+	 $B/tools/svnicctl np del svnic-np0; ip link del vdemo0; exit \$r"
 step "iproute2 vdpa lists management devices (none until NPs exist)" vdpa mgmtdev show
 echo
 echo "-- module life cycle"
