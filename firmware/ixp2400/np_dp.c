@@ -579,18 +579,21 @@ void np_dp_mark(struct np_dp *dp, unsigned int vif, unsigned int frames)
 }
 
 /**
- * np_dp_rx_drain - hand a VIF's received frames to its host side
+ * np_dp_rx_take - take a VIF's received frames for its host side, without
+ *	marking it
  * @dp: the data plane
  * @vif: the VIF
  * @frames: where to store them, in order
  * @n: room in @frames (the host side's free buffers)
  *
- * The VIF is marked for notification (np_dp_mark()).
+ * For a host side that writes the frames into its buffers after taking
+ * them: it calls np_dp_mark() with their number once they are there, so
+ * that no batch is flushed before the buffers it signals are written.
  *
  * Return: frames stored; 0 when @vif does not exist.
  */
-unsigned int np_dp_rx_drain(struct np_dp *dp, unsigned int vif,
-			    struct np_frame **frames, unsigned int n)
+unsigned int np_dp_rx_take(struct np_dp *dp, unsigned int vif,
+			   struct np_frame **frames, unsigned int n)
 {
 	struct np_dp_vif *v;
 	unsigned int i, got;
@@ -600,13 +603,32 @@ unsigned int np_dp_rx_drain(struct np_dp *dp, unsigned int vif,
 		return 0;
 	v = &dp->vif[vif];
 	got = np_ring_dequeue_burst(v->rxq, (void **)frames, n);
-	if (!got)
-		return 0;
 	for (i = 0; i < got; i++)
 		bytes += frames[i]->len;
 	v->stats.rx_packets += got;
 	v->stats.rx_bytes += bytes;
-	np_dp_mark(dp, vif, got);
+	return got;
+}
+
+/**
+ * np_dp_rx_drain - hand a VIF's received frames to its host side
+ * @dp: the data plane
+ * @vif: the VIF
+ * @frames: where to store them, in order
+ * @n: room in @frames (the host side's free buffers)
+ *
+ * The VIF is marked for notification (np_dp_mark()): the frames count as
+ * delivered once they are taken.
+ *
+ * Return: frames stored; 0 when @vif does not exist.
+ */
+unsigned int np_dp_rx_drain(struct np_dp *dp, unsigned int vif,
+			    struct np_frame **frames, unsigned int n)
+{
+	unsigned int got = np_dp_rx_take(dp, vif, frames, n);
+
+	if (got)
+		np_dp_mark(dp, vif, got);
 	return got;
 }
 

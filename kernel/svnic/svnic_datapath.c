@@ -411,7 +411,7 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 	spin_unlock_bh(&vif->lock);
 	if (room <= 0)
 		return 0;
-	n = np_dp_rx_drain(np->dp, vif->id, frames, min_t(int, room, SVNIC_BURST));
+	n = np_dp_rx_take(np->dp, vif->id, frames, min_t(int, room, SVNIC_BURST));
 	if (!n)
 		return 0;
 	spin_lock_bh(&vif->lock);
@@ -428,9 +428,9 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 	spin_unlock_bh(&vif->lock);
 	for (i = 0; i < n; i++)
 		consume_skb(frames[i]->priv);
-	/* Marked again: its used buffers were written after the drain. */
+	/* Marked once its used buffers are written: a due batch goes now. */
 	if (live)
-		np_dp_mark(np->dp, vif->id, 0);
+		np_dp_mark(np->dp, vif->id, n);
 	return n;
 }
 

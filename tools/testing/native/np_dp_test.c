@@ -472,6 +472,31 @@ TEST_F(dp, notifications_batched)
 	EXPECT_EQ(-EINVAL, np_dp_notify_config(e->dp, 0, 0));
 }
 
+TEST_F(dp, take_marks_when_written)
+{
+	struct env *e = self->e;
+	struct np_frame *out[4];
+	unsigned int i;
+
+	ASSERT_EQ(0, add(e, 1, NP_VLAN_NONE, 0, 1500));
+	ASSERT_EQ(0, np_dp_notify_config(e->dp, 2, 1000));
+	for (i = 0; i < 2; i++)
+		from_uplink(e, get(e, mac(1), UPLINK_ID, -1, 64));
+	/* Taken, not yet written: no flush, although the bound is reached. */
+	EXPECT_EQ(2, np_dp_rx_take(e->dp, 1, out, 4));
+	EXPECT_EQ(0, e->notifies);
+	EXPECT_EQ(0, np_dp_poll_end(e->dp));
+	EXPECT_EQ(2, e->dp->vif[1].stats.rx_packets);
+	/* Written: the mark with their number flushes the due batch. */
+	np_dp_mark(e->dp, 1, 2);
+	EXPECT_EQ(1, e->notifies);
+	EXPECT_EQ(1, e->notified[1]);
+	for (i = 0; i < 2; i++)
+		put(e, out[i]);
+	EXPECT_EQ(0, np_dp_rx_take(e->dp, 1, out, 4));
+	EXPECT_EQ(0, np_dp_rx_take(e->dp, 2, out, 4));
+}
+
 TEST_F(dp, vif_del_gives_frames_back)
 {
 	struct env *e = self->e;
