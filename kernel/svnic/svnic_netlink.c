@@ -338,13 +338,13 @@ static int svnic_nl_vif_get(struct sk_buff *skb, struct genl_info *info)
 	return svnic_vif_call(info, svnic_vif_get_fn);
 }
 
-static int svnic_vif_set_rate(struct genl_info *info, struct svnic_vif *vif)
+/* The rate limit's values, checked before anything changes. */
+static int svnic_vif_rate_check(struct genl_info *info, struct svnic_vif *vif)
 {
 	struct nlattr **tb = info->attrs;
 	u64 rate = nla_get_u64(tb[SVNIC_A_RATE]);
 	u64 burst = tb[SVNIC_A_BURST] ? nla_get_u64(tb[SVNIC_A_BURST]) : 0;
 	u32 frame = __virtio16_to_cpu(true, vif->config.mtu) + VLAN_ETH_HLEN;
-	int ret;
 
 	if (rate && burst < frame) {
 		NL_SET_ERR_MSG_ATTR_FMT(info->extack, tb[SVNIC_A_BURST],
@@ -358,6 +358,16 @@ static int svnic_vif_set_rate(struct genl_info *info, struct svnic_vif *vif)
 				    "above the NP's limit (1 Tbit/s, a burst of 8 GB)");
 		return -ERANGE;
 	}
+	return 0;
+}
+
+static int svnic_vif_set_rate(struct genl_info *info, struct svnic_vif *vif)
+{
+	struct nlattr **tb = info->attrs;
+	u64 rate = nla_get_u64(tb[SVNIC_A_RATE]);
+	u64 burst = tb[SVNIC_A_BURST] ? nla_get_u64(tb[SVNIC_A_BURST]) : 0;
+	int ret;
+
 	ret = svnic_np_rate(vif->np, vif, rate, burst);
 	if (ret) {
 		NL_SET_ERR_MSG(info->extack, "the NP refused the rate limit");
@@ -393,11 +403,14 @@ static int svnic_vif_set_fn(struct genl_info *info, struct svnic_vif *vif)
 	struct nlattr **tb = info->attrs;
 	int ret = 0;
 
-	if (tb[SVNIC_A_MAC]) {
+	/* What svnic can check goes first; the NP may still refuse. */
+	if (tb[SVNIC_A_RATE])
+		ret = svnic_vif_rate_check(info, vif);
+	if (!ret && tb[SVNIC_A_MAC]) {
 		ret = svnic_vif_set_mac(vif, nla_data(tb[SVNIC_A_MAC]));
 		if (ret == -EADDRINUSE)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[SVNIC_A_MAC],
-					    "another VIF of the NP has that address");
+					    "another VIF of the NP has that address on its VLAN");
 		else if (ret)
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[SVNIC_A_MAC],
 					    "not a unicast address");

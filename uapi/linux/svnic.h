@@ -58,7 +58,10 @@
  * @SVNIC_CMD_VIF_SET: change VIF %SVNIC_A_VIF_NAME: its rate limit
  *	(%SVNIC_A_RATE in bytes/s, 0: none, with %SVNIC_A_BURST in bytes, at
  *	least one frame of its MTU), its VLAN (%SVNIC_A_VLAN), its MAC address
- *	(%SVNIC_A_MAC); at least one of them.  CAP_NET_ADMIN.
+ *	(%SVNIC_A_MAC); at least one of them.  The values are checked first,
+ *	then applied in that order: the address, the VLAN, the rate; when
+ *	the NP refuses one (-EADDRINUSE: another VIF has the address on the
+ *	VLAN), the changes before it stay.  CAP_NET_ADMIN.
  * @SVNIC_CMD_NP_SET: change NP %SVNIC_A_NP_ID's notification batching:
  *	%SVNIC_A_NOTIFY_FRAMES and/or %SVNIC_A_NOTIFY_CYCLES.  CAP_NET_ADMIN.
  * @__SVNIC_CMD_MAX: internal
