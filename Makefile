@@ -80,7 +80,8 @@ $(BUILD)/include/kselftest_harness.h: $(LINUX_SRC)/.extracted
 # --- user-space tools ------------------------------------------------------
 TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl $(BUILD)/tools/vaal_example
 # Benchmarks that run in the VM (scripts/bench.sh).
-BENCH_TOOLS := $(BUILD)/tools/vaal_nop_bench $(BUILD)/tools/vcs_share_bench
+BENCH_TOOLS := $(BUILD)/tools/vaal_nop_bench $(BUILD)/tools/vcs_share_bench \
+	       $(BUILD)/tools/svnic_vhost_bench
 TOOLS += $(BENCH_TOOLS)
 # The reference user-space controller (selftests/tools/vaal_ctrld_test.sh).
 TOOLS += $(BUILD)/tools/vaal_ctrld
@@ -106,6 +107,11 @@ $(BUILD)/tools/vaal_nop_bench: tools/bench/vaal_nop_bench.c $(LIBVAAL)
 # The loaders and the share measurement are the share selftest's.
 $(BUILD)/tools/vcs_share_bench: tools/bench/vcs_share_bench.c $(LIBVAAL) \
 				selftests/lib/vcs_load.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+# svnic's VIF against vhost-net through the user-space vhost driver.
+$(BUILD)/tools/svnic_vhost_bench: tools/bench/svnic_vhost_bench.c $(VHOST_DRV)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 

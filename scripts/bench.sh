@@ -108,21 +108,29 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 echo "bench harness.vm.boot_run_true_s $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
 
+# vm_bench TIMEOUT COMMAND...: the bench lines of COMMAND run in the VM;
+# all it printed, and the end of this script, when it fails.
+vm_bench() {
+	local timeout=$1 out
+	shift
+	if ! out=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout "$timeout" \
+		   -- "$@" 2>&1); then
+		echo "$out" >&2
+		exit 1
+	fi
+	tr -d '\r' <<<"$out" | grep '^bench '
+}
+
 # NOP round trips through /dev/vaal's rings against io_uring's, in the VM:
 # batches of 32 and single NOPs, one system call a round on both sides.
-if ! out=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout 240 -- \
-	   "$TOP/build/tools/vaal_nop_bench" 2>&1); then
-	echo "$out" >&2
-	exit 1
-fi
-tr -d '\r' <<<"$out" | grep '^bench '
+vm_bench 240 "$TOP/build/tools/vaal_nop_bench"
 
 # vcore_sched's shares of the CPU sidecore controller in the VM: the largest
 # deviation from the cgroups' weights (100:200:400, 1:100, nested) under
 # fair, and under fcfs and rr as baselines.  Nine runs of about 7 s each.
-if ! out=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout 300 -- \
-	   "$TOP/build/tools/vcs_share_bench" 2>&1); then
-	echo "$out" >&2
-	exit 1
-fi
-tr -d '\r' <<<"$out" | grep '^bench '
+vm_bench 300 "$TOP/build/tools/vcs_share_bench"
+
+# A user-space vhost driver through an svnic VIF against vhost-net + tap +
+# bridge, in the VM: frames/s of 64 and 1500 bytes and the round trip, as
+# ratios (ours over vhost-net's), medians of five rounds.
+vm_bench 300 "$TOP/build/tools/svnic_vhost_bench"

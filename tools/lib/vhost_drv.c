@@ -56,7 +56,8 @@ __u64 vdrv_addr(const struct vdrv *d, unsigned long off)
 	return d->phys ? vdrv_phys_of(d->mem + off) : VDRV_IOVA_BASE + off;
 }
 
-/* What VHOST_SET_VRING_ADDR takes: IOVAs for vhost-vdpa, user addresses
+/*
+ * What VHOST_SET_VRING_ADDR takes: IOVAs for vhost-vdpa, user addresses
  * for vhost-net (which translates only what descriptors point at).
  */
 static __u64 vdrv_ring_addr(const struct vdrv *d, unsigned long off)

@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * svnic_vhost_bench.c - a user-space vhost driver's throughput and round
+ * trip through an svnic VIF (/dev/vhost-vdpa-N) against the same through
+ * vhost-net on a tap bridged to the same uplink, in the same (virtual)
+ * machine.  Run as root in the VM; prints
+ *
+ *	bench svnic.vm.tput_64b_vs_vhost_net <ratio> ratio
+ *	bench svnic.vm.tput_1500b_vs_vhost_net <ratio> ratio
+ *	bench svnic.vm.rtt_vs_vhost_net <ratio> ratio
+ *
+ * (svnic's frames per second over vhost-net's, svnic's median round trip
+ * over vhost-net's) and the absolute figures as "#" lines.
+ *
+ * The wire (svnic_vhost_bench.sh beside this file): veth0, the uplink,
+ * and its peer wire0 in netns "wire".  Each round measures both sides,
+ * one after the other (svnic first in odd rounds, vhost-net first in even
+ * ones), with the same driver (tools/lib/vhost_drv.c), the same rings
+ * (256 entries, one descriptor a frame: the 12-byte virtio-net header and
+ * the frame) and the same method:
+ *
+ *   svnic      svnic.ko loaded with an NP on veth0, VIF vif1 bound to
+ *              vhost_vdpa; the driver maps its region through IOTLB
+ *              messages; svnic.ko unloaded after the measurement
+ *   vhost-net  bridge br0 with veth0 and tap0 (IFF_TAP, IFF_NO_PI,
+ *              IFF_VNET_HDR, TUNSETVNETHDRSZ 12), /dev/vhost-net with tap0
+ *              as the backend of both queues, the region in its memory
+ *              table; veth0 out of the bridge afterwards
+ *
+ * Throughput: the driver posts 64- or 1500-byte Ethernet frames (no FCS;
+ * to wire0's MAC, ethertype 0x88b5, which nobody listens to) for
+ * --seconds, keeping the transmit ring full: it reclaims used descriptors,
+ * refills, and kicks unless the device set VRING_USED_F_NO_NOTIFY (the
+ * transmit queue's interrupts are off).  Frames per second are those that
+ * arrived at wire0 (its rx_packets in the wire netns's /proc/net/dev) per
+ * second of the sending interval, which ends when the device has used the
+ * last one.  A "#" line gives the counts, the frames a kick, and the
+ * longest time the driver was away from its ring (a vCPU's thread that
+ * the host did not run, under TCG on a busy host).
+ *
+ * Round trip: a responder forked into the wire netns echoes frames of
+ * ethertype 0x88b6 (an AF_PACKET socket on wire0, MACs swapped); the
+ * driver sends one 64-byte frame and waits for the echo in its receive
+ * ring, spinning on the used index (yielding the CPU between looks) - a
+ * polling guest driver's way; --irq sleeps in poll() on the receive
+ * queue's call eventfd instead, as a guest waits for its interrupt, which
+ * adds the driver's wake-up (the same on both sides) and, under TCG, the
+ * host's scheduling noise.  The median of --pings round trips after
+ * --warmup (of those that fit in 3 s).
+ *
+ * CPU placement, the same in both runs: the driver is pinned to CPU 0
+ * (--cpu) once its device is open; svnic's sidecore, a polling kthread,
+ * runs on CPU 1 (sidecore_cpu=, --sidecore-cpu); vhost-net's worker is
+ * created before the pinning and floats over all CPUs, as it does by
+ * default (--worker-cpu pins it, for a comparison); the responder floats.
+ * With two vCPUs, that leaves CPU 1 to the device side of both (the
+ * sidecore, or the worker) and the network stack's work it does there.
+ *
+ * The ratios are the medians of the rounds' ratios (--rounds, 7), which
+ * keeps them steadier when the host's speed drifts (under TCG on a busy
+ * host it does, by a factor of two from one second to the next).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "../lib/vhost_drv.h"
+
+#define ETH_P_BENCH	0x88b5	/* throughput frames: counted, dropped */
+#define ETH_P_PING	0x88b6	/* echoed by the responder */
+#define PING_LEN	64
+#define MAX_ROUNDS	15
+#define PING_SECONDS	3	/* for the round trips of one side */
+#define MIN_PINGS	50	/* in that time, or it failed */
+
+static const char *prog = "svnic_vhost_bench";
+static const unsigned char wire_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0xfe };
+static const unsigned char drv_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x01 };
+
+static struct {
+	int rounds;
+	double seconds;
+	int pings;
+	int warmup;
+	int cpu;
+	int sidecore_cpu;
+	int worker_cpu;
+	bool irq;
+} opt = {
+	.rounds = 7,
+	.seconds = 0.5,
+	.pings = 1000,
+	.warmup = 100,
+	.cpu = 0,
+	.sidecore_cpu = 1,
+	.worker_cpu = -1,
+};
+
+/* What one side did in one round. */
+struct result {
+	double pps64;
+	double pps1500;
+	double rtt_us;
+};
+
+static char script[PATH_MAX + 64];
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of @n values (sorted in place). */
+static double median_of(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* svnic_vhost_bench.sh ARGS...; its exit status. */
+static int net(const char *fmt, ...)
+{
+	char args[256], cmd[sizeof(script) + sizeof(args) + 8];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", script, args);
+	ret = system(cmd);
+	if (ret)
+		fprintf(stderr, "%s: %s failed (%d)\n", prog, args, ret);
+	return ret == -1 ? -1 : WEXITSTATUS(ret);
+}
+
+/*
+ * The checkout this binary was built in (build/tools/..), for the script
+ * and, unless $VCORE_SUITE says otherwise, the modules.
+ */
+static int find_top(char *top, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", top, len - 1);
+	int i;
+
+	if (n <= 0)
+		return -1;
+	top[n] = '\0';
+	for (i = 0; i < 3; i++) {
+		char *slash = strrchr(top, '/');
+
+		if (!slash)
+			return -1;
+		*slash = '\0';
+	}
+	return 0;
+}
+
+static int pin(pid_t tid, int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	if (cpu >= 0)
+		CPU_SET(cpu, &set);
+	else
+		for (i = 0; i < CPU_SETSIZE; i++)
+			CPU_SET(i, &set);
+	return sched_setaffinity(tid, sizeof(set), &set);
+}
+
+/* The vhost worker thread of this process (vhost-PID), or 0. */
+static pid_t worker_tid(void)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	pid_t tid = 0;
+	DIR *dir;
+	FILE *f;
+
+	dir = opendir("/proc/self/task");
+	while (dir && !tid && (de = readdir(dir))) {
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "vhost-", 6))
+			tid = atoi(de->d_name);
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return tid;
+}
+
+/* The CPU thread @tid ran on last (/proc's stat, field 39), or -1. */
+static int last_cpu(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	int i, cpu = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	for (i = 2; p && i < 39; i++)	/* p at the end of field i */
+		p = strchr(p + 1, ' ');
+	if (p)
+		cpu = atoi(p + 1);
+	fclose(f);
+	return cpu;
+}
+
+/* An fd of netns "wire", or -1. */
+static int wire_ns(void)
+{
+	return open("/run/netns/wire", O_RDONLY | O_CLOEXEC);
+}
+
+/*
+ * /proc/net/dev of the wire netns, kept open: the file stays that
+ * namespace's after the thread went back.
+ */
+static int wire_stats_open(void)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int wire = wire_ns(), fd = -1;
+
+	if (self >= 0 && wire >= 0 && !setns(wire, CLONE_NEWNET)) {
+		fd = open("/proc/self/net/dev", O_RDONLY | O_CLOEXEC);
+		if (setns(self, CLONE_NEWNET)) {
+			perror("setns back");
+			exit(1);
+		}
+	}
+	if (self >= 0)
+		close(self);
+	if (wire >= 0)
+		close(wire);
+	return fd;
+}
+
+/* wire0's rx_packets, or -1. */
+static long long wire_rx_packets(int fd)
+{
+	char buf[8192], *p;
+	unsigned long long bytes, packets;
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "wire0:");
+	if (!p || sscanf(p + 6, "%llu %llu", &bytes, &packets) != 2)
+		return -1;
+	return packets;
+}
+
+/*
+ * wire0's rx_packets once the frames in flight have landed: when it
+ * reached @want, or stood still for 60 ms (frames were lost), or after a
+ * second.
+ */
+static long long wire_settle(int fd, long long want)
+{
+	long long rx = wire_rx_packets(fd), last;
+	int i, still = 0;
+
+	for (i = 0; i < 50 && rx >= 0 && rx < want && still < 3; i++) {
+		usleep(20000);
+		last = rx;
+		rx = wire_rx_packets(fd);
+		still = rx == last ? still + 1 : 0;
+	}
+	return rx;
+}
+
+/*
+ * The responder: a child in the wire netns echoing ping frames on wire0,
+ * MACs swapped.  Its pid once it listens, or -1.
+ */
+static pid_t responder_start(void)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_PING),
+	};
+	unsigned char p[2048], mac[ETH_ALEN];
+	int ready[2], ns, fd;
+	socklen_t sl;
+	pid_t pid;
+	ssize_t n;
+	char c = 0;
+
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid) {
+		close(ready[1]);
+		n = read(ready[0], &c, 1);
+		close(ready[0]);
+		if (n == 1)
+			return pid;
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(ready[0]);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	pin(0, -1);
+	ns = wire_ns();
+	if (ns < 0 || setns(ns, CLONE_NEWNET))
+		_exit(1);
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_PING));
+	sll.sll_ifindex = if_nametoindex("wire0");
+	if (fd < 0 || !sll.sll_ifindex ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		_exit(1);
+	if (write(ready[1], &c, 1) != 1)
+		_exit(1);
+	for (;;) {
+		sl = sizeof(sll);
+		n = recvfrom(fd, p, sizeof(p), 0, (struct sockaddr *)&sll, &sl);
+		if (n < ETH_HLEN || sll.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		memcpy(mac, p, ETH_ALEN);
+		memcpy(p, p + ETH_ALEN, ETH_ALEN);
+		memcpy(p + ETH_ALEN, mac, ETH_ALEN);
+		if (send(fd, p, n, 0) != n)
+			continue;
+	}
+}
+
+static void responder_stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+/* An Ethernet frame of @len bytes from the driver, behind its header. */
+static void frame_fill(struct vdrv *d, unsigned char *b, __u16 type,
+		       size_t len)
+{
+	memset(b, 0, VDRV_HDR_LEN + len);
+	b += VDRV_HDR_LEN;
+	memcpy(b, wire_mac, ETH_ALEN);
+	memcpy(b + ETH_ALEN, d->mac, ETH_ALEN);
+	b[12] = type >> 8;
+	b[13] = type & 0xff;
+}
+
+/* Used transmit descriptors back on the free list @freel (@nfree long). */
+static void tx_reclaim(struct vdrv *d, __u16 *freel, int *nfree)
+{
+	struct vring_used_elem *e;
+
+	while ((e = vdrv_used_next(d, VDRV_TX)))
+		freel[(*nfree)++] = e->id % VDRV_QNUM;
+}
+
+/*
+ * Every transmit descriptor made a frame of @len bytes; the free list
+ * full.  (The device used all that was posted before.)
+ */
+static void tx_prepare(struct vdrv *d, __u16 type, size_t len, __u16 *freel,
+		       int *nfree)
+{
+	int i;
+
+	for (i = 0; i < VDRV_QNUM; i++) {
+		frame_fill(d, vdrv_buf(d, VDRV_TX, i), type, len);
+		vdrv_desc(d, VDRV_TX, i, vdrv_addr(d, vdrv_buf_off(VDRV_TX, i)),
+			  VDRV_HDR_LEN + len, 0, 0);
+		freel[i] = i;
+	}
+	*nfree = VDRV_QNUM;
+	d->vq[VDRV_TX].used_seen = vdrv_used_idx(d, VDRV_TX);
+}
+
+/* Wait (spinning, yielding) until the device used all posted; 0 or -1. */
+static int tx_drain(struct vdrv *d, double timeout)
+{
+	double end = now_s() + timeout;
+
+	while (vdrv_used_idx(d, VDRV_TX) != d->vq[VDRV_TX].avail_idx) {
+		if (now_s() > end)
+			return -1;
+		sched_yield();
+	}
+	return 0;
+}
+
+static const char *kind_name(const struct vdrv *d)
+{
+	return d->kind == VDRV_NET ? "vhost-net" : "svnic";
+}
+
+/* Frames of @len bytes per second that reached wire0; -1 on failure. */
+static double tput(struct vdrv *d, size_t len, int stats)
+{
+	double t0, t1, t, end, last, gap = 0;
+	unsigned long sent = 0, kicks = 0;
+	__u16 freel[VDRV_QNUM];
+	long long start, rx;
+	int nfree, n;
+
+	tx_prepare(d, ETH_P_BENCH, len, freel, &nfree);
+	start = wire_rx_packets(stats);
+	t0 = now_s();
+	end = t0 + opt.seconds;
+	last = t0;
+	for (t = t0; t < end; t = now_s()) {
+		gap = t - last > gap ? t - last : gap;
+		last = t;
+		tx_reclaim(d, freel, &nfree);
+		for (n = 0; nfree; n++, sent++)
+			vdrv_post(d, VDRV_TX, freel[--nfree]);
+		if (n)
+			kicks += vdrv_notify(d, VDRV_TX);
+		else
+			sched_yield();
+	}
+	if (tx_drain(d, 5)) {
+		fprintf(stderr, "%s: %zu-byte frames: transmit buffers not used (used %u, posted %u)\n",
+			prog, len, vdrv_used_idx(d, VDRV_TX), d->vq[VDRV_TX].avail_idx);
+		return -1;
+	}
+	t1 = now_s();
+	rx = wire_settle(stats, start + sent);
+	if (start < 0 || rx < 0) {
+		fprintf(stderr, "%s: no rx_packets of wire0\n", prog);
+		return -1;
+	}
+	printf("#   %s %zu B: %llu of %lu frames reached wire0 in %.2f s, %.1f frames a kick, the driver away %.1f ms at most\n",
+	       kind_name(d), len, rx - start, sent, t1 - t0,
+	       kicks ? (double)sent / kicks : 0.0, gap * 1e3);
+	return (rx - start) / (t1 - t0);
+}
+
+/* The receive ring full of empty buffers. */
+static void rx_fill(struct vdrv *d)
+{
+	int i;
+
+	for (i = 0; i < VDRV_QNUM; i++) {
+		vdrv_desc(d, VDRV_RX, i, vdrv_addr(d, vdrv_buf_off(VDRV_RX, i)),
+			  VDRV_BUF_SIZE, VRING_DESC_F_WRITE, 0);
+		vdrv_post(d, VDRV_RX, i);
+	}
+	vdrv_notify(d, VDRV_RX);
+}
+
+/*
+ * Wait for the echo of ping @seq in the receive ring, giving buffers back
+ * as they come; 0, or -1 when nothing came for a second.
+ */
+static int ping_wait(struct vdrv *d, __u32 seq)
+{
+	struct vring_used_elem *e;
+	static unsigned int given;
+	double end = now_s() + 1;
+	unsigned char *b;
+	__u32 got;
+
+	for (;;) {
+		e = vdrv_used_next(d, VDRV_RX);
+		if (!e && !opt.irq) {
+			if (now_s() > end)
+				return -1;
+			sched_yield();
+			continue;
+		}
+		if (!e) {
+			if (vdrv_wait_call(d, VDRV_RX, 1000) <= 0)
+				return -1;
+			continue;
+		}
+		b = vdrv_buf(d, VDRV_RX, e->id) + VDRV_HDR_LEN;
+		memcpy(&got, b + ETH_HLEN, sizeof(got));
+		vdrv_post(d, VDRV_RX, e->id % VDRV_QNUM);
+		if (++given % 32 == 0)
+			vdrv_notify(d, VDRV_RX);
+		if (e->len >= VDRV_HDR_LEN + ETH_HLEN + sizeof(got) &&
+		    b[12] == ETH_P_PING >> 8 && b[13] == (ETH_P_PING & 0xff) &&
+		    ntohl(got) == seq)
+			return 0;
+	}
+}
+
+/* The median round trip in microseconds; -1 on failure. */
+static double rtt(struct vdrv *d)
+{
+	int i, k = 0, lost = 0, total = opt.warmup + opt.pings;
+	double *us, t0, end, ret = -1;
+	__u16 freel[VDRV_QNUM];
+	int nfree;
+
+	us = calloc(opt.pings, sizeof(*us));
+	if (!us)
+		return -1;
+	tx_prepare(d, ETH_P_PING, PING_LEN, freel, &nfree);
+	rx_fill(d);
+	end = now_s() + PING_SECONDS;
+	for (i = 0; i < total && now_s() < end; i++) {
+		__u32 seq = htonl(i);
+		__u16 h;
+
+		tx_reclaim(d, freel, &nfree);
+		if (!nfree)
+			break;
+		h = freel[--nfree];
+		memcpy((unsigned char *)vdrv_buf(d, VDRV_TX, h) + VDRV_HDR_LEN +
+		       ETH_HLEN, &seq, sizeof(seq));
+		t0 = now_s();
+		vdrv_post(d, VDRV_TX, h);
+		vdrv_notify(d, VDRV_TX);
+		if (ping_wait(d, i)) {
+			if (++lost > 10)
+				break;
+			continue;
+		}
+		if (i >= opt.warmup)
+			us[k++] = (now_s() - t0) * 1e6;
+	}
+	if (k < (opt.pings < MIN_PINGS ? opt.pings : MIN_PINGS))
+		fprintf(stderr, "%s: %d of %d round trips (%d lost)\n", prog, k,
+			opt.pings, lost);
+	else
+		ret = median_of(us, k);
+	if (ret > 0)
+		printf("#   %s round trip: %.1f / %.1f / %.1f us (10th, 50th, 90th percentile), %d lost\n",
+		       kind_name(d), us[k / 10], ret, us[k * 9 / 10], lost);
+	free(us);
+	return ret;
+}
+
+/* Both measurements on an open device. */
+static int measure(struct vdrv *d, int stats, struct result *r)
+{
+	pid_t worker;
+
+	if (pin(0, opt.cpu)) {
+		fprintf(stderr, "%s: cannot pin to CPU %d: %s\n", prog, opt.cpu,
+			strerror(errno));
+		return -1;
+	}
+	worker = d->kind == VDRV_NET ? worker_tid() : 0;
+	if (worker && opt.worker_cpu >= 0 && pin(worker, opt.worker_cpu))
+		fprintf(stderr, "%s: cannot pin vhost-net's worker: %s\n", prog,
+			strerror(errno));
+	vdrv_irq(d, VDRV_TX, false);
+	r->pps64 = tput(d, 64, stats);
+	r->pps1500 = r->pps64 < 0 ? -1 : tput(d, 1500, stats);
+	r->rtt_us = r->pps1500 < 0 ? -1 : rtt(d);
+	if (worker)
+		printf("#   vhost-net's worker last ran on CPU %d\n", last_cpu(worker));
+	pin(0, -1);
+	return r->rtt_us < 0 ? -1 : 0;
+}
+
+static int run_svnic(int stats, struct result *r)
+{
+	struct vdrv d = { .fd = -1 };
+	int ret;
+
+	if (net("svnic %d", opt.sidecore_cpu))
+		return -1;
+	ret = vdrv_open_vdpa(&d, "vif1");
+	if (ret)
+		fprintf(stderr, "%s: vif1's vhost-vdpa bring-up failed at step %d (%s)\n",
+			prog, ret, strerror(errno));
+	else
+		ret = measure(&d, stats, r);
+	vdrv_close(&d);
+	if (net("svnic-down"))
+		return -1;
+	return ret;
+}
+
+static int run_vhost_net(int stats, struct result *r)
+{
+	struct vdrv d = { .fd = -1 };
+	int ret;
+
+	ret = vdrv_open_net(&d, "tap0", drv_mac);
+	if (ret)
+		fprintf(stderr, "%s: vhost-net bring-up failed at step %d (%s)\n",
+			prog, ret, strerror(errno));
+	else
+		ret = net("bridge tap0") ? -1 : measure(&d, stats, r);
+	vdrv_close(&d);
+	if (net("bridge-down"))
+		return -1;
+	return ret;
+}
+
+static void print_result(const char *side, const char *round,
+			 const struct result *r)
+{
+	printf("# %s %s: 64 B %.0f frames/s, 1500 B %.0f frames/s, round trip %.1f us\n",
+	       side, round, r->pps64, r->pps1500, r->rtt_us);
+}
+
+/* Medians over the rounds: of each side's figures, and of the ratios. */
+static void report(const struct result *sv, const struct result *vn, int n)
+{
+	double a[3][MAX_ROUNDS], b[3][MAX_ROUNDS], q[3][MAX_ROUNDS];
+	struct result ms, mv;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		a[0][i] = sv[i].pps64;
+		a[1][i] = sv[i].pps1500;
+		a[2][i] = sv[i].rtt_us;
+		b[0][i] = vn[i].pps64;
+		b[1][i] = vn[i].pps1500;
+		b[2][i] = vn[i].rtt_us;
+		q[0][i] = sv[i].pps64 / vn[i].pps64;
+		q[1][i] = sv[i].pps1500 / vn[i].pps1500;
+		q[2][i] = sv[i].rtt_us / vn[i].rtt_us;
+	}
+	ms = (struct result){ median_of(a[0], n), median_of(a[1], n),
+			      median_of(a[2], n) };
+	mv = (struct result){ median_of(b[0], n), median_of(b[1], n),
+			      median_of(b[2], n) };
+	print_result("svnic", "median", &ms);
+	print_result("vhost-net", "median", &mv);
+	printf("bench svnic.vm.tput_64b_vs_vhost_net %.2f ratio\n",
+	       median_of(q[0], n));
+	printf("bench svnic.vm.tput_1500b_vs_vhost_net %.2f ratio\n",
+	       median_of(q[1], n));
+	printf("bench svnic.vm.rtt_vs_vhost_net %.2f ratio\n",
+	       median_of(q[2], n));
+}
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"usage: %s [--rounds N] [--seconds S] [--pings N] [--warmup N]\n"
+		"       [--cpu CPU] [--sidecore-cpu CPU] [--worker-cpu CPU] [--irq]\n"
+		"  a vhost driver through an svnic VIF against vhost-net + tap +\n"
+		"  bridge, N rounds (7): frames/s of 64 and 1500 bytes sent for S\n"
+		"  seconds (0.5), the median of N round trips (1000, after 100),\n"
+		"  the echo awaited spinning on the used ring or, with --irq, in\n"
+		"  poll() on the call eventfd; the driver on CPU (0), the sidecore\n"
+		"  on CPU (1), vhost-net's worker floating unless --worker-cpu.\n"
+		"  As root in the VM; svnic.ko from $VCORE_SUITE (default: the\n"
+		"  checkout's build/stock)\n",
+		prog);
+}
+
+static int parse(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "pings", required_argument, NULL, 'p' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "sidecore-cpu", required_argument, NULL, 'S' },
+		{ "worker-cpu", required_argument, NULL, 'W' },
+		{ "irq", no_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "r:s:p:w:c:S:W:ih", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			opt.rounds = atoi(optarg);
+			break;
+		case 's':
+			opt.seconds = strtod(optarg, NULL);
+			break;
+		case 'p':
+			opt.pings = atoi(optarg);
+			break;
+		case 'w':
+			opt.warmup = atoi(optarg);
+			break;
+		case 'c':
+			opt.cpu = atoi(optarg);
+			break;
+		case 'S':
+			opt.sidecore_cpu = atoi(optarg);
+			break;
+		case 'W':
+			opt.worker_cpu = atoi(optarg);
+			break;
+		case 'i':
+			opt.irq = true;
+			break;
+		case 'h':
+			help(stdout);
+			exit(0);
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc || opt.rounds < 1 || opt.rounds > MAX_ROUNDS ||
+	    !(opt.seconds > 0) || opt.pings < 1 || opt.warmup < 0 || opt.cpu < 0)
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct result sv[MAX_ROUNDS], vn[MAX_ROUNDS];
+	char top[PATH_MAX], suite[PATH_MAX + 16], round[16];
+	int i, stats = -1, ret = 1;
+	pid_t responder = -1;
+
+	if (parse(argc, argv)) {
+		help(stderr);
+		return 2;
+	}
+	if (find_top(top, sizeof(top))) {
+		fprintf(stderr, "%s: where am I?\n", prog);
+		return 2;
+	}
+	snprintf(script, sizeof(script), "%s/tools/bench/svnic_vhost_bench.sh",
+		 top);
+	snprintf(suite, sizeof(suite), "%s/build/stock", top);
+	setenv("VCORE_SUITE", suite, 0);
+	/* The VM's console interleaves stdout and stderr: a line at a time. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	net("down >/dev/null 2>&1");
+	if (net("wire"))
+		goto out;
+	stats = wire_stats_open();
+	responder = responder_start();
+	if (stats < 0 || responder < 0) {
+		fprintf(stderr, "%s: no wire0 counters or responder\n", prog);
+		goto out;
+	}
+	for (i = 0; i < opt.rounds; i++) {
+		double t = now_s();
+
+		snprintf(round, sizeof(round), "round %d", i + 1);
+		/* Odd rounds svnic first, even rounds vhost-net first. */
+		if (i % 2 == 0 && run_svnic(stats, &sv[i]))
+			goto out;
+		if (run_vhost_net(stats, &vn[i]))
+			goto out;
+		if (i % 2 == 1 && run_svnic(stats, &sv[i]))
+			goto out;
+		print_result("svnic", round, &sv[i]);
+		print_result("vhost-net", round, &vn[i]);
+		printf("#   %s: %.1f s\n", round, now_s() - t);
+	}
+	report(sv, vn, opt.rounds);
+	ret = 0;
+out:
+	responder_stop(responder);
+	if (stats >= 0)
+		close(stats);
+	if (net("down"))
+		ret = 1;
+	return ret;
+}
