@@ -285,6 +285,12 @@ bool np_dp_egress_backlog(const struct np_dp *dp)
 	return dp->sched.nr_active;
 }
 
+/* The length an MTU is checked against: a GSO frame's segments'. */
+static inline u32 np_dp_wire_len(const struct np_frame *f)
+{
+	return f->seg_len ? f->seg_len : f->len;
+}
+
 static void np_dp_drop(struct np_dp *dp, struct np_dp_stats *st,
 		       struct np_frame *f, unsigned int reason)
 {
@@ -339,7 +345,8 @@ static void np_dp_run_flush(struct np_dp *dp, struct np_dp_run *run)
 static inline void np_dp_send(struct np_dp *dp, struct np_dp_run *run,
 			      unsigned int to, struct np_frame *f)
 {
-	if (to != NP_DP_TO_UPLINK && unlikely(f->len > dp->vif[to].max_len)) {
+	if (to != NP_DP_TO_UPLINK &&
+	    unlikely(np_dp_wire_len(f) > dp->vif[to].max_len)) {
 		np_dp_drop(dp, &dp->vif[to].stats, f, NP_DROP_TOO_BIG);
 		return;
 	}
@@ -435,7 +442,7 @@ static bool np_dp_from_vif(struct np_dp *dp, struct np_dp_run *run,
 	struct np_dp_vif *v = run->src;
 	struct np_dest d;
 
-	if (unlikely(f->len > v->max_len)) {
+	if (unlikely(np_dp_wire_len(f) > v->max_len)) {
 		np_dp_drop(dp, &v->stats, f, NP_DROP_TOO_BIG);
 		return false;
 	}

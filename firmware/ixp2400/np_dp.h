@@ -46,11 +46,15 @@
  * struct np_frame - a frame, opaque to the data plane but for its bytes
  * @data: the frame from its Ethernet header on
  * @len: its length in bytes
+ * @seg_len: the longest frame on the wire it stands for when the host
+ *	side cuts it into segments on its way out (a GSO frame: the NP checks
+ *	this against the MTUs, and schedules @len); 0: @len
  * @priv: the caller's
  */
 struct np_frame {
 	void *data;
 	u32 len;
+	u32 seg_len;
 	void *priv;
 };
 

@@ -54,7 +54,8 @@ static struct np_frame *np_dp_test_get(struct np_dp_test *t, const u8 *dst,
 		memcpy(t->buf[i] + 6, np_dp_test_ext, 6);
 	else
 		np_dp_test_mac(t->buf[i] + 6, src);
-	t->fr[i] = (struct np_frame){ t->buf[i], len, (void *)(uintptr_t)src };
+	t->fr[i] = (struct np_frame){ .data = t->buf[i], .len = len,
+					.priv = (void *)(uintptr_t)src };
 	return &t->fr[i];
 }
 

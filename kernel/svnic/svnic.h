@@ -56,6 +56,7 @@
  * @last_avail: next available entry to take
  * @last_used: next used entry to write
  * @broken: the driver broke it: nothing more until a reset
+ * @kicks: the driver is asked to kick (no %VRING_USED_F_NO_NOTIFY)
  */
 struct svnic_ring {
 	struct vhost_iotlb *iotlb;
@@ -67,6 +68,7 @@ struct svnic_ring {
 	u16 last_avail;
 	u16 last_used;
 	bool broken;
+	bool kicks;
 };
 
 /**
@@ -275,7 +277,8 @@ struct svnic_mbox {
  * @cpu: its CPU
  * @wait: where the sidecore sleeps when idle
  * @kicked: work came while it looked elsewhere
- * @idle_polls: empty cycles in a row (adaptive back-off)
+ * @idle_since: when the sidecore last found work (adaptive back-off)
+ * @polling: the VIFs are told not to kick (the sidecore polls them)
  * @node: entry in svnic_nps
  */
 struct svnic_np {
@@ -306,7 +309,8 @@ struct svnic_np {
 	int cpu;
 	wait_queue_head_t wait;
 	atomic_t kicked;
-	unsigned int idle_polls;
+	u64 idle_since;
+	bool polling;
 	struct list_head node;
 };
 
@@ -340,6 +344,7 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
 int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c);
 int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len);
 bool svnic_ring_want_irq(struct svnic_ring *r);
+bool svnic_ring_set_kicks(struct svnic_ring *r, bool on);
 int svnic_chain_read(struct svnic_ring *r, const struct svnic_chain *c,
 		     size_t off, void *buf, size_t len);
 void svnic_ring_unpop(struct svnic_ring *r, u16 n);

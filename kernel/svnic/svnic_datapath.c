@@ -20,6 +20,8 @@
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/jhash.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <linux/rculist.h>
 #include <linux/unaligned.h>
 #include <linux/virtio_net.h>
@@ -45,6 +47,26 @@ static bool svnic_vq_live(struct svnic_vif *vif, struct svnic_vq *vq)
 	return vq->ready && (READ_ONCE(vif->status) & VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
+/*
+ * The longest wire frame a GSO frame becomes: its headers and a segment;
+ * its whole length for a kind whose segments svnic does not know.
+ */
+static u32 svnic_gso_seg_len(const struct sk_buff *skb)
+{
+	unsigned int type = skb_shinfo(skb)->gso_type, l4;
+
+	if (!skb_transport_header_was_set(skb))
+		return skb->len;
+	if (type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6))
+		l4 = tcp_hdrlen(skb);
+	else if (type & SKB_GSO_UDP_L4)
+		l4 = sizeof(struct udphdr);
+	else
+		return skb->len;
+	return skb_transport_header(skb) - skb_mac_header(skb) + l4 +
+	       skb_shinfo(skb)->gso_size;
+}
+
 /**
  * svnic_frame - the data plane's view of @skb (its bytes from the MAC
  *	header on), in its control block
@@ -63,6 +85,7 @@ struct np_frame *svnic_frame(struct sk_buff *skb)
 	}
 	f->data = skb->data;
 	f->len = skb->len;
+	f->seg_len = skb_is_gso(skb) ? svnic_gso_seg_len(skb) : 0;
 	f->priv = skb;
 	return f;
 }
@@ -102,11 +125,23 @@ static bool svnic_tx_hdr_ok(struct svnic_vif *vif, const struct virtio_net_hdr *
 		(f & BIT_ULL(VIRTIO_NET_F_HOST_TSO6)));
 }
 
+/* Tag @skb for VLAN @vlan in its bytes; NULL when that fails (freed). */
+static struct sk_buff *svnic_vlan_push(struct sk_buff *skb, u16 vlan)
+{
+	skb = vlan_insert_tag_set_proto(skb, htons(ETH_P_8021Q), vlan);
+	/* The tag is part of the MAC header, for GSO's parsing too. */
+	if (skb)
+		skb_reset_mac_len(skb);
+	return skb;
+}
+
 /*
- * The frame a VIF sent, with its virtio-net header applied the way a NIC
- * would: segmented when it is a GSO frame, its checksum completed when it
- * is partial (the NP sees wire frames), then tagged for an access port.
- * Appends the frames to @out; returns how many, 0 when it was dropped.
+ * The frame a VIF sent, its virtio-net header applied, into @out.  A GSO
+ * frame goes on whole, its checksum partial: the uplink's own offloads cut
+ * it, or its delivery to a VIF does (GSO pass-through).  Only a VIF held
+ * to a rate has its GSO frames cut here, for the egress scheduler charges
+ * what it sends by wire frames.  An access port's frames are tagged.
+ * Returns how many frames went to @out, 0 when it was dropped (counted).
  */
 static unsigned int svnic_tx_offload(struct svnic_vif *vif, struct sk_buff *skb,
 				     struct sk_buff_head *out)
@@ -115,34 +150,27 @@ static unsigned int svnic_tx_offload(struct svnic_vif *vif, struct sk_buff *skb,
 	struct sk_buff *segs, *next;
 	unsigned int n = 0;
 
-	if (skb_is_gso(skb)) {
+	segs = skb;
+	if (skb_is_gso(skb) && vif->rate) {
 		segs = skb_gso_segment(skb, 0);
-		if (IS_ERR_OR_NULL(segs))
-			goto out_malformed;
+		if (IS_ERR_OR_NULL(segs)) {
+			vif->stats.drop_malformed++;
+			kfree_skb(skb);
+			return 0;
+		}
 		consume_skb(skb);
-	} else if (skb->ip_summed == CHECKSUM_PARTIAL &&
-		   skb_checksum_help(skb)) {
-		goto out_malformed;
-	} else {
-		segs = skb;
 	}
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
 		if (vlan != NP_VLAN_NONE && !eth_type_vlan(eth_hdr(skb)->h_proto)) {
-			skb = vlan_insert_tag(skb, htons(ETH_P_8021Q), vlan);
+			skb = svnic_vlan_push(skb, vlan);
 			if (!skb)
 				continue;
 		}
-		skb->ip_summed = CHECKSUM_NONE;
 		__skb_queue_tail(out, skb);
 		n++;
 	}
 	return n;
-
-out_malformed:
-	vif->stats.drop_malformed++;
-	kfree_skb(skb);
-	return 0;
 }
 
 /*
@@ -385,6 +413,34 @@ out_malformed:
 	return false;
 }
 
+/*
+ * Deliver @skb; a GSO frame in its segments (their checksums computed), for
+ * the VIFs do not take GSO frames.  Return: whether all of it was.
+ */
+static bool svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
+				struct sk_buff *skb, u16 vlan)
+{
+	struct sk_buff *segs, *next;
+	bool ok = true;
+
+	if (!skb_is_gso(skb))
+		return svnic_deliver(vif, vq, skb, vlan);
+	segs = NULL;
+	if (skb->ip_summed == CHECKSUM_PARTIAL ||
+	    skb->ip_summed == CHECKSUM_UNNECESSARY)
+		segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		vif->stats.drop_malformed++;
+		return false;
+	}
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		ok &= svnic_deliver(vif, vq, skb, vlan);
+		consume_skb(skb);
+	}
+	return ok;
+}
+
 /**
  * svnic_vif_rx - the data plane's frames for @vif into its receive buffers
  * @np: the NP
@@ -418,7 +474,8 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 	for (i = 0; i < n; i++) {
 		if (!live)
 			vif->stats.drop_no_buffer++;
-		if (!live || !svnic_deliver(vif, vq, frames[i]->priv, vlan)) {
+		if (!live ||
+		    !svnic_deliver_frame(vif, vq, frames[i]->priv, vlan)) {
 			vif->stats.rx_lost++;
 			vif->stats.rx_lost_bytes += frames[i]->len;
 		}
@@ -436,27 +493,16 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 
 /*
  * A frame from the uplink made whole for the data plane: its VLAN tag in
- * the frame, a GSO frame (veth, a bridge) cut into segments.  A partial
- * checksum stays partial: each VIF's delivery completes it or hands it on.
- * Return: the frames, or NULL (freed).
+ * the frame.  A GSO frame (veth, a bridge) stays whole and a partial
+ * checksum partial: each VIF's delivery cuts or completes them.
+ * Return: the frame, or NULL (freed).
  */
 static struct sk_buff *svnic_ingress_prep(struct sk_buff *skb)
 {
-	struct sk_buff *segs;
-
 	if (skb_vlan_tag_present(skb)) {
 		skb = __vlan_hwaccel_push_inside(skb);
-		if (!skb)
-			return NULL;
-	}
-	if (skb_is_gso(skb)) {
-		segs = skb_gso_segment(skb, 0);
-		if (IS_ERR_OR_NULL(segs)) {
-			kfree_skb(skb);
-			return NULL;
-		}
-		consume_skb(skb);
-		return segs;
+		if (skb)
+			skb_reset_mac_len(skb);
 	}
 	return skb;
 }
@@ -470,18 +516,16 @@ static struct sk_buff *svnic_ingress_prep(struct sk_buff *skb)
 unsigned int svnic_ingress(struct svnic_np *np)
 {
 	struct np_frame *frames[SVNIC_BURST];
-	struct sk_buff *skb, *next;
 	unsigned int n = 0, nf = 0;
+	struct sk_buff *skb;
 
 	while (n < SVNIC_INGRESS_BURST && (skb = skb_dequeue(&np->ingress))) {
 		n++;
-		skb_list_walk_safe(svnic_ingress_prep(skb), skb, next) {
-			skb_mark_not_on_list(skb);
-			frames[nf] = svnic_frame(skb);
-			if (frames[nf] && ++nf == SVNIC_BURST) {
-				np_dp_rx_from_uplink(np->dp, frames, nf);
-				nf = 0;
-			}
+		skb = svnic_ingress_prep(skb);
+		frames[nf] = skb ? svnic_frame(skb) : NULL;
+		if (frames[nf] && ++nf == SVNIC_BURST) {
+			np_dp_rx_from_uplink(np->dp, frames, nf);
+			nf = 0;
 		}
 	}
 	if (nf)

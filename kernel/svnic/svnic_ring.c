@@ -100,6 +100,7 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
 	r->used = used;
 	r->last_avail = last;
 	r->last_used = last;
+	r->kicks = true;	/* the used ring's flags start at 0 */
 	r->broken = !num || num > SVNIC_QUEUE_MAX || !is_power_of_2(num);
 }
 
@@ -237,6 +238,35 @@ int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len)
 out_broken:
 	r->broken = true;
 	return -EIO;
+}
+
+/**
+ * svnic_ring_set_kicks - whether the driver should kick the device when it
+ *	makes buffers available (%VRING_USED_F_NO_NOTIFY): not while the
+ *	sidecore polls the ring anyway
+ * @r: the ring
+ * @on: kicks wanted
+ *
+ * Return: with @on, whether buffers are already waiting (they came before
+ * the driver could see the flag: no kick comes for them); else false.
+ */
+bool svnic_ring_set_kicks(struct svnic_ring *r, bool on)
+{
+	__virtio16 flags = __cpu_to_virtio16(true, on ? 0 : VRING_USED_F_NO_NOTIFY);
+
+	if (r->broken || r->kicks == on)
+		return false;
+	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, flags),
+			     &flags, sizeof(flags))) {
+		r->broken = true;
+		return false;
+	}
+	r->kicks = on;
+	if (!on)
+		return false;
+	/* The flag is visible before the look at the avail index. */
+	smp_mb();
+	return svnic_ring_pending(r) > 0;
 }
 
 /**

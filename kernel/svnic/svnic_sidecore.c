@@ -24,7 +24,11 @@
 #include "svnic.h"
 #include "np_ctl.h"
 
-#define SVNIC_IDLE_POLLS	64	/* empty cycles before sleeping */
+/*
+ * Idle polling before the sidecore sleeps: longer than a wake-up costs, so
+ * that a steady stream with gaps does not pay one per gap.
+ */
+#define SVNIC_IDLE_POLL_NS	(500 * NSEC_PER_USEC)
 #define SVNIC_TOKEN_WAIT_NS	(200 * NSEC_PER_USEC)	/* for a rate's tokens */
 
 /* Answer the request waiting in the mailbox, if one is. */
@@ -141,13 +145,43 @@ static void svnic_sidecore_nap(struct svnic_np *np, u64 ns)
 	finish_wait(&np->wait, &wait);
 }
 
+/*
+ * While the sidecore polls, the VIFs' drivers need not kick it; before it
+ * sleeps they must.  Return: with @on, whether a ring already has buffers
+ * waiting (then it must not sleep).
+ */
+static bool svnic_sidecore_kicks(struct svnic_np *np, bool on)
+{
+	struct svnic_vif *vif;
+	bool waiting = false;
+	int i;
+
+	np->polling = !on;
+	rcu_read_lock();
+	list_for_each_entry_rcu(vif, &np->vifs, node) {
+		spin_lock_bh(&vif->lock);
+		/* Posted receive buffers are no work: only what they send is. */
+		for (i = 0; i < SVNIC_NR_VQS; i++)
+			if (vif->vqs[i].ready &&
+			    svnic_ring_set_kicks(&vif->vqs[i].ring, on) &&
+			    i != SVNIC_VQ_RX)
+				waiting = true;
+		spin_unlock_bh(&vif->lock);
+	}
+	rcu_read_unlock();
+	return waiting;
+}
+
 static int svnic_sidecore(void *data)
 {
 	struct svnic_np *np = data;
 
+	np->idle_since = ktime_get_ns();
 	while (!kthread_should_stop()) {
 		if (svnic_cycle(np)) {
-			np->idle_polls = 0;
+			np->idle_since = ktime_get_ns();
+			if (!np->polling)
+				svnic_sidecore_kicks(np, false);
 			cond_resched();
 			continue;
 		}
@@ -156,16 +190,18 @@ static int svnic_sidecore(void *data)
 			svnic_sidecore_nap(np, SVNIC_TOKEN_WAIT_NS);
 			continue;
 		}
-		if (++np->idle_polls < SVNIC_IDLE_POLLS) {
+		if (ktime_get_ns() - np->idle_since < SVNIC_IDLE_POLL_NS) {
 			cond_resched();
 			continue;
 		}
-		/* Idle: sleep until a kick or a frame, and look again anyway. */
+		/* Idle: the drivers kick again; sleep until one does. */
+		if (svnic_sidecore_kicks(np, true))
+			continue;
 		wait_event_interruptible_timeout(np->wait,
 						 atomic_xchg(&np->kicked, 0) ||
 						 kthread_should_stop(),
 						 HZ / 10);
-		np->idle_polls = 0;
+		np->idle_since = ktime_get_ns();
 	}
 	return 0;
 }

@@ -67,13 +67,14 @@ static void frames_init(unsigned int vifs)
 		mac(in_data[v], v);
 		mac(in_data[v] + 6, 0xeee);
 		for (i = 0; i < BATCH; i++) {
-			in[v][i] = (struct np_frame){ in_data[v], LEN, NULL };
+			in[v][i] = (struct np_frame){ .data = in_data[v],
+						     .len = LEN };
 			inp[v][i] = &in[v][i];
 		}
 	}
 	mac(out_data, 0xeee);
 	mac(out_data + 6, 0);
-	out = (struct np_frame){ out_data, LEN, NULL };
+	out = (struct np_frame){ .data = out_data, .len = LEN };
 	for (i = 0; i < BATCH; i++)
 		outp[i] = &out;
 }

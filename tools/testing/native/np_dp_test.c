@@ -60,7 +60,8 @@ static struct np_frame *get(struct env *e, const u8 *dst, unsigned int src,
 		p[15] = vid;
 	}
 	e->live[i] = 1;
-	e->fr[i] = (struct np_frame){ p, len, (void *)(uintptr_t)src };
+	e->fr[i] = (struct np_frame){ .data = p, .len = len,
+					.priv = (void *)(uintptr_t)src };
 	return &e->fr[i];
 }
 
@@ -88,7 +89,8 @@ static struct np_frame *clone_cb(void *arg, const struct np_frame *f)
 	e->live[i] = 1;
 	memcpy(e->buf[i], f->data, sizeof(e->buf[i]));
 	c = &e->fr[i];
-	*c = (struct np_frame){ e->buf[i], f->len, f->priv };
+	*c = (struct np_frame){ .data = e->buf[i], .len = f->len,
+				.priv = f->priv };
 	e->clones++;
 	return c;
 }
@@ -314,6 +316,7 @@ TEST_F(dp, full_rings_drop_no_buffer_or_rate)
 TEST_F(dp, too_big_and_malformed)
 {
 	struct env *e = self->e;
+	struct np_frame *f;
 
 	ASSERT_EQ(0, add(e, 1, NP_VLAN_NONE, NP_RX_BROADCAST, 1500));
 	ASSERT_EQ(0, add(e, 2, NP_VLAN_NONE, NP_RX_BROADCAST, 9000));
@@ -326,6 +329,15 @@ TEST_F(dp, too_big_and_malformed)
 	EXPECT_EQ(2, drops(e, 1, NP_DROP_TOO_BIG));
 	EXPECT_EQ(0, drain(e, 1));
 	EXPECT_EQ(2, np_dp_egress(e->dp, 0, 32, xmit_cb, e));
+	/* A GSO frame is held to the MTU by its segments, not its length. */
+	f = get(e, mac(1), 2, -1, 60000);
+	f->seg_len = 1514;
+	EXPECT_EQ(1, from_vif(e, 2, f));
+	EXPECT_EQ(1, drain(e, 1));
+	f = get(e, mac(1), 2, -1, 60000);
+	f->seg_len = 1519;
+	EXPECT_EQ(1, from_vif(e, 2, f));
+	EXPECT_EQ(3, drops(e, 1, NP_DROP_TOO_BIG));
 	/* Runts from the uplink. */
 	EXPECT_EQ(0, from_uplink(e, get(e, mac(1), UPLINK_ID, -1, 13)));
 	EXPECT_EQ(1, drops(e, NP_VIF_UPLINK, NP_DROP_MALFORMED));
