@@ -54,7 +54,9 @@
  * @used: device area IOVA
  * @num: entries
  * @last_avail: next available entry to take
+ * @avail_idx: the driver's avail index as last read
  * @last_used: next used entry to write
+ * @used_idx: the used index the driver was last shown
  * @broken: the driver broke it: nothing more until a reset
  * @kicks: the driver is asked to kick (no %VRING_USED_F_NO_NOTIFY)
  */
@@ -66,7 +68,9 @@ struct svnic_ring {
 	u64 used;
 	u32 num;
 	u16 last_avail;
+	u16 avail_idx;
 	u16 last_used;
+	u16 used_idx;
 	bool broken;
 	bool kicks;
 };
@@ -343,6 +347,7 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
 		     u16 last);
 int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c);
 int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len);
+void svnic_ring_publish(struct svnic_ring *r);
 bool svnic_ring_want_irq(struct svnic_ring *r);
 bool svnic_ring_set_kicks(struct svnic_ring *r, bool on);
 int svnic_chain_read(struct svnic_ring *r, const struct svnic_chain *c,

@@ -138,8 +138,10 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 		svnic_ring_push(&vq->ring, vq->chain.head, len > 0 ? len : 0);
 		n++;
 	}
-	if (n)
+	if (n) {
+		svnic_ring_publish(&vq->ring);
 		svnic_vq_mark(vq);
+	}
 	spin_unlock_bh(&vif->lock);
 	if (n)
 		np_dp_mark(vif->np->dp, vif->id, 0);

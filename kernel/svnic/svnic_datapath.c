@@ -271,8 +271,10 @@ unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif)
 		svnic_ring_push(&vq->ring, vq->chain.head, 0);
 		n++;
 	}
-	if (n)
+	if (n) {
+		svnic_ring_publish(&vq->ring);
 		svnic_vq_mark(vq);
+	}
 	spin_unlock_bh(&vif->lock);
 	svnic_tx_to_np(np, vif, &list);
 	if (n)
@@ -480,8 +482,10 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 			vif->stats.rx_lost_bytes += frames[i]->len;
 		}
 	}
-	if (live)
+	if (live) {
+		svnic_ring_publish(&vq->ring);
 		svnic_vq_mark(vq);
+	}
 	spin_unlock_bh(&vif->lock);
 	for (i = 0; i < n; i++)
 		consume_skb(frames[i]->priv);

@@ -99,7 +99,9 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
 	r->avail = avail;
 	r->used = used;
 	r->last_avail = last;
+	r->avail_idx = last;
 	r->last_used = last;
+	r->used_idx = last;
 	r->kicks = true;	/* the used ring's flags start at 0 */
 	r->broken = !num || num > SVNIC_QUEUE_MAX || !is_power_of_2(num);
 }
@@ -124,6 +126,7 @@ int svnic_ring_pending(struct svnic_ring *r)
 	n = __virtio16_to_cpu(true, idx) - r->last_avail;
 	if (n > r->num)
 		goto out_broken;
+	r->avail_idx = __virtio16_to_cpu(true, idx);
 	/* The entries and descriptors are read after the index. */
 	smp_rmb();
 	return n;
@@ -171,7 +174,10 @@ int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c)
 	u16 i;
 	int n;
 
-	n = svnic_ring_pending(r);
+	/* The driver's index is read again only once what it showed is taken. */
+	n = (u16)(r->avail_idx - r->last_avail);
+	if (!n)
+		n = svnic_ring_pending(r);
 	if (n <= 0)
 		return n;
 	if (svnic_ring_read(r, r->avail + offsetof(struct vring_avail, ring) +
@@ -205,7 +211,8 @@ out_broken:
 }
 
 /**
- * svnic_ring_push - hand a chain back to the driver as used
+ * svnic_ring_push - hand a chain back to the driver as used; the driver
+ *	sees it at the next svnic_ring_publish()
  * @r: the ring
  * @head: the chain's head
  * @len: bytes written into it
@@ -218,26 +225,38 @@ int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len)
 		.id = __cpu_to_virtio32(true, head),
 		.len = __cpu_to_virtio32(true, len),
 	};
-	__virtio16 idx;
 
 	if (r->broken)
 		return -EIO;
 	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, ring) +
 			     (r->last_used & (r->num - 1)) * sizeof(e),
-			     &e, sizeof(e)))
-		goto out_broken;
+			     &e, sizeof(e))) {
+		r->broken = true;
+		return -EIO;
+	}
 	r->last_used++;
-	idx = __cpu_to_virtio16(true, r->last_used);
-	/* The entry is visible before the index that publishes it. */
+	return 0;
+}
+
+/**
+ * svnic_ring_publish - show the driver the chains pushed since the last
+ *	time: one write of the used index for a burst
+ * @r: the ring
+ */
+void svnic_ring_publish(struct svnic_ring *r)
+{
+	__virtio16 idx = __cpu_to_virtio16(true, r->last_used);
+
+	if (r->broken || r->last_used == r->used_idx)
+		return;
+	/* The entries are visible before the index that publishes them. */
 	smp_wmb();
 	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, idx),
-			     &idx, sizeof(idx)))
-		goto out_broken;
-	return 0;
-
-out_broken:
-	r->broken = true;
-	return -EIO;
+			     &idx, sizeof(idx))) {
+		r->broken = true;
+		return;
+	}
+	r->used_idx = r->last_used;
 }
 
 /**

@@ -139,6 +139,8 @@ static int svnic_set_vq_state(struct vdpa_device *vdpa, u16 idx,
 
 	spin_lock_bh(&vif->lock);
 	vif->vqs[idx].ring.last_avail = state->split.avail_index;
+	/* Nothing is known to be available from there. */
+	vif->vqs[idx].ring.avail_idx = state->split.avail_index;
 	spin_unlock_bh(&vif->lock);
 	return 0;
 }
