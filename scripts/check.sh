@@ -109,7 +109,7 @@ vm_tier() {
 
 tier_vm() {
 	banner "vm: selftests on the stock kernel"
-	vm_tier vm --timeout 900 -- "$TOP/selftests/run_tests.sh" --build "$BUILD"
+	vm_tier vm --timeout 1500 -- "$TOP/selftests/run_tests.sh" --build "$BUILD"
 }
 
 tier_debug() {
@@ -130,7 +130,7 @@ tier_debug() {
 	harness_tests debug-leak "${kargs[@]}" --leak-only
 	SECONDS=0
 	banner "debug: KUnit and selftests in $kver"
-	vm_tier debug --timeout 1500 --mem 3072 "${kargs[@]}" --kmemleak -- \
+	vm_tier debug --timeout 2400 --mem 3072 "${kargs[@]}" --kmemleak -- \
 		"$TOP/selftests/run_tests.sh" --build "$BUILD" --suite "$BUILD/debug" --kunit
 }
 
