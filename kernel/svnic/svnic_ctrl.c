@@ -121,7 +121,9 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 	int ret;
 
 	spin_lock_bh(&vif->lock);
-	while (vq->ready && (vif->features & BIT_ULL(VIRTIO_NET_F_CTRL_VQ)) &&
+	while (vq->ready &&
+	       (READ_ONCE(vif->status) & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	       (vif->features & BIT_ULL(VIRTIO_NET_F_CTRL_VQ)) &&
 	       n < SVNIC_BURST) {
 		ret = svnic_ring_pop(&vq->ring, &vq->chain);
 		if (ret == 0 || ret == -EIO)
