@@ -275,11 +275,10 @@ bool svnic_ring_set_kicks(struct svnic_ring *r, bool on)
 
 	if (r->broken || r->kicks == on)
 		return false;
+	/* A map not set up yet is no fault of the driver's: try again later. */
 	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, flags),
-			     &flags, sizeof(flags))) {
-		r->broken = true;
+			     &flags, sizeof(flags)))
 		return false;
-	}
 	r->kicks = on;
 	if (!on)
 		return false;

@@ -163,6 +163,7 @@ static bool svnic_sidecore_kicks(struct svnic_np *np, bool on)
 		/* Posted receive buffers are no work: only what they send is. */
 		for (i = 0; i < SVNIC_NR_VQS; i++)
 			if (vif->vqs[i].ready &&
+			    (vif->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 			    svnic_ring_set_kicks(&vif->vqs[i].ring, on) &&
 			    i != SVNIC_VQ_RX)
 				waiting = true;
