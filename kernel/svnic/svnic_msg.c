@@ -194,6 +194,24 @@ int svnic_np_vif_del(struct svnic_np *np, struct svnic_vif *vif)
 	return svnic_np_call(np, &m);
 }
 
+/*
+ * A VIF_SET request for @vif: the fields @change names take @mac, @vlan
+ * and @rx_mode, the others are 0 as the ABI wants.
+ */
+static void svnic_msg_vif_set(struct np_msg *m, struct svnic_vif *vif,
+			      u32 change, const u8 *mac, u16 vlan, u16 rx_mode)
+{
+	static const u8 zero[ETH_ALEN];
+
+	svnic_msg_init(m, NP_MSG_VIF_SET, 0);
+	m->body.vif_set.vif = cpu_to_le32(vif->id);
+	m->body.vif_set.change = cpu_to_le32(change);
+	svnic_msg_conf(&m->body.vif_set.conf,
+		       change & NP_VIF_SET_MAC ? mac : zero,
+		       change & NP_VIF_SET_VLAN ? vlan : 0, 0,
+		       change & NP_VIF_SET_RX_MODE ? rx_mode : 0);
+}
+
 /**
  * svnic_np_vif_set - change some of @vif's configuration in the NP
  * @np: the NP
@@ -209,17 +227,9 @@ int svnic_np_vif_del(struct svnic_np *np, struct svnic_vif *vif)
 int svnic_np_vif_set(struct svnic_np *np, struct svnic_vif *vif, u32 change,
 		     const u8 *mac, u16 vlan, u16 rx_mode)
 {
-	static const u8 zero[ETH_ALEN];
-	struct np_msg_vif_set *s;
 	struct np_msg m;
 
-	svnic_msg_init(&m, NP_MSG_VIF_SET, 0);
-	s = &m.body.vif_set;
-	s->vif = cpu_to_le32(vif->id);
-	s->change = cpu_to_le32(change);
-	svnic_msg_conf(&s->conf, change & NP_VIF_SET_MAC ? mac : zero,
-		       change & NP_VIF_SET_VLAN ? vlan : 0, 0,
-		       change & NP_VIF_SET_RX_MODE ? rx_mode : 0);
+	svnic_msg_vif_set(&m, vif, change, mac, vlan, rx_mode);
 	return svnic_np_call(np, &m);
 }
 
@@ -352,15 +362,9 @@ static int svnic_dp_call(struct svnic_np *np, struct np_msg *m)
 int svnic_dp_vif_set(struct svnic_vif *vif, u32 change, const u8 *mac,
 		      u16 rx_mode)
 {
-	static const u8 zero[ETH_ALEN];
 	struct np_msg m;
 
-	svnic_msg_init(&m, NP_MSG_VIF_SET, 0);
-	m.body.vif_set.vif = cpu_to_le32(vif->id);
-	m.body.vif_set.change = cpu_to_le32(change);
-	svnic_msg_conf(&m.body.vif_set.conf,
-		       change & NP_VIF_SET_MAC ? mac : zero, 0, 0,
-		       change & NP_VIF_SET_RX_MODE ? rx_mode : 0);
+	svnic_msg_vif_set(&m, vif, change, mac, 0, rx_mode);
 	return svnic_dp_call(vif->np, &m);
 }
 
