@@ -46,9 +46,38 @@
 #define SVNIC_RX_DEFAULT	(NP_RX_BROADCAST | NP_RX_ALLMULTI)
 
 /**
+ * struct svnic_mmu - a VIF's software IOMMU
+ * @iotlb: IOVA to physical addresses
+ * @lock: the lock of all of it
+ * @gen: bumped whenever @iotlb changes: what a ring cached of it before
+ *	is stale (svnic_mmu_reset())
+ */
+struct svnic_mmu {
+	struct vhost_iotlb iotlb;
+	spinlock_t lock;
+	u32 gen;
+};
+
+/**
+ * struct svnic_xlat - the IOTLB map a ring used last
+ * @start: its first IOVA
+ * @last: its last IOVA
+ * @addr: the physical address of @start; @start to @last are contiguous
+ * @perm: its VHOST_MAP_* permissions
+ * @gen: &svnic_mmu.gen when it was taken
+ */
+struct svnic_xlat {
+	u64 start;
+	u64 last;
+	u64 addr;
+	u32 perm;
+	u32 gen;
+};
+
+/**
  * struct svnic_ring - the device side of a split virtqueue
- * @iotlb: the VIF's IOTLB, through which every address goes
- * @iotlb_lock: its lock
+ * @mmu: the VIF's IOMMU, through which every address goes
+ * @xlat: the last translation, while @mmu's generation stands
  * @desc: descriptor table IOVA
  * @avail: driver area IOVA
  * @used: device area IOVA
@@ -61,8 +90,8 @@
  * @kicks: the driver is asked to kick (no %VRING_USED_F_NO_NOTIFY)
  */
 struct svnic_ring {
-	struct vhost_iotlb *iotlb;
-	spinlock_t *iotlb_lock;
+	struct svnic_mmu *mmu;
+	struct svnic_xlat xlat;
 	u64 desc;
 	u64 avail;
 	u64 used;
@@ -160,9 +189,8 @@ struct svnic_np;
  * @node: entry in &svnic_np.vifs (RCU for the sidecore)
  * @lock: the data path's hold on the rings, against their set up
  * @cfg_lock: serializes the driver's configuration calls
- * @iotlb: the software IOMMU: IOVA to physical pages
- * @iotlb_lock: the lock of @iotlb and @user_map
- * @user_map: @iotlb is the map vhost_vdpa's user set (set_map)
+ * @mmu: the software IOMMU: IOVA to physical pages
+ * @user_map: @mmu is the map vhost_vdpa's user set (set_map), under its lock
  * @vqs: receive, transmit and control queues
  * @config: virtio-net configuration space (MAC, status, MTU)
  * @features: negotiated features
@@ -191,8 +219,7 @@ struct svnic_vif {
 	struct list_head node;
 	spinlock_t lock;
 	struct mutex cfg_lock;
-	struct vhost_iotlb iotlb;
-	spinlock_t iotlb_lock;
+	struct svnic_mmu mmu;
 	bool user_map;
 	struct svnic_vq vqs[SVNIC_NR_VQS];
 	struct virtio_net_config config;
@@ -275,6 +302,7 @@ struct svnic_mbox {
  * @notify_frames: notification batching, as the NP applies it
  * @notify_cycles: see @notify_frames
  * @dp: the NP data plane the sidecore runs
+ * @pool: the sidecore's pages for the frames the VIFs send
  * @mbox: the sidecore's control mailbox
  * @ingress: frames from the uplink for the VIFs
  * @thread: the sidecore kthread
@@ -307,6 +335,7 @@ struct svnic_np {
 	u32 notify_frames;
 	u32 notify_cycles;
 	struct np_dp *dp;
+	struct page_pool *pool;
 	struct svnic_mbox mbox;
 	struct sk_buff_head ingress;
 	struct task_struct *thread;
@@ -342,9 +371,9 @@ extern struct virtio_device_id svnic_id_table[];
 u64 svnic_supported_features(void);
 
 /* svnic_ring.c */
-void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
-		     spinlock_t *lock, u32 num, u64 desc, u64 avail, u64 used,
-		     u16 last);
+void svnic_mmu_reset(struct svnic_mmu *mmu);
+void svnic_ring_init(struct svnic_ring *r, struct svnic_mmu *mmu, u32 num,
+		     u64 desc, u64 avail, u64 used, u16 last);
 int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c);
 int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len);
 void svnic_ring_publish(struct svnic_ring *r);

@@ -17,40 +17,90 @@
 
 #include "svnic.h"
 
+/**
+ * svnic_mmu_reset - empty a VIF's IOTLB; what the rings cached of it is
+ *	stale from now on
+ * @mmu: the IOMMU, its lock held (or not yet shared)
+ */
+void svnic_mmu_reset(struct svnic_mmu *mmu)
+{
+	vhost_iotlb_reset(&mmu->iotlb);
+	mmu->gen++;
+}
+
+/*
+ * The map that holds @iova with @perm: the ring's last one while the IOTLB
+ * has not changed, else looked up (and kept).  NULL when there is none.
+ * Under the IOMMU's lock.
+ */
+static const struct svnic_xlat *svnic_xlat(struct svnic_ring *r, u64 iova,
+					   u32 perm)
+{
+	struct svnic_xlat *x = &r->xlat;
+	struct vhost_iotlb_map *map;
+
+	if (likely(x->gen == r->mmu->gen && iova >= x->start &&
+		   iova <= x->last && (x->perm & perm)))
+		return x;
+	map = vhost_iotlb_itree_first(&r->mmu->iotlb, iova, iova);
+	if (!map || !(map->perm & perm))
+		return NULL;
+	*x = (struct svnic_xlat){
+		.start = map->start,
+		.last = map->last,
+		.addr = map->addr,
+		.perm = map->perm,
+		.gen = r->mmu->gen,
+	};
+	return x;
+}
+
+/*
+ * The page that IOVA @iova is on, with @perm, and the physical address of
+ * @iova through @pa; NULL when it does not translate to RAM.  @len: bytes
+ * wanted from @iova on, cut to what the map holds.  Under the lock.
+ */
+static struct page *svnic_iova_page(struct svnic_ring *r, u64 iova,
+				    size_t *len, u32 perm, phys_addr_t *pa)
+{
+	const struct svnic_xlat *x = svnic_xlat(r, iova, perm);
+
+	if (!x)
+		return NULL;
+	*pa = x->addr + (iova - x->start);
+	*len = min_t(u64, *len, x->last - iova + 1);
+	*len = min_t(size_t, *len, PAGE_SIZE - offset_in_page(*pa));
+	if (!pfn_valid(PHYS_PFN(*pa)))
+		return NULL;
+	return pfn_to_page(PHYS_PFN(*pa));
+}
+
 /* Copy @len bytes between @buf and IOVA @iova, @write: to the IOVA. */
 static int svnic_iova_copy(struct svnic_ring *r, u64 iova, void *buf,
 			   size_t len, bool write)
 {
 	u32 perm = write ? VHOST_MAP_WO : VHOST_MAP_RO;
-	struct vhost_iotlb_map *map;
-	size_t n, chunk;
+	struct page *page;
 	phys_addr_t pa;
+	size_t part;
 	void *va;
 
+	if (len && iova + len - 1 < iova)
+		return -EFAULT;
 	while (len) {
-		if (iova + len - 1 < iova)
+		part = len;
+		page = svnic_iova_page(r, iova, &part, perm, &pa);
+		if (!page)
 			return -EFAULT;
-		map = vhost_iotlb_itree_first(r->iotlb, iova, iova + len - 1);
-		if (!map || map->start > iova || !(map->perm & perm))
-			return -EFAULT;
-		chunk = min_t(u64, len, map->last - iova + 1);
-		pa = map->addr + (iova - map->start);
-		for (n = 0; n < chunk; n += PAGE_SIZE - offset_in_page(pa + n)) {
-			size_t part = min_t(size_t, chunk - n,
-					    PAGE_SIZE - offset_in_page(pa + n));
-
-			if (!pfn_valid(PHYS_PFN(pa + n)))
-				return -EFAULT;
-			va = kmap_local_page(pfn_to_page(PHYS_PFN(pa + n)));
-			if (write)
-				memcpy(va + offset_in_page(pa + n), buf + n, part);
-			else
-				memcpy(buf + n, va + offset_in_page(pa + n), part);
-			kunmap_local(va);
-		}
-		iova += chunk;
-		buf += chunk;
-		len -= chunk;
+		va = kmap_local_page(page) + offset_in_page(pa);
+		if (write)
+			memcpy(va, buf, part);
+		else
+			memcpy(buf, va, part);
+		kunmap_local(va);
+		iova += part;
+		buf += part;
+		len -= part;
 	}
 	return 0;
 }
@@ -60,9 +110,9 @@ static int svnic_ring_read(struct svnic_ring *r, u64 iova, void *buf,
 {
 	int ret;
 
-	spin_lock(r->iotlb_lock);
+	spin_lock(&r->mmu->lock);
 	ret = svnic_iova_copy(r, iova, buf, len, false);
-	spin_unlock(r->iotlb_lock);
+	spin_unlock(&r->mmu->lock);
 	return ret;
 }
 
@@ -71,29 +121,71 @@ static int svnic_ring_write(struct svnic_ring *r, u64 iova, const void *buf,
 {
 	int ret;
 
-	spin_lock(r->iotlb_lock);
+	spin_lock(&r->mmu->lock);
 	ret = svnic_iova_copy(r, iova, (void *)buf, len, true);
-	spin_unlock(r->iotlb_lock);
+	spin_unlock(&r->mmu->lock);
 	return ret;
+}
+
+/*
+ * A ring's 16-bit field (an index, flags, an avail entry) at @iova, read
+ * into @val or written from it in one access, as the other side may read
+ * or write it at the same time: a copy may tear it.  Its alignment keeps it
+ * on one page.  Return: 0, or -EFAULT when it does not translate.
+ */
+static int svnic_ring_access16(struct svnic_ring *r, u64 iova, u16 *val,
+			       bool write)
+{
+	size_t len = sizeof(__virtio16);
+	__virtio16 *p;
+	struct page *page;
+	phys_addr_t pa;
+	int ret = -EFAULT;
+
+	if (iova & (sizeof(__virtio16) - 1))
+		return -EFAULT;
+	spin_lock(&r->mmu->lock);
+	page = svnic_iova_page(r, iova, &len,
+			       write ? VHOST_MAP_WO : VHOST_MAP_RO, &pa);
+	if (page && len == sizeof(__virtio16)) {
+		p = kmap_local_page(page) + offset_in_page(pa);
+		if (write)
+			WRITE_ONCE(*p, __cpu_to_virtio16(true, *val));
+		else
+			*val = __virtio16_to_cpu(true, READ_ONCE(*p));
+		kunmap_local(p);
+		ret = 0;
+	}
+	spin_unlock(&r->mmu->lock);
+	return ret;
+}
+
+static int svnic_ring_read16(struct svnic_ring *r, u64 iova, u16 *val)
+{
+	return svnic_ring_access16(r, iova, val, false);
+}
+
+static int svnic_ring_write16(struct svnic_ring *r, u64 iova, u16 val)
+{
+	return svnic_ring_access16(r, iova, &val, true);
 }
 
 /**
  * svnic_ring_init - start the device side of a ring
  * @r: the ring
- * @iotlb: the VIF's IOTLB and @lock its lock
- * @lock: see @iotlb
+ * @mmu: the VIF's IOMMU
  * @num: entries, a power of two up to %SVNIC_QUEUE_MAX
  * @desc: descriptor area IOVA
  * @avail: driver area IOVA
  * @used: device area IOVA
  * @last: index to start from (the queue's saved state)
  */
-void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
-		     spinlock_t *lock, u32 num, u64 desc, u64 avail, u64 used,
-		     u16 last)
+void svnic_ring_init(struct svnic_ring *r, struct svnic_mmu *mmu, u32 num,
+		     u64 desc, u64 avail, u64 used, u16 last)
 {
-	r->iotlb = iotlb;
-	r->iotlb_lock = lock;
+	r->mmu = mmu;
+	/* Nothing cached: no generation is one below the current one yet. */
+	r->xlat.gen = READ_ONCE(mmu->gen) - 1;
 	r->num = num;
 	r->desc = desc;
 	r->avail = avail;
@@ -103,7 +195,10 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
 	r->last_used = last;
 	r->used_idx = last;
 	r->kicks = true;	/* the used ring's flags start at 0 */
-	r->broken = !num || num > SVNIC_QUEUE_MAX || !is_power_of_2(num);
+	/* The alignments of the split ring's areas (virtio 1.1, 2.7). */
+	r->broken = !num || num > SVNIC_QUEUE_MAX || !is_power_of_2(num) ||
+		    !IS_ALIGNED(desc, 16) || !IS_ALIGNED(avail, 2) ||
+		    !IS_ALIGNED(used, 4);
 }
 
 /**
@@ -115,18 +210,17 @@ void svnic_ring_init(struct svnic_ring *r, struct vhost_iotlb *iotlb,
  */
 int svnic_ring_pending(struct svnic_ring *r)
 {
-	__virtio16 idx;
-	u16 n;
+	u16 idx, n;
 
 	if (r->broken)
 		return -EIO;
-	if (svnic_ring_read(r, r->avail + offsetof(struct vring_avail, idx),
-			    &idx, sizeof(idx)))
+	if (svnic_ring_read16(r, r->avail + offsetof(struct vring_avail, idx),
+			      &idx))
 		goto out_broken;
-	n = __virtio16_to_cpu(true, idx) - r->last_avail;
+	n = idx - r->last_avail;
 	if (n > r->num)
 		goto out_broken;
-	r->avail_idx = __virtio16_to_cpu(true, idx);
+	r->avail_idx = idx;
 	/* The entries and descriptors are read after the index. */
 	smp_rmb();
 	return n;
@@ -170,8 +264,7 @@ int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c)
 {
 	struct vring_desc d;
 	unsigned int hops;
-	__virtio16 head;
-	u16 i;
+	u16 i, head;
 	int n;
 
 	/* The driver's index is read again only once what it showed is taken. */
@@ -180,12 +273,12 @@ int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c)
 		n = svnic_ring_pending(r);
 	if (n <= 0)
 		return n;
-	if (svnic_ring_read(r, r->avail + offsetof(struct vring_avail, ring) +
-			    (r->last_avail & (r->num - 1)) * sizeof(head),
-			    &head, sizeof(head)))
+	if (svnic_ring_read16(r, r->avail + offsetof(struct vring_avail, ring) +
+			      (r->last_avail & (r->num - 1)) * sizeof(__virtio16),
+			      &head))
 		goto out_broken;
 	r->last_avail++;
-	c->head = __virtio16_to_cpu(true, head);
+	c->head = head;
 	c->nr = 0;
 	c->rlen = 0;
 	c->wlen = 0;
@@ -245,14 +338,12 @@ int svnic_ring_push(struct svnic_ring *r, u16 head, u32 len)
  */
 void svnic_ring_publish(struct svnic_ring *r)
 {
-	__virtio16 idx = __cpu_to_virtio16(true, r->last_used);
-
 	if (r->broken || r->last_used == r->used_idx)
 		return;
 	/* The entries are visible before the index that publishes them. */
 	smp_wmb();
-	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, idx),
-			     &idx, sizeof(idx))) {
+	if (svnic_ring_write16(r, r->used + offsetof(struct vring_used, idx),
+			       r->last_used)) {
 		r->broken = true;
 		return;
 	}
@@ -271,13 +362,11 @@ void svnic_ring_publish(struct svnic_ring *r)
  */
 bool svnic_ring_set_kicks(struct svnic_ring *r, bool on)
 {
-	__virtio16 flags = __cpu_to_virtio16(true, on ? 0 : VRING_USED_F_NO_NOTIFY);
-
 	if (r->broken || r->kicks == on)
 		return false;
 	/* A map not set up yet is no fault of the driver's: try again later. */
-	if (svnic_ring_write(r, r->used + offsetof(struct vring_used, flags),
-			     &flags, sizeof(flags)))
+	if (svnic_ring_write16(r, r->used + offsetof(struct vring_used, flags),
+			       on ? 0 : VRING_USED_F_NO_NOTIFY))
 		return false;
 	r->kicks = on;
 	if (!on)
@@ -295,13 +384,14 @@ bool svnic_ring_set_kicks(struct svnic_ring *r, bool on)
  */
 bool svnic_ring_want_irq(struct svnic_ring *r)
 {
-	__virtio16 flags;
+	u16 flags;
 
 	/* Orders the used index written before the flags read. */
 	smp_mb();
-	if (svnic_ring_read(r, r->avail, &flags, sizeof(flags)))
+	if (svnic_ring_read16(r, r->avail + offsetof(struct vring_avail, flags),
+			      &flags))
 		return true;
-	return !(__virtio16_to_cpu(true, flags) & VRING_AVAIL_F_NO_INTERRUPT);
+	return !(flags & VRING_AVAIL_F_NO_INTERRUPT);
 }
 
 /**

@@ -20,6 +20,7 @@
 #include <linux/kthread.h>
 #include <linux/rculist.h>
 #include <linux/vmalloc.h>
+#include <net/page_pool/types.h>
 
 #include "svnic.h"
 #include "np_ctl.h"
@@ -30,6 +31,8 @@
  */
 #define SVNIC_IDLE_POLL_NS	(500 * NSEC_PER_USEC)
 #define SVNIC_TOKEN_WAIT_NS	(200 * NSEC_PER_USEC)	/* for a rate's tokens */
+/* Pages the page pool keeps for the frames in flight: 4 MiB. */
+#define SVNIC_POOL_PAGES	1024
 
 /* Answer the request waiting in the mailbox, if one is. */
 static void svnic_mbox_serve(struct svnic_np *np)
@@ -215,6 +218,9 @@ static int svnic_sidecore_start(struct svnic_np *np)
 		.notify = svnic_dp_notify,
 		.arg = np,
 	};
+	struct page_pool_params pp = {
+		.pool_size = SVNIC_POOL_PAGES,
+	};
 	int ret;
 
 	np->dp = kvzalloc(np_dp_bytes(SVNIC_NP_SLOTS), GFP_KERNEL_ACCOUNT);
@@ -223,17 +229,24 @@ static int svnic_sidecore_start(struct svnic_np *np)
 	ret = np_dp_init(np->dp, SVNIC_NP_SLOTS, &ops);
 	if (ret)
 		goto out_free_dp;
+	pp.nid = np->cpu >= 0 ? cpu_to_node(np->cpu) : NUMA_NO_NODE;
+	np->pool = page_pool_create(&pp);
+	ret = PTR_ERR_OR_ZERO(np->pool);
+	if (ret)
+		goto out_free_dp;
 	mutex_init(&np->mbox.lock);
 	init_completion(&np->mbox.done);
 	np->thread = kthread_create(svnic_sidecore, np, "svnic-np%u", np->id);
 	ret = PTR_ERR_OR_ZERO(np->thread);
 	if (ret)
-		goto out_free_dp;
+		goto out_destroy_pool;
 	if (np->cpu >= 0)
 		kthread_bind(np->thread, np->cpu);
 	wake_up_process(np->thread);
 	return 0;
 
+out_destroy_pool:
+	page_pool_destroy(np->pool);
 out_free_dp:
 	kvfree(np->dp);
 	np->dp = NULL;
@@ -250,6 +263,9 @@ static void svnic_sidecore_stop(struct svnic_np *np)
 		np_dp_vif_del(np->dp, i);
 	kvfree(np->dp);
 	np->dp = NULL;
+	/* Pages still in skbs elsewhere come back to the pool, then go. */
+	page_pool_destroy(np->pool);
+	np->pool = NULL;
 }
 
 const struct svnic_backend_ops svnic_sidecore_ops = {

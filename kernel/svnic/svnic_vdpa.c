@@ -49,19 +49,19 @@ static int svnic_iotlb_default(struct svnic_vif *vif)
 
 	if (!drv || strcmp(drv->name, "virtio_vdpa")) {
 		if (!vif->user_map)
-			vhost_iotlb_reset(&vif->iotlb);
+			svnic_mmu_reset(&vif->mmu);
 		return 0;
 	}
 	vif->user_map = false;
-	vhost_iotlb_reset(&vif->iotlb);
-	return vhost_iotlb_add_range(&vif->iotlb, 0, ULONG_MAX, 0,
+	svnic_mmu_reset(&vif->mmu);
+	return vhost_iotlb_add_range(&vif->mmu.iotlb, 0, ULONG_MAX, 0,
 				     VHOST_MAP_RW);
 }
 
 /* Start the ring of @vq, keeping its position (set_vq_state). */
 static void svnic_vq_start(struct svnic_vif *vif, struct svnic_vq *vq)
 {
-	svnic_ring_init(&vq->ring, &vif->iotlb, &vif->iotlb_lock, vq->num,
+	svnic_ring_init(&vq->ring, &vif->mmu, vq->num,
 			vq->desc_addr, vq->driver_addr, vq->device_addr,
 			vq->ring.last_avail);
 }
@@ -236,9 +236,9 @@ static int svnic_reset(struct vdpa_device *vdpa)
 	vif->mc_full = false;
 	vif->generation++;
 	spin_unlock_bh(&vif->lock);
-	spin_lock(&vif->iotlb_lock);
+	spin_lock(&vif->mmu.lock);
 	ret = svnic_iotlb_default(vif);
-	spin_unlock(&vif->iotlb_lock);
+	spin_unlock(&vif->mmu.lock);
 	/* The NP forgets what the driver asked for: no filter, no modes. */
 	svnic_np_mcast(vif->np, vif, NULL, 0);
 	svnic_np_vif_set(vif->np, vif, NP_VIF_SET_RX_MODE, NULL, 0,
@@ -254,10 +254,10 @@ static int svnic_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 
 	if (asid)
 		return -EINVAL;
-	spin_lock(&vif->iotlb_lock);
+	spin_lock(&vif->mmu.lock);
 	vif->user_map = false;
 	ret = svnic_iotlb_default(vif);
-	spin_unlock(&vif->iotlb_lock);
+	spin_unlock(&vif->mmu.lock);
 	return ret;
 }
 
@@ -299,16 +299,16 @@ static int svnic_set_map(struct vdpa_device *vdpa, unsigned int asid,
 
 	if (asid)
 		return -EINVAL;
-	spin_lock(&vif->iotlb_lock);
-	vhost_iotlb_reset(&vif->iotlb);
+	spin_lock(&vif->mmu.lock);
+	svnic_mmu_reset(&vif->mmu);
 	for (map = vhost_iotlb_itree_first(iotlb, 0, ULONG_MAX); map && !ret;
 	     map = vhost_iotlb_itree_next(map, 0, ULONG_MAX))
-		ret = vhost_iotlb_add_range(&vif->iotlb, map->start, map->last,
+		ret = vhost_iotlb_add_range(&vif->mmu.iotlb, map->start, map->last,
 					    map->addr, map->perm);
 	if (ret)
-		vhost_iotlb_reset(&vif->iotlb);
+		svnic_mmu_reset(&vif->mmu);
 	vif->user_map = true;
-	spin_unlock(&vif->iotlb_lock);
+	spin_unlock(&vif->mmu.lock);
 	return ret;
 }
 
@@ -316,7 +316,7 @@ static void svnic_free(struct vdpa_device *vdpa)
 {
 	struct svnic_vif *vif = vdpa_to_vif(vdpa);
 
-	vhost_iotlb_reset(&vif->iotlb);
+	svnic_mmu_reset(&vif->mmu);
 	kfree(vif->buf);
 }
 
@@ -390,8 +390,8 @@ static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 	INIT_HLIST_NODE(&vif->mac_node);
 	spin_lock_init(&vif->lock);
 	mutex_init(&vif->cfg_lock);
-	spin_lock_init(&vif->iotlb_lock);
-	vhost_iotlb_init(&vif->iotlb, SVNIC_IOTLB_MAX, 0);
+	spin_lock_init(&vif->mmu.lock);
+	vhost_iotlb_init(&vif->mmu.iotlb, SVNIC_IOTLB_MAX, 0);
 	vif->vdpa.dev.dma_mask = &vif->vdpa.dev.coherent_dma_mask;
 	/* Empty until a driver resets the device: see svnic_iotlb_default(). */
 	ret = dma_set_mask_and_coherent(&vif->vdpa.dev, DMA_BIT_MASK(64));

@@ -108,6 +108,7 @@ static struct {
 	int sidecore_cpu;
 	int worker_cpu;
 	bool irq;
+	const char *only;
 } opt = {
 	.rounds = 5,
 	.seconds = 0.5,
@@ -390,13 +391,25 @@ static void frame_fill(struct vdrv *d, unsigned char *b, __u16 type,
 	b[13] = type & 0xff;
 }
 
-/* Used transmit descriptors back on the free list @freel (@nfree long). */
-static void tx_reclaim(struct vdrv *d, __u16 *freel, int *nfree)
+/*
+ * Used transmit descriptors back on the free list @freel (@nfree long).
+ * A device that uses more than was posted is not believed: -1.
+ */
+static int tx_reclaim(struct vdrv *d, __u16 *freel, int *nfree)
 {
+	struct vdrv_vq *vq = &d->vq[VDRV_TX];
 	struct vring_used_elem *e;
 
-	while ((e = vdrv_used_next(d, VDRV_TX)))
+	while ((e = vdrv_used_next(d, VDRV_TX))) {
+		if (*nfree == VDRV_QNUM) {
+			fprintf(stderr, "%s: the device used more transmit buffers than were posted (used index %u, seen %u, posted %u)\n",
+				prog, vdrv_used_idx(d, VDRV_TX), vq->used_seen,
+				vq->avail_idx);
+			return -1;
+		}
 		freel[(*nfree)++] = e->id % VDRV_QNUM;
+	}
+	return 0;
 }
 
 /*
@@ -431,6 +444,34 @@ static int tx_drain(struct vdrv *d, double timeout)
 	return 0;
 }
 
+/* CPU @cpu's busy and total jiffies from /proc/stat; -1 when unknown. */
+static int cpu_jiffies(int cpu, unsigned long long *busy,
+		       unsigned long long *total)
+{
+	unsigned long long v[8] = { 0 };
+	char line[256], name[16];
+	int i, ret = -1;
+	FILE *f;
+
+	snprintf(name, sizeof(name), "cpu%d ", cpu);
+	f = fopen("/proc/stat", "r");
+	while (f && ret && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, strlen(name)))
+			continue;
+		if (sscanf(line + strlen(name), "%llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) != 8)
+			break;
+		for (*total = 0, i = 0; i < 8; i++)
+			*total += v[i];
+		*busy = *total - v[3] - v[4];	/* less idle and iowait */
+		ret = 0;
+	}
+	if (f)
+		fclose(f);
+	return ret;
+}
+
 static const char *kind_name(const struct vdrv *d)
 {
 	return d->kind == VDRV_NET ? "vhost-net" : "svnic";
@@ -439,6 +480,7 @@ static const char *kind_name(const struct vdrv *d)
 /* Frames of @len bytes per second that reached wire0; -1 on failure. */
 static double tput(struct vdrv *d, size_t len, int stats)
 {
+	unsigned long long busy0 = 0, total0 = 0, busy1 = 0, total1 = 0;
 	double t0, t1, t, end, last, gap = 0;
 	unsigned long sent = 0, kicks = 0;
 	__u16 freel[VDRV_QNUM];
@@ -446,6 +488,7 @@ static double tput(struct vdrv *d, size_t len, int stats)
 	int nfree, n;
 
 	tx_prepare(d, ETH_P_BENCH, len, freel, &nfree);
+	cpu_jiffies(opt.sidecore_cpu, &busy0, &total0);
 	start = wire_rx_packets(stats);
 	t0 = now_s();
 	end = t0 + opt.seconds;
@@ -453,7 +496,8 @@ static double tput(struct vdrv *d, size_t len, int stats)
 	for (t = t0; t < end; t = now_s()) {
 		gap = t - last > gap ? t - last : gap;
 		last = t;
-		tx_reclaim(d, freel, &nfree);
+		if (tx_reclaim(d, freel, &nfree))
+			return -1;
 		for (n = 0; nfree; n++, sent++)
 			vdrv_post(d, VDRV_TX, freel[--nfree]);
 		if (n)
@@ -467,14 +511,16 @@ static double tput(struct vdrv *d, size_t len, int stats)
 		return -1;
 	}
 	t1 = now_s();
+	cpu_jiffies(opt.sidecore_cpu, &busy1, &total1);
 	rx = wire_settle(stats, start + sent);
 	if (start < 0 || rx < 0) {
 		fprintf(stderr, "%s: no rx_packets of wire0\n", prog);
 		return -1;
 	}
-	printf("#   %s %zu B: %llu of %lu frames reached wire0 in %.2f s, %.1f frames a kick, the driver away %.1f ms at most\n",
+	printf("#   %s %zu B: %llu of %lu frames reached wire0 in %.2f s, %.1f frames a kick, the driver away %.1f ms at most, CPU %d busy %.0f%%\n",
 	       kind_name(d), len, rx - start, sent, t1 - t0,
-	       kicks ? (double)sent / kicks : 0.0, gap * 1e3);
+	       kicks ? (double)sent / kicks : 0.0, gap * 1e3, opt.sidecore_cpu,
+	       total1 > total0 ? 100.0 * (busy1 - busy0) / (total1 - total0) : -1.0);
 	return (rx - start) / (t1 - t0);
 }
 
@@ -546,8 +592,7 @@ static double rtt(struct vdrv *d)
 		__u32 seq = htonl(i);
 		__u16 h;
 
-		tx_reclaim(d, freel, &nfree);
-		if (!nfree)
+		if (tx_reclaim(d, freel, &nfree) || !nfree)
 			break;
 		h = freel[--nfree];
 		memcpy((unsigned char *)vdrv_buf(d, VDRV_TX, h) + VDRV_HDR_LEN +
@@ -679,13 +724,15 @@ static void help(FILE *f)
 	fprintf(f,
 		"usage: %s [--rounds N] [--seconds S] [--pings N] [--warmup N]\n"
 		"       [--cpu CPU] [--sidecore-cpu CPU] [--worker-cpu CPU] [--irq]\n"
+		"       [--only svnic|vhost-net]\n"
 		"  a vhost driver through an svnic VIF against vhost-net + tap +\n"
 		"  bridge, N rounds (5): frames/s of 64 and 1500 bytes sent for S\n"
 		"  seconds (0.5), the median of N round trips (1000, after 100),\n"
 		"  the echo awaited spinning on the used ring or, with --irq, in\n"
 		"  poll() on the call eventfd; the driver on CPU (0), the sidecore\n"
 		"  on CPU (1), vhost-net's worker on CPU (the sidecore's; -1:\n"
-		"  floating).\n"
+		"  floating).  --only measures one side, and prints no ratio (for\n"
+		"  profiling).\n"
 		"  As root in the VM; svnic.ko from $VCORE_SUITE (default: the\n"
 		"  checkout's build/stock)\n",
 		prog);
@@ -702,12 +749,13 @@ static int parse(int argc, char **argv)
 		{ "sidecore-cpu", required_argument, NULL, 'S' },
 		{ "worker-cpu", required_argument, NULL, 'W' },
 		{ "irq", no_argument, NULL, 'i' },
+		{ "only", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:s:p:w:c:S:W:ih", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:s:p:w:c:S:W:io:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			opt.rounds = atoi(optarg);
@@ -733,6 +781,9 @@ static int parse(int argc, char **argv)
 		case 'i':
 			opt.irq = true;
 			break;
+		case 'o':
+			opt.only = optarg;
+			break;
 		case 'h':
 			help(stdout);
 			exit(0);
@@ -743,7 +794,8 @@ static int parse(int argc, char **argv)
 	if (opt.worker_cpu == INT_MIN)
 		opt.worker_cpu = opt.sidecore_cpu;
 	if (optind != argc || opt.rounds < 1 || opt.rounds > MAX_ROUNDS ||
-	    !(opt.seconds > 0) || opt.pings < 1 || opt.warmup < 0 || opt.cpu < 0)
+	    !(opt.seconds > 0) || opt.pings < 1 || opt.warmup < 0 || opt.cpu < 0 ||
+	    (opt.only && strcmp(opt.only, "svnic") && strcmp(opt.only, "vhost-net")))
 		return -1;
 	return 0;
 }
@@ -751,7 +803,7 @@ static int parse(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct result sv[MAX_ROUNDS], vn[MAX_ROUNDS];
-	char top[PATH_MAX], suite[PATH_MAX + 16], round[16];
+	char top[PATH_MAX], suite[PATH_MAX + 16], round[24];
 	int i, stats = -1, ret = 1;
 	pid_t responder = -1;
 
@@ -783,6 +835,14 @@ int main(int argc, char **argv)
 		double t = now_s();
 
 		snprintf(round, sizeof(round), "round %d", i + 1);
+		if (opt.only) {
+			if (strcmp(opt.only, "svnic") ? run_vhost_net(stats, &vn[i]) :
+							 run_svnic(stats, &sv[i]))
+				goto out;
+			print_result(opt.only, round,
+				     strcmp(opt.only, "svnic") ? &vn[i] : &sv[i]);
+			continue;
+		}
 		/* Odd rounds svnic first, even rounds vhost-net first. */
 		if (i % 2 == 0 && run_svnic(stats, &sv[i]))
 			goto out;
@@ -794,7 +854,8 @@ int main(int argc, char **argv)
 		print_result("vhost-net", round, &vn[i]);
 		printf("#   %s: %.1f s\n", round, now_s() - t);
 	}
-	report(sv, vn, opt.rounds);
+	if (!opt.only)
+		report(sv, vn, opt.rounds);
 	ret = 0;
 out:
 	responder_stop(responder);
