@@ -386,4 +386,36 @@ static inline bool np_abi_compatible(unsigned int major, unsigned int minor)
 	return major == NP_ABI_MAJOR;
 }
 
+/**
+ * np_msg_body_len - the payload of a message type, as both sides check it
+ * @type: enum np_msg_type
+ * @reply: the payload of its reply when it succeeds (an error's reply has
+ *	none), else the request's
+ *
+ * Return: its bytes, or -1 for a type this version does not define.
+ */
+static inline int np_msg_body_len(unsigned int type, bool reply)
+{
+	switch (type) {
+	case NP_MSG_HELLO:
+		return reply ? sizeof(struct np_msg_hello) : 0;
+	case NP_MSG_VIF_ADD:
+		return reply ? 0 : sizeof(struct np_msg_vif_add);
+	case NP_MSG_VIF_DEL:
+		return reply ? 0 : sizeof(struct np_msg_vif_del);
+	case NP_MSG_VIF_SET:
+		return reply ? 0 : sizeof(struct np_msg_vif_set);
+	case NP_MSG_RATE_SET:
+		return reply ? 0 : sizeof(struct np_msg_rate_set);
+	case NP_MSG_STATS_GET:
+		return reply ? sizeof(struct np_msg_stats) :
+			       sizeof(struct np_msg_stats_get);
+	case NP_MSG_NOTIFY_SET:
+		return reply ? 0 : sizeof(struct np_msg_notify_set);
+	case NP_MSG_MCAST_SET:
+		return reply ? 0 : sizeof(struct np_msg_mcast_set);
+	}
+	return -1;
+}
+
 #endif /* _NP_ABI_H */

@@ -16,14 +16,11 @@
 #include "np_dp.h"
 
 /**
- * struct np_ctl_op - how to handle one message type
- * @req_len: bytes of its payload
- * @reply_len: bytes of its reply's payload
+ * struct np_ctl_op - how to handle one message type (its payloads'
+ *	lengths are the ABI's: np_msg_body_len())
  * @handle: applies it; returns the reply's status
  */
 struct np_ctl_op {
-	u16 req_len;
-	u16 reply_len;
 	int (*handle)(struct np_dp *dp, const union np_msg_body *req,
 		      union np_msg_body *reply);
 };
@@ -160,17 +157,14 @@ static int np_ctl_mcast_set(struct np_dp *dp, const union np_msg_body *req,
 }
 
 static const struct np_ctl_op np_ctl_ops[__NP_MSG_MAX] = {
-	[NP_MSG_HELLO] = { 0, sizeof(struct np_msg_hello), np_ctl_hello },
-	[NP_MSG_VIF_ADD] = { sizeof(struct np_msg_vif_add), 0, np_ctl_vif_add },
-	[NP_MSG_VIF_DEL] = { sizeof(struct np_msg_vif_del), 0, np_ctl_vif_del },
-	[NP_MSG_VIF_SET] = { sizeof(struct np_msg_vif_set), 0, np_ctl_vif_set },
-	[NP_MSG_RATE_SET] = { sizeof(struct np_msg_rate_set), 0, np_ctl_rate_set },
-	[NP_MSG_STATS_GET] = { sizeof(struct np_msg_stats_get),
-			       sizeof(struct np_msg_stats), np_ctl_stats_get },
-	[NP_MSG_NOTIFY_SET] = { sizeof(struct np_msg_notify_set), 0,
-				np_ctl_notify_set },
-	[NP_MSG_MCAST_SET] = { sizeof(struct np_msg_mcast_set), 0,
-			       np_ctl_mcast_set },
+	[NP_MSG_HELLO] = { np_ctl_hello },
+	[NP_MSG_VIF_ADD] = { np_ctl_vif_add },
+	[NP_MSG_VIF_DEL] = { np_ctl_vif_del },
+	[NP_MSG_VIF_SET] = { np_ctl_vif_set },
+	[NP_MSG_RATE_SET] = { np_ctl_rate_set },
+	[NP_MSG_STATS_GET] = { np_ctl_stats_get },
+	[NP_MSG_NOTIFY_SET] = { np_ctl_notify_set },
+	[NP_MSG_MCAST_SET] = { np_ctl_mcast_set },
 };
 
 /* The header's checks; the operation of a well-formed request. */
@@ -190,7 +184,7 @@ static int np_ctl_check(const struct np_msg *in, size_t len,
 	if (type >= __NP_MSG_MAX || !np_ctl_ops[type].handle)
 		return -EINVAL;
 	*op = &np_ctl_ops[type];
-	return len == sizeof(in->hdr) + (*op)->req_len ? 0 : -EINVAL;
+	return len == sizeof(in->hdr) + np_msg_body_len(type, false) ? 0 : -EINVAL;
 }
 
 /*
@@ -234,7 +228,7 @@ int np_ctl_handle(struct np_dp *dp, const void *req, size_t len,
 {
 	const struct np_ctl_op *op = NULL;
 	struct np_msg in = {}, out = {};
-	size_t out_len = sizeof(out.hdr);
+	size_t out_len = sizeof(out.hdr), body = 0;
 	int status;
 
 	if (*reply_len < sizeof(out.hdr)) {
@@ -244,12 +238,14 @@ int np_ctl_handle(struct np_dp *dp, const void *req, size_t len,
 	if (len)
 		memcpy(&in, req, min(len, sizeof(in)));
 	status = np_ctl_check(&in, len, &op);
-	if (!status && *reply_len < out_len + op->reply_len)
+	if (!status)
+		body = np_msg_body_len(__le16_to_cpu(in.hdr.type), true);
+	if (!status && *reply_len < out_len + body)
 		status = -ENOSPC;
 	if (!status)
 		status = op->handle(dp, &in.body, &out.body);
 	if (!status)
-		out_len += op->reply_len;
+		out_len += body;
 	np_ctl_reply_hdr(&in, len, &out, status, out_len);
 	memcpy(reply, &out, out_len);
 	*reply_len = out_len;

@@ -35,37 +35,10 @@ void svnic_msg_init(struct np_msg *m, u16 type, u32 seq)
 	m->hdr.seq = cpu_to_le32(seq);
 }
 
-static size_t svnic_msg_body_len(u16 type)
+/* A request's length, its header included (its type is one np_abi.h defines). */
+static size_t svnic_msg_len(const struct np_msg *m)
 {
-	switch (type) {
-	case NP_MSG_VIF_ADD:
-		return sizeof(struct np_msg_vif_add);
-	case NP_MSG_VIF_SET:
-		return sizeof(struct np_msg_vif_set);
-	case NP_MSG_VIF_DEL:
-		return sizeof(struct np_msg_vif_del);
-	case NP_MSG_RATE_SET:
-		return sizeof(struct np_msg_rate_set);
-	case NP_MSG_STATS_GET:
-		return sizeof(struct np_msg_stats_get);
-	case NP_MSG_NOTIFY_SET:
-		return sizeof(struct np_msg_notify_set);
-	case NP_MSG_MCAST_SET:
-		return sizeof(struct np_msg_mcast_set);
-	}
-	return 0;	/* HELLO */
-}
-
-/* The payload a reply of @type carries when it succeeds. */
-static size_t svnic_msg_reply_body_len(u16 type)
-{
-	switch (type) {
-	case NP_MSG_HELLO:
-		return sizeof(struct np_msg_hello);
-	case NP_MSG_STATS_GET:
-		return sizeof(struct np_msg_stats);
-	}
-	return 0;
+	return sizeof(m->hdr) + np_msg_body_len(le16_to_cpu(m->hdr.type), false);
 }
 
 /**
@@ -93,7 +66,7 @@ int svnic_msg_reply_check(const struct np_msg *req, const struct np_msg *reply,
 	status = (s32)le32_to_cpu(reply->hdr.status);
 	if (status > 0 || status < -MAX_ERRNO)
 		return -EPROTO;
-	if (!status && len != sizeof(reply->hdr) + svnic_msg_reply_body_len(type))
+	if (!status && len != sizeof(reply->hdr) + np_msg_body_len(type, true))
 		return -EPROTO;
 	return status;
 }
@@ -105,7 +78,7 @@ int svnic_msg_reply_check(const struct np_msg *req, const struct np_msg *reply,
  */
 static int svnic_np_call(struct svnic_np *np, struct np_msg *m)
 {
-	size_t len = sizeof(m->hdr) + svnic_msg_body_len(le16_to_cpu(m->hdr.type));
+	size_t len = svnic_msg_len(m);
 	struct np_msg reply;
 	size_t reply_len = sizeof(reply);
 	int ret;
@@ -340,7 +313,7 @@ int svnic_np_stats(struct svnic_np *np, struct svnic_vif *vif,
 /* The sidecore applies @m to its own data plane. */
 static int svnic_dp_call(struct svnic_np *np, struct np_msg *m)
 {
-	size_t len = sizeof(m->hdr) + svnic_msg_body_len(le16_to_cpu(m->hdr.type));
+	size_t len = svnic_msg_len(m);
 	struct np_msg reply;
 	size_t reply_len = sizeof(reply);
 
