@@ -18,6 +18,7 @@
 
 #include <linux/atomic.h>
 #include <linux/if_ether.h>
+#include <linux/if_vlan.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -40,6 +41,10 @@
 #define SVNIC_BURST		32	/* frames per ring per cycle */
 #define SVNIC_MAX_SEGS		64	/* descriptors in one chain */
 #define SVNIC_FRAME_MAX		(ETH_FRAME_LEN + VLAN_HLEN + 9000)	/* a frame at the largest MTU */
+/* A GSO frame a VIF takes whole (GUEST_TSO4/6). */
+#define SVNIC_GSO_FRAME_MAX	(GSO_LEGACY_MAX_SIZE + VLAN_ETH_HLEN)
+/* Receive buffers one frame may take with MRG_RXBUF: a GSO frame's worth. */
+#define SVNIC_MRG_MAX		128
 #define SVNIC_NP_SLOTS		256	/* frames in each queue of the NP */
 #define SVNIC_MAC_BITS		8	/* hash of the VIFs by MAC address */
 /* What a VIF receives until its driver says otherwise: every multicast. */
@@ -208,9 +213,10 @@ struct svnic_np;
  *	what it sends is tagged, what it receives untagged
  * @rate: its egress rate limit in bytes/s (0: none), as the NP applies it
  * @burst: the rate limit's burst in bytes
- * @buf: the sidecore's bounce buffer for one frame
  * @rx_first: the first receive buffer of a frame spread over several
  *	(MRG_RXBUF), the sidecore's
+ * @rx_head: the heads of the receive buffers a frame takes, the sidecore's
+ * @rx_used: the bytes written into each, the sidecore's
  */
 struct svnic_vif {
 	struct vdpa_device vdpa;
@@ -235,8 +241,9 @@ struct svnic_vif {
 	u16 vlan;
 	u64 rate;
 	u64 burst;
-	u8 *buf;
 	struct svnic_chain rx_first;
+	u16 rx_head[SVNIC_MRG_MAX];
+	u32 rx_used[SVNIC_MRG_MAX];
 };
 
 struct svnic_np;
@@ -386,6 +393,9 @@ ssize_t svnic_chain_pull(struct svnic_ring *r, const struct svnic_chain *c,
 			 void *buf, size_t len);
 ssize_t svnic_chain_push(struct svnic_ring *r, const struct svnic_chain *c,
 			 const void *buf, size_t len);
+typedef int (*svnic_fill_t)(void *arg, size_t off, void *to, size_t len);
+ssize_t svnic_chain_fill(struct svnic_ring *r, const struct svnic_chain *c,
+			 svnic_fill_t fill, void *arg, size_t off, size_t len);
 
 int svnic_ring_pending(struct svnic_ring *r);
 
@@ -433,6 +443,24 @@ void svnic_vif_mac_hash(struct svnic_vif *vif, const u8 *mac);
 static inline void svnic_vq_mark(struct svnic_vq *vq)
 {
 	vq->notify = true;
+}
+
+/*
+ * Hold @vif's rings: its lock (against their set up), then its IOMMU's
+ * (their translations, taken once for a burst of accesses).
+ */
+static inline void svnic_rings_lock(struct svnic_vif *vif)
+	__acquires(&vif->lock) __acquires(&vif->mmu.lock)
+{
+	spin_lock_bh(&vif->lock);
+	spin_lock(&vif->mmu.lock);
+}
+
+static inline void svnic_rings_unlock(struct svnic_vif *vif)
+	__releases(&vif->mmu.lock) __releases(&vif->lock)
+{
+	spin_unlock(&vif->mmu.lock);
+	spin_unlock_bh(&vif->lock);
 }
 
 static inline struct svnic_vif *vdpa_to_vif(struct vdpa_device *vdpa)

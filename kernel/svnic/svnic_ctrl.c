@@ -120,7 +120,7 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 	ssize_t len;
 	int ret;
 
-	spin_lock_bh(&vif->lock);
+	svnic_rings_lock(vif);
 	while (vq->ready &&
 	       (READ_ONCE(vif->status) & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	       (vif->features & BIT_ULL(VIRTIO_NET_F_CTRL_VQ)) &&
@@ -144,7 +144,7 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 		svnic_ring_publish(&vq->ring);
 		svnic_vq_mark(vq);
 	}
-	spin_unlock_bh(&vif->lock);
+	svnic_rings_unlock(vif);
 	if (n)
 		np_dp_mark(vif->np->dp, vif->id, 0);
 	return n;

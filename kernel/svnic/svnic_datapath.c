@@ -40,8 +40,6 @@
  * driver's queue hold the rest back.
  */
 #define SVNIC_TXQ_FILL		SVNIC_BURST
-/* Receive buffers one frame may take with MRG_RXBUF. */
-#define SVNIC_MRG_MAX		32
 
 static bool svnic_vq_live(struct svnic_vif *vif, struct svnic_vq *vq)
 {
@@ -288,7 +286,7 @@ unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif)
 	int ret;
 
 	__skb_queue_head_init(&list);
-	spin_lock_bh(&vif->lock);
+	svnic_rings_lock(vif);
 	while (nf < room && n < SVNIC_BURST && svnic_vq_live(vif, vq)) {
 		ret = svnic_ring_pop(&vq->ring, &vq->chain);
 		if (ret == 0 || ret == -EIO)
@@ -304,22 +302,72 @@ unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif)
 		svnic_ring_publish(&vq->ring);
 		svnic_vq_mark(vq);
 	}
-	spin_unlock_bh(&vif->lock);
+	svnic_rings_unlock(vif);
 	svnic_tx_to_np(np, vif, &list);
 	if (n)
 		np_dp_mark(np->dp, vif->id, 0);
 	return n;
 }
 
-/*
- * The header's checksum fields for @skb: a partial checksum handed on when
- * the driver takes them (GUEST_CSUM), else completed in the copy at @frame;
- * a checked one marked valid.  @skip: bytes left out after the addresses.
+/**
+ * struct svnic_rx_src - a frame as a VIF's driver gets it: the virtio-net
+ *	header, then the frame without an access port's tag
+ * @hdr: the header
+ * @skb: the frame
+ * @skip: the tag's bytes, after the addresses (0: none)
+ * @sum_at: where a checksum svnic completed goes, 0 for none
+ * @sum: that checksum
  */
-static void svnic_rx_csum(struct svnic_vif *vif, struct sk_buff *skb,
-			  unsigned int skip, struct virtio_net_hdr *h, u8 *frame)
+struct svnic_rx_src {
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	const struct sk_buff *skb;
+	unsigned int skip;
+	unsigned int sum_at;
+	__sum16 sum;
+};
+
+/* &svnic_fill_t: bytes @off to @off + @len of the frame @arg describes. */
+static int svnic_rx_fill(void *arg, size_t off, void *to, size_t len)
+{
+	const size_t macs = SVNIC_HDR_LEN + 2 * ETH_ALEN;
+	const struct svnic_rx_src *s = arg;
+	size_t at = off, n = len, part;
+	u8 *p = to;
+	int i;
+
+	if (at < SVNIC_HDR_LEN) {
+		part = min(n, SVNIC_HDR_LEN - at);
+		memcpy(p, (const u8 *)&s->hdr + at, part);
+		p += part;
+		at += part;
+		n -= part;
+	}
+	if (n && at < macs) {
+		part = min(n, macs - at);
+		if (skb_copy_bits(s->skb, at - SVNIC_HDR_LEN, p, part))
+			return -EFAULT;
+		p += part;
+		at += part;
+		n -= part;
+	}
+	if (n && skb_copy_bits(s->skb, at - SVNIC_HDR_LEN + s->skip, p, n))
+		return -EFAULT;
+	for (i = 0; s->sum_at && i < sizeof(s->sum); i++)
+		if (s->sum_at + i >= off && s->sum_at + i < off + len)
+			((u8 *)to)[s->sum_at + i - off] = ((const u8 *)&s->sum)[i];
+	return 0;
+}
+
+/*
+ * The header's checksum fields for @s->skb: a partial checksum handed on
+ * when the driver takes them (GUEST_CSUM), else completed on the way; a
+ * checked one marked valid.
+ */
+static void svnic_rx_csum(struct svnic_vif *vif, struct svnic_rx_src *s)
 {
 	bool guest_csum = vif->features & BIT_ULL(VIRTIO_NET_F_GUEST_CSUM);
+	const struct sk_buff *skb = s->skb;
+	struct virtio_net_hdr *h = &s->hdr.hdr;
 	unsigned int start, at;
 	__sum16 sum;
 
@@ -331,73 +379,108 @@ static void svnic_rx_csum(struct svnic_vif *vif, struct sk_buff *skb,
 		return;
 	start = skb_checksum_start_offset(skb);
 	at = start + skb->csum_offset;
-	if (start < 2 * ETH_ALEN + skip || at + sizeof(sum) > skb->len)
+	if (start < 2 * ETH_ALEN + s->skip || at + sizeof(sum) > skb->len)
 		return;
 	if (guest_csum) {
 		h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-		h->csum_start = __cpu_to_virtio16(true, start - skip);
+		h->csum_start = __cpu_to_virtio16(true, start - s->skip);
 		h->csum_offset = __cpu_to_virtio16(true, skb->csum_offset);
 		return;
 	}
-	sum = csum_fold(skb_checksum(skb, start, skb->len - start, 0));
-	put_unaligned(sum ?: CSUM_MANGLED_0, (__sum16 *)(frame + at - skip));
+	sum = csum_fold(skb_checksum(skb, start,
+				     skb->len - start, 0));
+	s->sum = sum ?: CSUM_MANGLED_0;
+	s->sum_at = SVNIC_HDR_LEN + at - s->skip;
 }
 
 /*
- * @skb as the driver gets it, in the VIF's bounce buffer: the virtio-net
- * header, then the frame without an access port's tag.  Return: its
- * length, 0 when it does not fit.
+ * Whether @skb, a GSO frame, goes to the driver whole (GUEST_TSO4/6, with
+ * a partial checksum), and then its header's GSO fields.
  */
-static unsigned int svnic_rx_stage(struct svnic_vif *vif, struct sk_buff *skb,
-				   u16 vlan)
+static bool svnic_rx_gso(struct svnic_vif *vif, struct svnic_rx_src *s)
 {
-	struct virtio_net_hdr_mrg_rxbuf *hdr = (void *)vif->buf;
-	u8 *to = vif->buf + SVNIC_HDR_LEN;
-	unsigned int len = skb->len, skip = 0;
+	const struct sk_buff *skb = s->skb;
+	unsigned int type = skb_shinfo(skb)->gso_type;
+	struct virtio_net_hdr *h = &s->hdr.hdr;
+	u64 f = vif->features;
+	u8 gso;
 
-	if (vlan != NP_VLAN_NONE && len >= VLAN_ETH_HLEN)
-		skip = VLAN_HLEN;
-	if (len < ETH_HLEN || len - skip > SVNIC_FRAME_MAX)
-		return 0;
-	memset(hdr, 0, SVNIC_HDR_LEN);
-	hdr->num_buffers = __cpu_to_virtio16(true, 1);
-	if (skb_copy_bits(skb, 0, to, 2 * ETH_ALEN) ||
-	    skb_copy_bits(skb, 2 * ETH_ALEN + skip, to + 2 * ETH_ALEN,
-			  len - 2 * ETH_ALEN - skip))
-		return 0;
-	svnic_rx_csum(vif, skb, skip, &hdr->hdr, to);
-	return SVNIC_HDR_LEN + len - skip;
+	if (!(f & BIT_ULL(VIRTIO_NET_F_GUEST_CSUM)) ||
+	    skb->ip_summed != CHECKSUM_PARTIAL ||
+	    !skb_transport_header_was_set(skb) ||
+	    skb_transport_offset(skb) + sizeof(struct tcphdr) > skb_headlen(skb) ||
+	    (type & ~(SKB_GSO_TCPV4 | SKB_GSO_TCPV6 | SKB_GSO_TCP_ECN |
+		      SKB_GSO_TCP_FIXEDID | SKB_GSO_DODGY)))
+		return false;
+	if ((type & SKB_GSO_TCPV4) && (f & BIT_ULL(VIRTIO_NET_F_GUEST_TSO4)))
+		gso = VIRTIO_NET_HDR_GSO_TCPV4;
+	else if ((type & SKB_GSO_TCPV6) && (f & BIT_ULL(VIRTIO_NET_F_GUEST_TSO6)))
+		gso = VIRTIO_NET_HDR_GSO_TCPV6;
+	else
+		return false;
+	if (type & SKB_GSO_TCP_ECN) {
+		if (!(f & BIT_ULL(VIRTIO_NET_F_GUEST_ECN)))
+			return false;
+		gso |= VIRTIO_NET_HDR_GSO_ECN;
+	}
+	h->gso_type = gso;
+	h->gso_size = __cpu_to_virtio16(true, skb_shinfo(skb)->gso_size);
+	h->hdr_len = __cpu_to_virtio16(true, skb_transport_offset(skb) +
+				       tcp_hdrlen(skb) - s->skip);
+	return true;
 }
 
-/* The @n chains taken for a frame go back used, @used[i] bytes each. */
-static void svnic_rx_used(struct svnic_vq *vq, const u16 *head,
-			  const u32 *used, unsigned int n)
+/*
+ * @s for @skb as @vif's driver gets it.  Return: its length, header
+ * included; 0 when it is too big (a GSO frame that the driver does not
+ * take whole is delivered as segments).
+ */
+static unsigned int svnic_rx_src(struct svnic_vif *vif, struct sk_buff *skb,
+				 u16 vlan, struct svnic_rx_src *s)
+{
+	unsigned int max = SVNIC_FRAME_MAX;
+
+	memset(s, 0, sizeof(*s));
+	s->skb = skb;
+	s->hdr.num_buffers = __cpu_to_virtio16(true, 1);
+	if (vlan != NP_VLAN_NONE && skb->len >= VLAN_ETH_HLEN)
+		s->skip = VLAN_HLEN;
+	if (skb_is_gso(skb)) {
+		if (!svnic_rx_gso(vif, s))
+			return 0;
+		max = SVNIC_GSO_FRAME_MAX;
+	}
+	if (skb->len < ETH_HLEN || skb->len - s->skip > max)
+		return 0;
+	svnic_rx_csum(vif, s);
+	return SVNIC_HDR_LEN + skb->len - s->skip;
+}
+
+/* The @n chains taken for a frame go back used, @vif->rx_used[i] bytes each. */
+static void svnic_rx_used(struct svnic_vif *vif, struct svnic_vq *vq,
+			  unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		svnic_ring_push(&vq->ring, head[i], used[i]);
+		svnic_ring_push(&vq->ring, vif->rx_head[i], vif->rx_used[i]);
 }
 
 /*
- * Copy @skb into the next buffers of @vq: one buffer, or with MRG_RXBUF as
- * many as it takes (num_buffers in the header).  Under the VIF's lock.
- * Return: whether it was delivered; a drop is counted.
+ * Copy the frame @s into the next buffers of @vq, @total bytes: one
+ * buffer, or with MRG_RXBUF as many as it takes (num_buffers in the
+ * header).  Under the rings' lock.  Return: whether it was delivered; a
+ * drop is counted.
  */
 static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
-			  struct sk_buff *skb, u16 vlan)
+			  struct svnic_rx_src *s, unsigned int total)
 {
 	bool mrg = vif->features & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
-	unsigned int total = svnic_rx_stage(vif, skb, vlan), done = 0, k = 0;
-	u32 used[SVNIC_MRG_MAX], part;
-	u16 head[SVNIC_MRG_MAX];
+	unsigned int done = 0, k = 0;
 	struct svnic_chain *c;
+	u32 part;
 	int ret;
 
-	if (!total) {
-		vif->stats.drop_too_big++;
-		return false;
-	}
 	while (done < total) {
 		if (k == (mrg ? SVNIC_MRG_MAX : 1))
 			goto out_no_buffer;
@@ -405,25 +488,24 @@ static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
 		ret = svnic_ring_pop(&vq->ring, c);
 		if (ret == 0 || ret == -EIO)
 			goto out_no_buffer;
-		head[k] = c->head;
-		used[k++] = 0;
+		vif->rx_head[k] = c->head;
+		vif->rx_used[k++] = 0;
 		if (ret < 0 || c->rlen)
 			goto out_malformed;
 		part = min_t(u32, c->wlen, total - done);
 		if ((!mrg && part < total) ||
-		    svnic_chain_push(&vq->ring, c, vif->buf + done, part) < 0)
+		    svnic_chain_fill(&vq->ring, c, svnic_rx_fill, s, done, part) < 0)
 			goto out_no_room;
-		used[k - 1] = part;
+		vif->rx_used[k - 1] = part;
 		done += part;
 	}
 	if (k > 1) {
-		((struct virtio_net_hdr_mrg_rxbuf *)vif->buf)->num_buffers =
-			__cpu_to_virtio16(true, k);
-		if (svnic_chain_push(&vq->ring, &vif->rx_first, vif->buf,
+		s->hdr.num_buffers = __cpu_to_virtio16(true, k);
+		if (svnic_chain_push(&vq->ring, &vif->rx_first, &s->hdr,
 				     SVNIC_HDR_LEN) < 0)
 			goto out_no_room;
 	}
-	svnic_rx_used(vq, head, used, k);
+	svnic_rx_used(vif, vq, k);
 	return true;
 
 out_no_buffer:
@@ -433,29 +515,36 @@ out_no_buffer:
 	return false;
 out_no_room:
 	vif->stats.drop_no_buffer++;
-	memset(used, 0, k * sizeof(*used));
-	svnic_rx_used(vq, head, used, k);
+	memset(vif->rx_used, 0, k * sizeof(*vif->rx_used));
+	svnic_rx_used(vif, vq, k);
 	return false;
 out_malformed:
 	/* A malformed chain, and those before it, go back empty. */
 	vif->stats.drop_malformed++;
-	memset(used, 0, k * sizeof(*used));
-	svnic_rx_used(vq, head, used, k);
+	memset(vif->rx_used, 0, k * sizeof(*vif->rx_used));
+	svnic_rx_used(vif, vq, k);
 	return false;
 }
 
 /*
- * Deliver @skb; a GSO frame in its segments (their checksums computed), for
- * the VIFs do not take GSO frames.  Return: whether all of it was.
+ * Deliver @skb: whole, or a GSO frame the driver does not take whole in
+ * its segments (their checksums computed).  Return: whether all of it was.
  */
 static bool svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
 				struct sk_buff *skb, u16 vlan)
 {
 	struct sk_buff *segs, *next;
+	struct svnic_rx_src s;
+	unsigned int total;
 	bool ok = true;
 
-	if (!skb_is_gso(skb))
-		return svnic_deliver(vif, vq, skb, vlan);
+	total = svnic_rx_src(vif, skb, vlan, &s);
+	if (total)
+		return svnic_deliver(vif, vq, &s, total);
+	if (!skb_is_gso(skb)) {
+		vif->stats.drop_too_big++;
+		return false;
+	}
 	segs = NULL;
 	if (skb->ip_summed == CHECKSUM_PARTIAL ||
 	    skb->ip_summed == CHECKSUM_UNNECESSARY)
@@ -466,7 +555,13 @@ static bool svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
 	}
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		ok &= svnic_deliver(vif, vq, skb, vlan);
+		total = svnic_rx_src(vif, skb, vlan, &s);
+		if (total) {
+			ok &= svnic_deliver(vif, vq, &s, total);
+		} else {
+			vif->stats.drop_too_big++;
+			ok = false;
+		}
 		consume_skb(skb);
 	}
 	return ok;
@@ -492,16 +587,16 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 	int room;
 	bool live;
 
-	spin_lock_bh(&vif->lock);
+	svnic_rings_lock(vif);
 	live = svnic_vq_live(vif, vq);
 	room = live ? svnic_ring_pending(&vq->ring) : SVNIC_BURST;
-	spin_unlock_bh(&vif->lock);
+	svnic_rings_unlock(vif);
 	if (room <= 0)
 		return 0;
 	n = np_dp_rx_take(np->dp, vif->id, frames, min_t(int, room, SVNIC_BURST));
 	if (!n)
 		return 0;
-	spin_lock_bh(&vif->lock);
+	svnic_rings_lock(vif);
 	/* A reset while the lock was let go stops the ring. */
 	live = live && svnic_vq_live(vif, vq);
 	for (i = 0; i < n; i++) {
@@ -517,7 +612,7 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 		svnic_ring_publish(&vq->ring);
 		svnic_vq_mark(vq);
 	}
-	spin_unlock_bh(&vif->lock);
+	svnic_rings_unlock(vif);
 	for (i = 0; i < n; i++)
 		consume_skb(frames[i]->priv);
 	/* Marked once its used buffers are written: a due batch goes now. */

@@ -3,6 +3,10 @@
  * svnic_ring.c - the device side of a split virtqueue, every address
  * translated through a VIF's IOTLB (the software IOMMU) and checked
  *
+ * Every function here is called with the rings held (svnic_rings_lock():
+ * the VIF's lock and its IOMMU's, so that the IOTLB cannot change under a
+ * burst of accesses).
+ *
  * A chain is walked with no trust in the driver: a descriptor whose index,
  * flags or length is wrong, a loop, a readable descriptor after a writable
  * one, or a range the IOTLB does not map with the needed permission makes
@@ -39,6 +43,7 @@ static const struct svnic_xlat *svnic_xlat(struct svnic_ring *r, u64 iova,
 	struct svnic_xlat *x = &r->xlat;
 	struct vhost_iotlb_map *map;
 
+	lockdep_assert_held(&r->mmu->lock);
 	if (likely(x->gen == r->mmu->gen && iova >= x->start &&
 		   iova <= x->last && (x->perm & perm)))
 		return x;
@@ -108,23 +113,13 @@ static int svnic_iova_copy(struct svnic_ring *r, u64 iova, void *buf,
 static int svnic_ring_read(struct svnic_ring *r, u64 iova, void *buf,
 			   size_t len)
 {
-	int ret;
-
-	spin_lock(&r->mmu->lock);
-	ret = svnic_iova_copy(r, iova, buf, len, false);
-	spin_unlock(&r->mmu->lock);
-	return ret;
+	return svnic_iova_copy(r, iova, buf, len, false);
 }
 
 static int svnic_ring_write(struct svnic_ring *r, u64 iova, const void *buf,
 			    size_t len)
 {
-	int ret;
-
-	spin_lock(&r->mmu->lock);
-	ret = svnic_iova_copy(r, iova, (void *)buf, len, true);
-	spin_unlock(&r->mmu->lock);
-	return ret;
+	return svnic_iova_copy(r, iova, (void *)buf, len, true);
 }
 
 /*
@@ -140,24 +135,20 @@ static int svnic_ring_access16(struct svnic_ring *r, u64 iova, u16 *val,
 	__virtio16 *p;
 	struct page *page;
 	phys_addr_t pa;
-	int ret = -EFAULT;
 
 	if (iova & (sizeof(__virtio16) - 1))
 		return -EFAULT;
-	spin_lock(&r->mmu->lock);
 	page = svnic_iova_page(r, iova, &len,
 			       write ? VHOST_MAP_WO : VHOST_MAP_RO, &pa);
-	if (page && len == sizeof(__virtio16)) {
-		p = kmap_local_page(page) + offset_in_page(pa);
-		if (write)
-			WRITE_ONCE(*p, __cpu_to_virtio16(true, *val));
-		else
-			*val = __virtio16_to_cpu(true, READ_ONCE(*p));
-		kunmap_local(p);
-		ret = 0;
-	}
-	spin_unlock(&r->mmu->lock);
-	return ret;
+	if (!page || len != sizeof(__virtio16))
+		return -EFAULT;
+	p = kmap_local_page(page) + offset_in_page(pa);
+	if (write)
+		WRITE_ONCE(*p, __cpu_to_virtio16(true, *val));
+	else
+		*val = __virtio16_to_cpu(true, READ_ONCE(*p));
+	kunmap_local(p);
+	return 0;
 }
 
 static int svnic_ring_read16(struct svnic_ring *r, u64 iova, u16 *val)
@@ -459,6 +450,61 @@ void svnic_ring_unpop(struct svnic_ring *r, u16 n)
 }
 
 /**
+ * svnic_chain_fill - write bytes of a source into a chain's writable
+ *	segments, straight from the source to the driver's pages
+ * @r: the ring
+ * @c: the chain
+ * @fill: copies @len bytes of the source, from its byte @off on, to @to
+ *	(0 or an errno)
+ * @arg: @fill's argument
+ * @off: the source's first byte to write
+ * @len: how many
+ *
+ * Return: @len, -ENOSPC when the chain is too small, -EFAULT when a range
+ * does not translate, or @fill's errno.
+ */
+ssize_t svnic_chain_fill(struct svnic_ring *r, const struct svnic_chain *c,
+			 svnic_fill_t fill, void *arg, size_t off, size_t len)
+{
+	size_t done = 0, left, part;
+	struct page *page;
+	unsigned int i;
+	phys_addr_t pa;
+	u64 iova;
+	void *va;
+	int ret;
+
+	if (c->wlen < len)
+		return -ENOSPC;
+	for (i = 0; i < c->nr && done < len; i++) {
+		if (!c->seg[i].write)
+			continue;
+		iova = c->seg[i].addr;
+		left = min_t(size_t, len - done, c->seg[i].len);
+		if (iova + left - 1 < iova)
+			return -EFAULT;
+		for (; left; left -= part, iova += part, done += part) {
+			part = left;
+			page = svnic_iova_page(r, iova, &part, VHOST_MAP_WO, &pa);
+			if (!page)
+				return -EFAULT;
+			va = kmap_local_page(page) + offset_in_page(pa);
+			ret = fill(arg, off + done, va, part);
+			kunmap_local(va);
+			if (ret)
+				return ret;
+		}
+	}
+	return done;
+}
+
+static int svnic_fill_linear(void *arg, size_t off, void *to, size_t len)
+{
+	memcpy(to, (const u8 *)arg + off, len);
+	return 0;
+}
+
+/**
  * svnic_chain_push - copy bytes into a chain's writable segments
  * @r: the ring
  * @c: the chain
@@ -470,18 +516,5 @@ void svnic_ring_unpop(struct svnic_ring *r, u16 n)
 ssize_t svnic_chain_push(struct svnic_ring *r, const struct svnic_chain *c,
 			 const void *buf, size_t len)
 {
-	size_t done = 0, part;
-	unsigned int i;
-
-	if (c->wlen < len)
-		return -ENOSPC;
-	for (i = 0; i < c->nr && done < len; i++) {
-		if (!c->seg[i].write)
-			continue;
-		part = min_t(size_t, len - done, c->seg[i].len);
-		if (svnic_ring_write(r, c->seg[i].addr, buf + done, part))
-			return -EFAULT;
-		done += part;
-	}
-	return done;
+	return svnic_chain_fill(r, c, svnic_fill_linear, (void *)buf, 0, len);
 }

@@ -102,11 +102,11 @@ static bool svnic_dp_notify(void *arg, unsigned int id)
 		vq = &vif->vqs[i];
 		if (!READ_ONCE(vq->notify))
 			continue;
-		spin_lock_bh(&vif->lock);
+		svnic_rings_lock(vif);
 		vq->notify = false;
 		cb = vq->ready && svnic_ring_want_irq(&vq->ring) ? vq->cb : NULL;
 		private = vq->cb_private;
-		spin_unlock_bh(&vif->lock);
+		svnic_rings_unlock(vif);
 		if (cb) {
 			cb(private);
 			sent = true;
@@ -162,7 +162,7 @@ static bool svnic_sidecore_kicks(struct svnic_np *np, bool on)
 	np->polling = !on;
 	rcu_read_lock();
 	list_for_each_entry_rcu(vif, &np->vifs, node) {
-		spin_lock_bh(&vif->lock);
+		svnic_rings_lock(vif);
 		/* Posted receive buffers are no work: only what they send is. */
 		for (i = 0; i < SVNIC_NR_VQS; i++)
 			if (vif->vqs[i].ready &&
@@ -170,7 +170,7 @@ static bool svnic_sidecore_kicks(struct svnic_np *np, bool on)
 			    svnic_ring_set_kicks(&vif->vqs[i].ring, on) &&
 			    i != SVNIC_VQ_RX)
 				waiting = true;
-		spin_unlock_bh(&vif->lock);
+		svnic_rings_unlock(vif);
 	}
 	rcu_read_unlock();
 	return waiting;

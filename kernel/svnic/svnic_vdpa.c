@@ -33,7 +33,9 @@ u64 svnic_supported_features(void)
 	       BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |
 	       BIT_ULL(VIRTIO_NET_F_CSUM) | BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) |
 	       BIT_ULL(VIRTIO_NET_F_HOST_TSO4) | BIT_ULL(VIRTIO_NET_F_HOST_TSO6) |
-	       BIT_ULL(VIRTIO_NET_F_HOST_ECN) | BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
+	       BIT_ULL(VIRTIO_NET_F_HOST_ECN) | BIT_ULL(VIRTIO_NET_F_MRG_RXBUF) |
+	       BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) | BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) |
+	       BIT_ULL(VIRTIO_NET_F_GUEST_ECN);
 }
 
 /*
@@ -317,7 +319,6 @@ static void svnic_free(struct vdpa_device *vdpa)
 	struct svnic_vif *vif = vdpa_to_vif(vdpa);
 
 	svnic_mmu_reset(&vif->mmu);
-	kfree(vif->buf);
 }
 
 static const struct vdpa_config_ops svnic_vdpa_ops = {
@@ -397,10 +398,6 @@ static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 	ret = dma_set_mask_and_coherent(&vif->vdpa.dev, DMA_BIT_MASK(64));
 	if (!ret)
 		ret = svnic_vif_config(vif, config);
-	vif->buf = kmalloc(SVNIC_FRAME_MAX + sizeof(struct virtio_net_hdr_mrg_rxbuf),
-			   GFP_KERNEL);
-	if (!ret && !vif->buf)
-		ret = -ENOMEM;
 	if (ret) {
 		put_device(&vif->vdpa.dev);
 		return ERR_PTR(ret);

@@ -258,13 +258,26 @@ qemu_start() {
 	QEMU_PID=$!
 }
 
+# The guest's kernel died in start_kernel(), before any driver ran: the
+# nested emulator's doing (TCG in TCG), not the VIF's.
+early_panic() {
+	console | grep -q 'Kernel panic' && console | grep -q 'start_kernel+'
+}
+
 guest_boots() {
-	qemu_start || return 1
-	if ! wait_console '^GUEST-' "$BOOT_TIMEOUT"; then
+	local try
+	for try in 1 2; do
+		qemu_start || return 1
+		wait_console '^GUEST-' "$BOOT_TIMEOUT" && break
+		if [ "$try" = 1 ] && early_panic; then
+			say "# guest: its kernel died in start_kernel(), before any driver; booting it again"
+			wait "$QEMU_PID" 2>/dev/null
+			continue
+		fi
 		cat "$T/qemu.log"
 		console | tail -n 40
 		return 1
-	fi
+	done
 	BOOTED=$((SECONDS - QEMU_START))
 	say "# guest: QEMU start to its init's first line ${BOOTED}s"
 	sed 's/^/# qemu: /' "$T/qemu.log" >&3

@@ -5,7 +5,8 @@
 # iproute2 "vdpa" creates them, virtio_vdpa makes them host netdevs, each is
 # moved to a netns of its own, and ping reaches the uplink's peer (in the
 # "wire" netns) and the other VIFs.  Also MAC and MTU changes, 32 VIFs on
-# the wire, VIF create/delete under traffic, and module unload under
+# the wire, iperf3 TCP and UDP from VIF to VIF (TSO frames delivered
+# whole), VIF create/delete under traffic, and module unload under
 # traffic.  Prints TAP; $VCORE_SUITE holds svnic.ko.
 set -u
 SUITE=${VCORE_SUITE:?VCORE_SUITE not set}
@@ -89,6 +90,7 @@ second_vif() {
 mac_change() {
 	ip -n vm2 link set eth0 address 52:54:00:00:01:02 &&
 	ip -n wire neigh flush all &&
+	ip -n vm1 neigh flush all &&
 	ip netns exec wire ping -c 2 -i 0.2 -W 2 10.0.0.2 &&
 	ip -n wire neigh show | grep -q '52:54:00:00:01:02'
 }
@@ -100,6 +102,62 @@ mtu_change() {
 	! ip netns exec vm1 ping -c 1 -W 1 -s 1200 -M "do" 10.0.0.254 &&
 	! ip -n vm1 link set eth0 mtu 1600 &&
 	ip -n vm1 link set eth0 mtu 1500
+}
+
+# eth0's received bytes and frames in netns $1, as its driver counted them.
+rx_counts() {
+	ip netns exec "$1" cat /sys/class/net/eth0/statistics/rx_bytes \
+		/sys/class/net/eth0/statistics/rx_packets | paste -sd ' '
+}
+
+# vif_iperf RESULT ARGS...: iperf3 from vm1 to a server in vm2 for 3 s;
+# the rate the receiver saw, in bit/s, and the datagrams lost (UDP) into
+# $T/RESULT.
+vif_iperf() {
+	local res=$1; shift
+	ip netns exec vm2 iperf3 -s -1 -D --pidfile "$T/iperf3-vm2.pid" ||
+		return 1
+	sleep 0.5
+	if ! timeout 30 ip netns exec vm1 iperf3 -c 10.0.0.2 -t 3 -J \
+		--get-server-output "$@" >"$T/$res.json"; then
+		cat "$T/$res.json"
+		return 1
+	fi
+	python3 - "$T/$res.json" >"$T/$res" <<'PY' || return 1
+import json, sys
+j = json.load(open(sys.argv[1]))
+end = j["end"]
+if "sum_received" in end:
+	print(int(end["sum_received"]["bits_per_second"]), 0)
+else:
+	# UDP (iperf3 < 3.13): the receiver's figures are the server's.
+	s = j["server_output_json"]["end"]["sum"]
+	print(int(s["bits_per_second"]), s["lost_percent"])
+PY
+}
+
+# TCP from VIF to VIF, switched inside the NP: the sender's TSO frames stay
+# whole through it and reach the receiver whole (GUEST_TSO4), so vm2's
+# eth0 takes frames larger than its 1500-byte MTU.
+vif_tcp() {
+	local b0 p0 b1 p1 bps avg
+	read -r b0 p0 < <(rx_counts vm2)
+	vif_iperf tcp || return 1
+	read -r b1 p1 < <(rx_counts vm2)
+	read -r bps _ <"$T/tcp"
+	avg=$(((b1 - b0) / (p1 - p0 + 1)))
+	echo "# TCP vm1 -> vm2: $bps bit/s, $((p1 - p0)) frames of $avg bytes on average"
+	[ "$bps" -gt 0 ] && [ "$avg" -gt 1514 ]
+}
+
+# UDP from VIF to VIF at 20 Mbit/s: it arrives, and at most 5% is lost.
+vif_udp() {
+	local bps lost
+	vif_iperf udp -u -b 20M || return 1
+	read -r bps lost <"$T/udp"
+	echo "# UDP vm1 -> vm2: $bps bit/s received, $lost% lost"
+	[ "$bps" -gt 10000000 ] &&
+	python3 -c "import sys; sys.exit(float(sys.argv[1]) > 5)" "$lost"
 }
 
 many_vifs() {
@@ -142,6 +200,8 @@ check "ping wire to VIF" ip netns exec wire ping -c 3 -i 0.2 -W 2 10.0.0.1
 check "ping VIF to VIF, switched inside the NP" second_vif
 check "MAC changed by the guest side, the wire reaches the new one" mac_change
 check "MTU changes within the device's" mtu_change
+check "iperf3 TCP VIF to VIF: TSO frames reach the other VIF whole" vif_tcp
+check "iperf3 UDP VIF to VIF" vif_udp
 check "32 VIFs all reach the wire" many_vifs
 check "VIF create/delete in a loop under traffic" churn_under_traffic
 check "rmmod under traffic" unload_under_traffic
