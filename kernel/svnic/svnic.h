@@ -52,13 +52,13 @@
 
 /**
  * struct svnic_mmu - a VIF's software IOMMU
- * @iotlb: IOVA to physical addresses
+ * @iotlb: IOVA to physical addresses; a driver's map replaces it whole
  * @lock: the lock of all of it
  * @gen: bumped whenever @iotlb changes: what a ring cached of it before
- *	is stale (svnic_mmu_reset())
+ *	is stale (svnic_mmu_reset(), svnic_mmu_swap())
  */
 struct svnic_mmu {
-	struct vhost_iotlb iotlb;
+	struct vhost_iotlb *iotlb;
 	spinlock_t lock;
 	u32 gen;
 };
@@ -379,6 +379,8 @@ u64 svnic_supported_features(void);
 
 /* svnic_ring.c */
 void svnic_mmu_reset(struct svnic_mmu *mmu);
+struct vhost_iotlb *svnic_mmu_swap(struct svnic_mmu *mmu,
+				   struct vhost_iotlb *iotlb);
 void svnic_ring_init(struct svnic_ring *r, struct svnic_mmu *mmu, u32 num,
 		     u64 desc, u64 avail, u64 used, u16 last);
 int svnic_ring_pop(struct svnic_ring *r, struct svnic_chain *c);

@@ -28,8 +28,26 @@
  */
 void svnic_mmu_reset(struct svnic_mmu *mmu)
 {
-	vhost_iotlb_reset(&mmu->iotlb);
+	vhost_iotlb_reset(mmu->iotlb);
 	mmu->gen++;
+}
+
+/**
+ * svnic_mmu_swap - put another IOTLB in place; what the rings cached of
+ *	the old one is stale from now on
+ * @mmu: the IOMMU, its lock held
+ * @iotlb: the new IOTLB
+ *
+ * Return: the old one, for the caller to free once it let go of the lock.
+ */
+struct vhost_iotlb *svnic_mmu_swap(struct svnic_mmu *mmu,
+				   struct vhost_iotlb *iotlb)
+{
+	struct vhost_iotlb *old = mmu->iotlb;
+
+	mmu->iotlb = iotlb;
+	mmu->gen++;
+	return old;
 }
 
 /*
@@ -47,7 +65,7 @@ static const struct svnic_xlat *svnic_xlat(struct svnic_ring *r, u64 iova,
 	if (likely(x->gen == r->mmu->gen && iova >= x->start &&
 		   iova <= x->last && (x->perm & perm)))
 		return x;
-	map = vhost_iotlb_itree_first(&r->mmu->iotlb, iova, iova);
+	map = vhost_iotlb_itree_first(r->mmu->iotlb, iova, iova);
 	if (!map || !(map->perm & perm))
 		return NULL;
 	*x = (struct svnic_xlat){

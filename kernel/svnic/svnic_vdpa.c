@@ -19,10 +19,18 @@
 
 #include "svnic.h"
 
+/*
+ * Entries of a VIF's IOTLB: no bound of svnic's own.  A user's map has an
+ * entry per run of pages that vhost_vdpa pinned for it (charged to its
+ * RLIMIT_MEMLOCK), and vhost_vdpa bounds their number (its
+ * max_iotlb_entries); a bound here would refuse the larger guests an admin
+ * allows for there.
+ */
+#define SVNIC_IOTLB_MAX		UINT_MAX
+
 #define SVNIC_VENDOR_ID		0x1af4	/* virtio's: a standard device */
 #define SVNIC_MTU_MIN		68
 #define SVNIC_MTU_MAX		9000
-#define SVNIC_IOTLB_MAX		2048	/* mappings of a VIF's IOTLB */
 
 u64 svnic_supported_features(void)
 {
@@ -56,7 +64,7 @@ static int svnic_iotlb_default(struct svnic_vif *vif)
 	}
 	vif->user_map = false;
 	svnic_mmu_reset(&vif->mmu);
-	return vhost_iotlb_add_range(&vif->mmu.iotlb, 0, ULONG_MAX, 0,
+	return vhost_iotlb_add_range(vif->mmu.iotlb, 0, ULONG_MAX, 0,
 				     VHOST_MAP_RW);
 }
 
@@ -291,34 +299,43 @@ static u32 svnic_get_generation(struct vdpa_device *vdpa)
 	return READ_ONCE(vdpa_to_vif(vdpa)->generation);
 }
 
-/* vhost_vdpa: the user's IOVA map replaces the identity one. */
+/*
+ * vhost_vdpa: the user's IOVA map replaces the identity one, or the last
+ * one.  It is copied outside the lock and put in place whole.  A map that
+ * cannot be copied leaves the VIF none (vhost_vdpa may have let go of the
+ * pages the last one had).
+ */
 static int svnic_set_map(struct vdpa_device *vdpa, unsigned int asid,
 			 struct vhost_iotlb *iotlb)
 {
 	struct svnic_vif *vif = vdpa_to_vif(vdpa);
 	struct vhost_iotlb_map *map;
+	struct vhost_iotlb *new;
 	int ret = 0;
 
 	if (asid)
 		return -EINVAL;
-	spin_lock(&vif->mmu.lock);
-	svnic_mmu_reset(&vif->mmu);
-	for (map = vhost_iotlb_itree_first(iotlb, 0, ULONG_MAX); map && !ret;
-	     map = vhost_iotlb_itree_next(map, 0, ULONG_MAX))
-		ret = vhost_iotlb_add_range(&vif->mmu.iotlb, map->start, map->last,
+	new = vhost_iotlb_alloc(SVNIC_IOTLB_MAX, 0);
+	if (!new)
+		ret = -ENOMEM;
+	for (map = new ? vhost_iotlb_itree_first(iotlb, 0, ULONG_MAX) : NULL;
+	     map && !ret; map = vhost_iotlb_itree_next(map, 0, ULONG_MAX))
+		ret = vhost_iotlb_add_range(new, map->start, map->last,
 					    map->addr, map->perm);
+	spin_lock(&vif->mmu.lock);
 	if (ret)
 		svnic_mmu_reset(&vif->mmu);
+	else
+		new = svnic_mmu_swap(&vif->mmu, new);
 	vif->user_map = true;
 	spin_unlock(&vif->mmu.lock);
+	vhost_iotlb_free(new);
 	return ret;
 }
 
 static void svnic_free(struct vdpa_device *vdpa)
 {
-	struct svnic_vif *vif = vdpa_to_vif(vdpa);
-
-	svnic_mmu_reset(&vif->mmu);
+	vhost_iotlb_free(vdpa_to_vif(vdpa)->mmu.iotlb);
 }
 
 static const struct vdpa_config_ops svnic_vdpa_ops = {
@@ -392,10 +409,12 @@ static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 	spin_lock_init(&vif->lock);
 	mutex_init(&vif->cfg_lock);
 	spin_lock_init(&vif->mmu.lock);
-	vhost_iotlb_init(&vif->mmu.iotlb, SVNIC_IOTLB_MAX, 0);
+	vif->mmu.iotlb = vhost_iotlb_alloc(SVNIC_IOTLB_MAX, 0);
 	vif->vdpa.dev.dma_mask = &vif->vdpa.dev.coherent_dma_mask;
 	/* Empty until a driver resets the device: see svnic_iotlb_default(). */
-	ret = dma_set_mask_and_coherent(&vif->vdpa.dev, DMA_BIT_MASK(64));
+	ret = vif->mmu.iotlb ? 0 : -ENOMEM;
+	if (!ret)
+		ret = dma_set_mask_and_coherent(&vif->vdpa.dev, DMA_BIT_MASK(64));
 	if (!ret)
 		ret = svnic_vif_config(vif, config);
 	if (ret) {

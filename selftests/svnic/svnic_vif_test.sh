@@ -104,6 +104,13 @@ mtu_change() {
 	ip -n vm1 link set eth0 mtu 1500
 }
 
+# A figure for the log of a passing case too: its output is kept only
+# when it fails.
+say() {
+	echo "$*"
+	echo "$*" >&3
+}
+
 # eth0's received bytes and frames in netns $1, as its driver counted them.
 rx_counts() {
 	ip netns exec "$1" cat /sys/class/net/eth0/statistics/rx_bytes \
@@ -146,7 +153,7 @@ vif_tcp() {
 	read -r b1 p1 < <(rx_counts vm2)
 	read -r bps _ <"$T/tcp"
 	avg=$(((b1 - b0) / (p1 - p0 + 1)))
-	echo "# TCP vm1 -> vm2: $bps bit/s, $((p1 - p0)) frames of $avg bytes on average"
+	say "# TCP vm1 -> vm2: $bps bit/s, $((p1 - p0)) frames of $avg bytes on average"
 	[ "$bps" -gt 0 ] && [ "$avg" -gt 1514 ]
 }
 
@@ -155,7 +162,7 @@ vif_udp() {
 	local bps lost
 	vif_iperf udp -u -b 20M || return 1
 	read -r bps lost <"$T/udp"
-	echo "# UDP vm1 -> vm2: $bps bit/s received, $lost% lost"
+	say "# UDP vm1 -> vm2: $bps bit/s received, $lost% lost"
 	[ "$bps" -gt 10000000 ] &&
 	python3 -c "import sys; sys.exit(float(sys.argv[1]) > 5)" "$lost"
 }
@@ -190,6 +197,7 @@ unload_under_traffic() {
 	! vdpa mgmtdev show 2>/dev/null | grep -q svnic-np0
 }
 
+exec 3>&1
 echo "TAP version 13"
 echo "1..11"
 check "veth uplink and wire netns" wire_up
