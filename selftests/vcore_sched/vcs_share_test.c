@@ -26,6 +26,7 @@
 #include <linux/capability.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include "../lib/vcs_load.h"
 #include "kselftest_harness.h"
@@ -340,6 +341,21 @@ static long long rt_ctx(void)
 	return id;
 }
 
+/*
+ * The share of a reservation's periods that must be served.  Launches are
+ * not preempted: a period is missed when a best-effort launch outlasts its
+ * slack (8 ms).  The debug kernel (KASAN, lockdep; vm/vcore-vm names it
+ * "-vcore-debug") runs a launch several times slower, and misses one
+ * period in fifty (465 of 475 in a run); the stock kernel one in five
+ * hundred.
+ */
+static double periods_met_bound(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && strstr(u.release, "debug") ? 0.95 : 0.99;
+}
+
 TEST_F_TIMEOUT(share, reservation_met, 120)
 {
 	long long ctx, p0, m0, p1, m1;
@@ -382,7 +398,7 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 	printf("# reservation 2 ms / 10 ms under saturation: %lld of %lld periods served\n",
 	       m1 - m0, p1 - p0);
 	EXPECT_LE(WINDOW * 100 * 0.9, p1 - p0);
-	EXPECT_LE(0.99 * (p1 - p0), m1 - m0);
+	EXPECT_LE(periods_met_bound() * (p1 - p0), m1 - m0);
 	stop_all(_metadata, &self->s);
 }
 
