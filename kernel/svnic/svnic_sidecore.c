@@ -232,8 +232,10 @@ static int svnic_sidecore_start(struct svnic_np *np)
 	pp.nid = np->cpu >= 0 ? cpu_to_node(np->cpu) : NUMA_NO_NODE;
 	np->pool = page_pool_create(&pp);
 	ret = PTR_ERR_OR_ZERO(np->pool);
-	if (ret)
+	if (ret) {
+		np->pool = NULL;
 		goto out_free_dp;
+	}
 	mutex_init(&np->mbox.lock);
 	init_completion(&np->mbox.done);
 	np->thread = kthread_create(svnic_sidecore, np, "svnic-np%u", np->id);
