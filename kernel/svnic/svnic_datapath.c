@@ -23,7 +23,6 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/rculist.h>
-#include <linux/unaligned.h>
 #include <linux/virtio_net.h>
 #include <net/checksum.h>
 #include <net/gso.h>
