@@ -61,7 +61,7 @@ if [ "${leak:-0}" = 1 ]; then
 	[ $failed = 0 ]
 	exit
 fi
-echo "1..5"
+echo "1..6"
 expect clean_run_passes 0 'exit status 0' -- true
 # A failing test: the runner reports it and the run fails with its status.
 expect failing_test_fails_run 1 'exit status 1' -- \
@@ -70,6 +70,11 @@ expect warn_fails_passing_run 125 'guest kernel reported a problem' -- \
 	insmod "$HTEST" action=warn
 expect guest_crash_fails_run 125 'stopped without reporting an exit status' -- \
 	bash -c 'echo c >/proc/sysrq-trigger; sleep 30'
+# A kernel that dies before /init (here: no root to mount) is booted
+# again under TCG, where QEMU races with the kernel patching its own text;
+# three such boots fail the run.
+expect boot_crash_retried 125 'booting again \(3 of 3\)' \
+	--accel tcg --timeout 120 --append rdinit=/nonexistent -- true
 expect timeout_fails_run 124 'timeout: the run did not finish within 30s' \
 	--timeout 30 -- sleep 300
 echo "# harness: $((n - failed)) passed, $failed failed"
