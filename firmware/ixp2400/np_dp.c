@@ -618,6 +618,27 @@ unsigned int np_dp_rx_take(struct np_dp *dp, unsigned int vif,
 }
 
 /**
+ * np_dp_rx_peek - look at a VIF's received frames, leaving them queued
+ * @dp: the data plane
+ * @vif: the VIF
+ * @frames: where to store them, in the order np_dp_rx_take() takes them
+ * @n: room in @frames
+ *
+ * For a host side that learns only as it writes a frame whether its
+ * buffers hold it: it takes the frames it wrote or dropped, in order, and
+ * leaves the first one that waits for buffers at the head of the queue.
+ *
+ * Return: frames stored; 0 when @vif does not exist.
+ */
+unsigned int np_dp_rx_peek(const struct np_dp *dp, unsigned int vif,
+			   struct np_frame **frames, unsigned int n)
+{
+	if (unlikely(vif >= NP_MAX_VIFS || !dp->vif[vif].used))
+		return 0;
+	return np_ring_peek_burst(dp->vif[vif].rxq, (void **)frames, n);
+}
+
+/**
  * np_dp_rx_drain - hand a VIF's received frames to its host side
  * @dp: the data plane
  * @vif: the VIF

@@ -161,6 +161,8 @@ unsigned int np_dp_egress(struct np_dp *dp, u64 now_ns, unsigned int budget,
 			  void *arg);
 unsigned int np_dp_rx_take(struct np_dp *dp, unsigned int vif,
 			   struct np_frame **frames, unsigned int n);
+unsigned int np_dp_rx_peek(const struct np_dp *dp, unsigned int vif,
+			   struct np_frame **frames, unsigned int n);
 unsigned int np_dp_rx_drain(struct np_dp *dp, unsigned int vif,
 			    struct np_frame **frames, unsigned int n);
 void np_dp_mark(struct np_dp *dp, unsigned int vif, unsigned int frames);

@@ -217,6 +217,9 @@ struct svnic_np;
  *	(MRG_RXBUF), the sidecore's
  * @rx_head: the heads of the receive buffers a frame takes, the sidecore's
  * @rx_used: the bytes written into each, the sidecore's
+ * @rx_wait: the frame at the head of the VIF's receive queue waits for
+ *	receive buffers, under @lock
+ * @rx_wait_idx: the driver's avail index when it began to, under @lock
  */
 struct svnic_vif {
 	struct vdpa_device vdpa;
@@ -244,6 +247,8 @@ struct svnic_vif {
 	struct svnic_chain rx_first;
 	u16 rx_head[SVNIC_MRG_MAX];
 	u32 rx_used[SVNIC_MRG_MAX];
+	bool rx_wait;
+	u16 rx_wait_idx;
 };
 
 struct svnic_np;

@@ -468,11 +468,12 @@ static void svnic_rx_used(struct svnic_vif *vif, struct svnic_vq *vq,
 /*
  * Copy the frame @s into the next buffers of @vq, @total bytes: one
  * buffer, or with MRG_RXBUF as many as it takes (num_buffers in the
- * header).  Under the rings' lock.  Return: whether it was delivered; a
- * drop is counted.
+ * header).  Under the rings' lock.  Return: 0 when it was delivered;
+ * -EAGAIN when the driver has not posted the buffers it needs yet (none
+ * is taken: the frame waits for them); else it was dropped (counted).
  */
-static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
-			  struct svnic_rx_src *s, unsigned int total)
+static int svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
+			 struct svnic_rx_src *s, unsigned int total)
 {
 	bool mrg = vif->features & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
 	unsigned int done = 0, k = 0;
@@ -482,9 +483,11 @@ static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
 
 	while (done < total) {
 		if (k == (mrg ? SVNIC_MRG_MAX : 1))
-			goto out_no_buffer;
+			goto out_no_room;
 		c = k ? &vq->chain : &vif->rx_first;
 		ret = svnic_ring_pop(&vq->ring, c);
+		if (ret == 0 && k < vq->ring.num)
+			goto out_wait;
 		if (ret == 0 || ret == -EIO)
 			goto out_no_buffer;
 		vif->rx_head[k] = c->head;
@@ -505,65 +508,93 @@ static bool svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
 			goto out_no_room;
 	}
 	svnic_rx_used(vif, vq, k);
-	return true;
+	return 0;
 
+out_wait:
+	/* Not posted yet: the chains taken are taken again for the frame. */
+	svnic_ring_unpop(&vq->ring, k);
+	return -EAGAIN;
 out_no_buffer:
-	/* Not posted yet: the chains taken are taken again by the next frame. */
 	svnic_ring_unpop(&vq->ring, k);
 	vif->stats.drop_no_buffer++;
-	return false;
+	return -ENOBUFS;
 out_no_room:
+	/* Buffers too small for it, even all the driver could post. */
 	vif->stats.drop_no_buffer++;
 	memset(vif->rx_used, 0, k * sizeof(*vif->rx_used));
 	svnic_rx_used(vif, vq, k);
-	return false;
+	return -ENOSPC;
 out_malformed:
 	/* A malformed chain, and those before it, go back empty. */
 	vif->stats.drop_malformed++;
 	memset(vif->rx_used, 0, k * sizeof(*vif->rx_used));
 	svnic_rx_used(vif, vq, k);
-	return false;
+	return -EINVAL;
+}
+
+/*
+ * Whether @vq lacks the buffers that the segments of @skb take, one each
+ * at least, while its driver may still post them: then the frame waits.
+ */
+static bool svnic_segs_wait(struct svnic_vq *vq, const struct sk_buff *skb)
+{
+	unsigned int segs = skb_shinfo(skb)->gso_segs;
+	int posted = svnic_ring_pending(&vq->ring);
+
+	if (!segs)
+		segs = DIV_ROUND_UP(skb->len, skb_shinfo(skb)->gso_size);
+	return posted >= 0 && posted < segs && posted < vq->ring.num;
 }
 
 /*
  * Deliver @skb: whole, or a GSO frame the driver does not take whole in
- * its segments (their checksums computed).  Return: whether all of it was.
+ * its segments (their checksums computed).  Return: 0 when all of it was
+ * delivered, -EAGAIN when it waits for receive buffers (nothing of it was
+ * delivered), another errno when some or all of it was dropped.
  */
-static bool svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
-				struct sk_buff *skb, u16 vlan)
+static int svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
+			       struct sk_buff *skb, u16 vlan)
 {
 	struct sk_buff *segs, *next;
 	struct svnic_rx_src s;
 	unsigned int total;
-	bool ok = true;
+	int err, ret = 0;
 
 	total = svnic_rx_src(vif, skb, vlan, &s);
 	if (total)
 		return svnic_deliver(vif, vq, &s, total);
 	if (!skb_is_gso(skb)) {
 		vif->stats.drop_too_big++;
-		return false;
+		return -EMSGSIZE;
 	}
+	if (svnic_segs_wait(vq, skb))
+		return -EAGAIN;
 	segs = NULL;
 	if (skb->ip_summed == CHECKSUM_PARTIAL ||
 	    skb->ip_summed == CHECKSUM_UNNECESSARY)
 		segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
 		vif->stats.drop_malformed++;
-		return false;
+		return -EINVAL;
 	}
+	/* Once a segment is in, those that find no buffer are dropped. */
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
 		total = svnic_rx_src(vif, skb, vlan, &s);
-		if (total) {
-			ok &= svnic_deliver(vif, vq, &s, total);
-		} else {
+		if (!total) {
 			vif->stats.drop_too_big++;
-			ok = false;
+			ret = -EMSGSIZE;
+		} else {
+			err = svnic_deliver(vif, vq, &s, total);
+			if (err == -EAGAIN) {
+				vif->stats.drop_no_buffer++;
+				err = -ENOBUFS;
+			}
+			ret = err ?: ret;
 		}
 		consume_skb(skb);
 	}
-	return ok;
+	return ret;
 }
 
 /**
@@ -571,9 +602,11 @@ static bool svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
  * @np: the NP
  * @vif: the VIF
  *
- * No more are taken than the driver posted buffers for; the rest wait in
- * the VIF's receive queue of the NP.  A VIF whose driver is not running
- * gets nothing: what waits for it is dropped.
+ * Frames are taken from the VIF's receive queue of the NP as far as the
+ * driver posted buffers for them: the first one that waits for more stays
+ * at the head of the queue, and what comes after it waits behind it (the
+ * queue's bound drops the excess, as a NIC's FIFO would).  A VIF whose
+ * driver is not running gets nothing: what waits for it is dropped.
  *
  * Return: frames taken.
  */
@@ -583,39 +616,40 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 	struct np_frame *frames[SVNIC_BURST];
 	u16 vlan = READ_ONCE(vif->vlan);
 	unsigned int i, n;
-	int room;
 	bool live;
+	int ret;
 
-	svnic_rings_lock(vif);
-	live = svnic_vq_live(vif, vq);
-	room = live ? svnic_ring_pending(&vq->ring) : SVNIC_BURST;
-	svnic_rings_unlock(vif);
-	if (room <= 0)
-		return 0;
-	n = np_dp_rx_take(np->dp, vif->id, frames, min_t(int, room, SVNIC_BURST));
+	n = np_dp_rx_peek(np->dp, vif->id, frames, SVNIC_BURST);
 	if (!n)
 		return 0;
 	svnic_rings_lock(vif);
-	/* A reset while the lock was let go stops the ring. */
-	live = live && svnic_vq_live(vif, vq);
+	live = svnic_vq_live(vif, vq);
+	vif->rx_wait = false;
 	for (i = 0; i < n; i++) {
-		if (!live)
+		ret = live ? svnic_deliver_frame(vif, vq, frames[i]->priv, vlan) :
+			     -ENODEV;
+		if (ret == -EAGAIN) {
+			vif->rx_wait = true;
+			vif->rx_wait_idx = vq->ring.avail_idx;
+			break;
+		}
+		if (ret == -ENODEV)
 			vif->stats.drop_no_buffer++;
-		if (!live ||
-		    !svnic_deliver_frame(vif, vq, frames[i]->priv, vlan)) {
+		if (ret) {
 			vif->stats.rx_lost++;
 			vif->stats.rx_lost_bytes += frames[i]->len;
 		}
 	}
-	if (live) {
+	if (live && i) {
 		svnic_ring_publish(&vq->ring);
 		svnic_vq_mark(vq);
 	}
 	svnic_rings_unlock(vif);
+	n = np_dp_rx_take(np->dp, vif->id, frames, i);
 	for (i = 0; i < n; i++)
 		consume_skb(frames[i]->priv);
 	/* Marked once its used buffers are written: a due batch goes now. */
-	if (live)
+	if (live && n)
 		np_dp_mark(np->dp, vif->id, n);
 	return n;
 }

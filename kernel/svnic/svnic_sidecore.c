@@ -163,12 +163,16 @@ static bool svnic_sidecore_kicks(struct svnic_np *np, bool on)
 	rcu_read_lock();
 	list_for_each_entry_rcu(vif, &np->vifs, node) {
 		svnic_rings_lock(vif);
-		/* Posted receive buffers are no work: only what they send is. */
+		/*
+		 * Posted receive buffers are no work, unless a frame waits
+		 * for them and they came since it began to.
+		 */
 		for (i = 0; i < SVNIC_NR_VQS; i++)
 			if (vif->vqs[i].ready &&
 			    (vif->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 			    svnic_ring_set_kicks(&vif->vqs[i].ring, on) &&
-			    i != SVNIC_VQ_RX)
+			    (i != SVNIC_VQ_RX || (vif->rx_wait &&
+			     vif->vqs[i].ring.avail_idx != vif->rx_wait_idx)))
 				waiting = true;
 		svnic_rings_unlock(vif);
 	}

@@ -147,13 +147,17 @@ PY
 # whole through it and reach the receiver whole (GUEST_TSO4), so vm2's
 # eth0 takes frames larger than its 1500-byte MTU.
 vif_tcp() {
-	local b0 p0 b1 p1 bps avg
+	local b0 p0 b1 p1 bps avg retr
 	read -r b0 p0 < <(rx_counts vm2)
 	vif_iperf tcp || return 1
 	read -r b1 p1 < <(rx_counts vm2)
 	read -r bps _ <"$T/tcp"
 	avg=$(((b1 - b0) / (p1 - p0 + 1)))
 	say "# TCP vm1 -> vm2: $bps bit/s, $((p1 - p0)) frames of $avg bytes on average"
+	retr=$(python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["end"]["sum_sent"]["retransmits"])' "$T/tcp.json")
+	say "# TCP retransmits $retr; vm2's VIF$("$VCORE_BUILD/tools/svnicctl" vif show vif2 |
+		grep -o ' drops.*')"
 	[ "$bps" -gt 0 ] && [ "$avg" -gt 1514 ]
 }
 

@@ -218,7 +218,7 @@ static int vdrv_vdpa_start(struct vdrv *d, bool remap)
 	features &= (1ULL << VIRTIO_F_VERSION_1) |
 		    (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
 		    (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_MTU) |
-		    (1ULL << VIRTIO_NET_F_STATUS);
+		    (1ULL << VIRTIO_NET_F_STATUS) | d->extra_features;
 	if (ioctl(d->fd, VHOST_SET_FEATURES, &features))
 		return -7;
 	status |= VIRTIO_CONFIG_S_FEATURES_OK;

@@ -75,6 +75,9 @@ struct vdrv_vq {
  * @phys: give the device physical addresses of the region instead of its
  *	  IOVAs (a test's way to prove that a device reaches only what the
  *	  IOTLB maps; vhost-vdpa only)
+ * @extra_features: features to negotiate at the next start besides the
+ *	  base set (VERSION_1, ACCESS_PLATFORM, MAC, MTU, STATUS), when the
+ *	  device offers them, e.g. MRG_RXBUF; vhost-vdpa only
  */
 struct vdrv {
 	enum vdrv_kind kind;
@@ -85,6 +88,7 @@ struct vdrv {
 	unsigned char mac[ETH_ALEN];
 	__u64 backend_features;
 	bool phys;
+	__u64 extra_features;
 };
 
 int vdrv_open_vdpa(struct vdrv *d, const char *name);

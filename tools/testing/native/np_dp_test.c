@@ -509,6 +509,36 @@ TEST_F(dp, take_marks_when_written)
 	EXPECT_EQ(0, np_dp_rx_take(e->dp, 2, out, 4));
 }
 
+TEST_F(dp, peek_leaves_frames_queued)
+{
+	struct env *e = self->e;
+	struct np_frame *in[3], *seen[4], *out[4];
+	unsigned int i;
+
+	ASSERT_EQ(0, add(e, 1, NP_VLAN_NONE, 0, 1500));
+	for (i = 0; i < 3; i++) {
+		in[i] = get(e, mac(1), UPLINK_ID, -1, 64);
+		from_uplink(e, in[i]);
+	}
+	EXPECT_EQ(3, np_dp_rx_peek(e->dp, 1, seen, 4));
+	EXPECT_EQ(2, np_dp_rx_peek(e->dp, 1, seen, 2));
+	EXPECT_EQ(0, e->dp->vif[1].stats.rx_packets);
+	/* Taken as far as the host side got: the rest wait, in order. */
+	EXPECT_EQ(1, np_dp_rx_take(e->dp, 1, out, 1));
+	EXPECT_EQ(in[0], out[0]);
+	EXPECT_EQ(2, np_dp_rx_peek(e->dp, 1, seen, 4));
+	EXPECT_EQ(in[1], seen[0]);
+	EXPECT_EQ(in[2], seen[1]);
+	EXPECT_EQ(2, np_dp_rx_take(e->dp, 1, out + 1, 4));
+	EXPECT_EQ(in[2], out[2]);
+	EXPECT_EQ(3, e->dp->vif[1].stats.rx_packets);
+	for (i = 0; i < 3; i++)
+		put(e, out[i]);
+	EXPECT_EQ(0, np_dp_rx_peek(e->dp, 1, seen, 4));
+	EXPECT_EQ(0, np_dp_rx_peek(e->dp, 2, seen, 4));
+	EXPECT_EQ(0, np_dp_rx_peek(e->dp, NP_MAX_VIFS, seen, 4));
+}
+
 TEST_F(dp, vif_del_gives_frames_back)
 {
 	struct env *e = self->e;
