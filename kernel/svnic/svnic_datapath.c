@@ -386,8 +386,7 @@ static void svnic_rx_csum(struct svnic_vif *vif, struct svnic_rx_src *s)
 		h->csum_offset = __cpu_to_virtio16(true, skb->csum_offset);
 		return;
 	}
-	sum = csum_fold(skb_checksum(skb, start,
-				     skb->len - start, 0));
+	sum = csum_fold(skb_checksum(skb, start, skb->len - start, 0));
 	s->sum = sum ?: CSUM_MANGLED_0;
 	s->sum_at = SVNIC_HDR_LEN + at - s->skip;
 }

@@ -311,17 +311,18 @@ static int svnic_set_map(struct vdpa_device *vdpa, unsigned int asid,
 	struct svnic_vif *vif = vdpa_to_vif(vdpa);
 	struct vhost_iotlb_map *map;
 	struct vhost_iotlb *new;
-	int ret = 0;
+	int ret = -ENOMEM;
 
 	if (asid)
 		return -EINVAL;
 	new = vhost_iotlb_alloc(SVNIC_IOTLB_MAX, 0);
-	if (!new)
-		ret = -ENOMEM;
-	for (map = new ? vhost_iotlb_itree_first(iotlb, 0, ULONG_MAX) : NULL;
-	     map && !ret; map = vhost_iotlb_itree_next(map, 0, ULONG_MAX))
-		ret = vhost_iotlb_add_range(new, map->start, map->last,
-					    map->addr, map->perm);
+	if (new) {
+		ret = 0;
+		for (map = vhost_iotlb_itree_first(iotlb, 0, ULONG_MAX);
+		     map && !ret; map = vhost_iotlb_itree_next(map, 0, ULONG_MAX))
+			ret = vhost_iotlb_add_range(new, map->start, map->last,
+						    map->addr, map->perm);
+	}
 	spin_lock(&vif->mmu.lock);
 	if (ret)
 		svnic_mmu_reset(&vif->mmu);
