@@ -107,6 +107,30 @@ unsigned int vaal_cq_flush(struct vaal_cq *cq,
 }
 
 /**
+ * vaal_cq_discard - drop every parked completion: nobody will read them
+ * @cq: the completion queue
+ * @free_ovf: gives back each node
+ * @arg: passed to @free_ovf
+ *
+ * Return: how many completions were dropped.
+ */
+unsigned int vaal_cq_discard(struct vaal_cq *cq,
+			     void (*free_ovf)(struct vaal_cq_ovf *ovf, void *arg),
+			     void *arg)
+{
+	struct vaal_cq_ovf *ovf, *tmp;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(ovf, tmp, &cq->overflow, node) {
+		list_del(&ovf->node);
+		free_ovf(ovf, arg);
+		n++;
+	}
+	cq->nr_overflow = 0;
+	return n;
+}
+
+/**
  * vaal_rob_init - an empty reorder buffer
  * @rob: the reorder buffer
  * @slots: @entries slots

@@ -69,6 +69,9 @@ int vaal_cq_post(struct vaal_cq *cq, const struct vaal_cqe *cqe,
 unsigned int vaal_cq_flush(struct vaal_cq *cq,
 			   void (*free_ovf)(struct vaal_cq_ovf *ovf, void *arg),
 			   void *arg);
+unsigned int vaal_cq_discard(struct vaal_cq *cq,
+			     void (*free_ovf)(struct vaal_cq_ovf *ovf, void *arg),
+			     void *arg);
 
 /**
  * struct vaal_rob_slot - one submission awaiting retirement

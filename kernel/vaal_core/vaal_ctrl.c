@@ -12,6 +12,18 @@
  * Lock order: a class's lock, then a context's job_lock (never the other
  * way round); ops->start() is called with neither held, ops->cancel() with
  * the class's lock held.
+ *
+ * Lifetime of a controller: vaal_controller_unregister() returns, and the
+ * controller's memory may be freed (a user-space controller's is, when its
+ * file is closed), as soon as its last unit is given back: nr_busy reaches
+ * zero under the class's lock.  So a job refers to its controller only
+ * while a unit holds it: &vaal_job.ctrl is set when a unit takes the job
+ * and cleared, under the class's lock, when the unit gives it back
+ * (vaal_work_done(), vaal_work_requeue()).  What is needed of the
+ * controller after that - its id, for the completion and the trace - is
+ * copied under the same lock.  A job given back without completing
+ * (requeued to another controller of the class, or cancelled in the queue)
+ * reports controller 0 unless another unit completes it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -171,9 +183,25 @@ static void vaal_unit_take(struct vaal_controller *ctrl, unsigned int unit,
 	ctrl->running[unit] = job;
 	ctrl->nr_busy++;
 	job->ctrl = ctrl;
+	job->ctrl_id = 0;
 	job->unit = unit;
 	job->timed_out = false;
 	job->start_ns = ktime_get_ns();
+}
+
+/*
+ * Take @job off its unit, whose time it held @ns.  Under cls->lock; the
+ * controller may be freed once the lock is dropped.
+ */
+static void vaal_unit_give(struct vaal_controller *ctrl, struct vaal_job *job,
+			   u64 ns)
+{
+	ctrl->running[job->unit] = NULL;
+	ctrl->nr_busy--;
+	ctrl->busy_ns += ns;
+	job->ctrl = NULL;
+	if (ctrl->dying)
+		wake_up_all(&ctrl->idle);
 }
 
 /* Cancel a queued job whose context is gone, without a unit. */
@@ -290,9 +318,6 @@ void vaal_work_done(struct vaal_work *work, int status)
 		spin_unlock_irqrestore(&cls->lock, flags);
 		return;
 	}
-	ctrl->running[job->unit] = NULL;
-	ctrl->nr_busy--;
-	ctrl->busy_ns += ns;
 	if (cls->policy->ops->charge)
 		cls->policy->ops->charge(cls->sched, work, ns);
 	timed_out = job->timed_out;
@@ -300,12 +325,12 @@ void vaal_work_done(struct vaal_work *work, int status)
 		ctrl->failed++;
 	else if (!timed_out)
 		ctrl->completed++;
-	if (ctrl->dying)
-		wake_up_all(&ctrl->idle);
+	job->ctrl_id = ctrl->id;
+	vaal_unit_give(ctrl, job, ns);
 	spin_unlock_irqrestore(&cls->lock, flags);
 
-	trace_vaal_complete(cls->name, job->ctx->sched.id, ctrl->id, job->unit,
-			    ns, status);
+	trace_vaal_complete(cls->name, job->ctx->sched.id, job->ctrl_id,
+			    job->unit, ns, status);
 	vaal_job_unit_done(job, status, ns, timed_out, &dispatch);
 	vaal_dispatch(&dispatch);
 	vaal_class_kick(cls);
@@ -343,9 +368,6 @@ void vaal_work_requeue(struct vaal_work *work)
 	LIST_HEAD(dispatch);
 
 	spin_lock_irqsave(&cls->lock, flags);
-	ctrl->running[job->unit] = NULL;
-	ctrl->nr_busy--;
-	ctrl->busy_ns += ns;
 	timed_out = job->timed_out;
 	requeued = !timed_out && vaal_class_has_other(cls, ctrl);
 	if (cls->policy->ops->charge)
@@ -356,8 +378,7 @@ void vaal_work_requeue(struct vaal_work *work)
 	} else if (!timed_out) {
 		ctrl->failed++;
 	}
-	if (ctrl->dying)
-		wake_up_all(&ctrl->idle);
+	vaal_unit_give(ctrl, job, ns);
 	spin_unlock_irqrestore(&cls->lock, flags);
 
 	if (!requeued) {
@@ -396,6 +417,7 @@ static struct vaal_job *vaal_class_expired(struct vaal_class *cls, u64 now,
 			    now - job->start_ns <= job->kernel->timeout_ns)
 				continue;
 			job->timed_out = true;
+			job->ctrl_id = ctrl->id;
 			ctrl->timed_out++;
 			ctrl->failed++;
 			if (ctrl->ops->cancel)

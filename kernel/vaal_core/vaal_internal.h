@@ -78,6 +78,7 @@ struct vaal_class_stats {
 };
 
 struct vaal_uctrl;
+struct vaal_user;
 struct vhost_task;
 
 /**
@@ -155,6 +156,7 @@ struct vaal_device {
  * @stats: per class, what the context's launches did
  * @cq_wait: tasks waiting for completions
  * @uctrl: the user-space controller this file registered, or NULL
+ * @user: the user who opened it, whose contexts it counts among
  */
 struct vaal_ctx {
 	struct vaal_device *vdev;
@@ -203,6 +205,7 @@ struct vaal_ctx {
 	struct vaal_class_stats stats[VAAL_MAX_CLASSES];
 	wait_queue_head_t cq_wait;
 	struct vaal_uctrl *uctrl;
+	struct vaal_user *user;
 };
 
 /**
@@ -257,6 +260,7 @@ struct vaal_buf {
 
 extern struct vaal_device vaal_dev;
 extern unsigned int vaal_max_contexts;
+extern unsigned int vaal_max_user_contexts;
 extern unsigned long long vaal_max_buffer_bytes;
 extern unsigned int vaal_max_buffers;
 extern unsigned int vaal_max_kernels;
@@ -289,6 +293,7 @@ struct vaal_buf *vaal_buf_get(struct vaal_ctx *ctx, u32 handle);
 struct vaal_buf *vaal_buf_version(struct vaal_buf *buf);
 
 void vaal_ctx_put(struct vaal_ctx *ctx);
+unsigned int vaal_user_contexts(void);
 
 /* vaal_ring.c */
 long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg);
@@ -331,6 +336,7 @@ static inline void vaal_cq_wake(struct vaal_ctx *ctx)
 		wake_up_all(&ctx->cq_wait);
 }
 void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
+void vaal_job_ctx_close(struct vaal_ctx *ctx);
 void vaal_job_exit(void);
 
 /* vaal_ctrl.c */

@@ -9,7 +9,7 @@
 
 #include "vaal_internal.h"
 
-static_assert(sizeof(struct vaal_query) == VAAL_QUERY_SIZE_VER0);
+static_assert(sizeof(struct vaal_query) == VAAL_QUERY_SIZE_VER1);
 static_assert(sizeof(struct vaal_query_controllers) ==
 	      VAAL_QUERY_CONTROLLERS_SIZE_VER0);
 static_assert(sizeof(struct vaal_controller_info) ==
@@ -65,6 +65,8 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	q.max_kernels = READ_ONCE(vaal_max_kernels);
 	q.nr_controllers = vaal_nr_controllers();
 	q.max_inflight = READ_ONCE(vaal_max_inflight);
+	q.max_user_contexts = READ_ONCE(vaal_max_user_contexts);
+	q.nr_user_contexts = vaal_user_contexts();
 
 	if (copy_to_user(uq, &q, q.size))
 		return -EFAULT;

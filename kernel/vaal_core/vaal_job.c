@@ -101,8 +101,13 @@ static void vaal_job_post(struct vaal_ctx *ctx, struct vaal_job *job,
 {
 	struct vaal_cq_ovf *spare = &job->ovf;
 
-	/* The scoreboard is done with the job: its bytes may park it. */
-	vaal_cq_post(&ctx->cq, cqe, &spare);
+	/*
+	 * The scoreboard is done with the job: its bytes may park it.  A
+	 * closed context's ring has no reader: a parked completion would
+	 * hold the job, and so the context, for ever.
+	 */
+	if (!ctx->dead)
+		vaal_cq_post(&ctx->cq, cqe, &spare);
 	job->flags |= VAAL_JOB_RETIRED;
 	ctx->completed++;
 	if (spare)
@@ -145,7 +150,7 @@ static void __vaal_job_finish(struct vaal_ctx *ctx, struct vaal_job *job,
 		.user_data	= job->user_data,
 		.res		= res,
 		.device_ns	= device_ns,
-		.controller	= job->ctrl ? job->ctrl->id : 0,
+		.controller	= job->ctrl_id,
 	};
 
 	vaal_hz_complete(&ctx->hz, &job->hz, res);
@@ -311,6 +316,26 @@ void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep)
 	vaal_cq_flush(&ctx->cq, vaal_free_ovf, &free);
 	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	vaal_jobs_release(&free, may_sleep);
+}
+
+/**
+ * vaal_job_ctx_close - the context's file is closed
+ * @ctx: the context
+ *
+ * Work that has not started is cancelled from now on, completions are no
+ * longer posted, and those waiting for room in the ring are dropped with
+ * the jobs they held.  May sleep.
+ */
+void vaal_job_ctx_close(struct vaal_ctx *ctx)
+{
+	LIST_HEAD(free);
+
+	spin_lock_irq(&ctx->job_lock);
+	ctx->dead = true;
+	if (ctx->rings)
+		vaal_cq_discard(&ctx->cq, vaal_free_ovf, &free);
+	spin_unlock_irq(&ctx->job_lock);
+	vaal_jobs_release(&free, true);
 }
 
 static LIST_HEAD(vaal_copy_list);

@@ -42,7 +42,10 @@ struct vaal_kernel;
  * @ctx: the context; the job holds a reference
  * @kernel: the kernel launched (a reference), NULL for a job that
  *	completes as soon as it is ready (NOP, barrier, malformed)
- * @ctrl: the controller running it, while a unit holds it
+ * @ctrl: the controller running it, while a unit holds it; NULL once the
+ *	unit gave it back (the controller may be gone then)
+ * @ctrl_id: id of the controller whose unit completed it, for its
+ *	completion; 0 when none did
  * @user_data: from the submission
  * @start_ns: when a unit took it
  * @seq: place in submission order (ordered contexts)
@@ -62,6 +65,7 @@ struct vaal_job {
 	struct vaal_ctx *ctx;
 	struct vaal_kernel *kernel;
 	struct vaal_controller *ctrl;
+	u32 ctrl_id;
 	u64 user_data;
 	u64 start_ns;
 	u32 seq;

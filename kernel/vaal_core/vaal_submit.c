@@ -160,6 +160,7 @@ static struct vaal_job *vaal_launch_rename(struct vaal_ctx *ctx,
 	copy->ctx = ctx;
 	kref_get(&ctx->ref);
 	copy->ctrl = NULL;
+	copy->ctrl_id = 0;
 	copy->user_data = 0;
 	copy->timed_out = false;
 	copy->work.priv = job;
@@ -275,6 +276,7 @@ out_simple:
 	job->ctx = ctx;
 	kref_get(&ctx->ref);
 	job->ctrl = NULL;
+	job->ctrl_id = 0;
 	job->user_data = raw[0].user_data;
 	job->timed_out = false;
 	return job;

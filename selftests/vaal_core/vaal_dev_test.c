@@ -19,6 +19,8 @@
 #include "kselftest_harness.h"
 
 #define MAX_CONTEXTS_PARAM "/sys/module/vaal_core/parameters/max_contexts"
+#define MAX_USER_CONTEXTS_PARAM \
+	"/sys/module/vaal_core/parameters/max_user_contexts"
 
 FIXTURE(vaal) {
 	int fd;
@@ -189,6 +191,64 @@ TEST_F(vaal, context_limit)
 	ASSERT_EQ(0, vaal_query(self->fd, &q));
 	EXPECT_EQ(1, q.nr_contexts);
 	EXPECT_EQ(old, q.max_contexts);
+}
+
+/*
+ * One user cannot hold more than max_user_contexts (-EDQUOT), and that
+ * leaves the others theirs: a second user (gid 0 reaches the 0660 node)
+ * still opens contexts, counted apart.
+ */
+TEST_F(vaal, user_context_limit)
+{
+	struct vaal_query q;
+	int fds[3], i, fd, status;
+	__u32 old;
+	pid_t pid;
+
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	ASSERT_EQ(1, q.nr_user_contexts) TH_LOG("another context of root is open");
+	old = q.max_user_contexts;
+	EXPECT_EQ(256, old);
+	ASSERT_EQ(0, vcore_write_ll(MAX_USER_CONTEXTS_PARAM, 1 + ARRAY_SIZE(fds)));
+
+	for (i = 0; i < ARRAY_SIZE(fds); i++) {
+		fds[i] = vaal_open(NULL);
+		EXPECT_LE(0, fds[i]);
+	}
+	fd = vaal_open(NULL);
+	EXPECT_EQ(-EDQUOT, fd);
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	EXPECT_EQ(1 + ARRAY_SIZE(fds), q.nr_user_contexts);
+	EXPECT_EQ(1 + ARRAY_SIZE(fds), q.max_user_contexts);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct vaal_query cq;
+		int a, b;
+
+		if (setresuid(1000, 1000, 1000))
+			_exit(2);
+		a = vaal_open(NULL);
+		b = vaal_open(NULL);
+		if (a < 0 || b < 0 || vaal_query(a, &cq))
+			_exit(3);
+		_exit(cq.nr_user_contexts == 2 ? 0 : 4);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	close(fds[0]);
+	fds[0] = vaal_open(NULL);
+	EXPECT_LE(0, fds[0]);
+	for (i = 0; i < ARRAY_SIZE(fds); i++)
+		close(fds[i]);
+	ASSERT_EQ(0, vcore_write_ll(MAX_USER_CONTEXTS_PARAM, old));
+	ASSERT_EQ(0, vaal_query(self->fd, &q));
+	EXPECT_EQ(1, q.nr_user_contexts);
 }
 
 static int query_ctrls(int fd, struct vaal_query_controllers *q, __u32 count,

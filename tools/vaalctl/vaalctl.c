@@ -185,6 +185,8 @@ static int cmd_info(const char *dev, int json)
 		printf("],");
 		printf("\"contexts\":%u,", q.nr_contexts);
 		printf("\"max_contexts\":%u,", q.max_contexts);
+		printf("\"user_contexts\":%u,", q.nr_user_contexts);
+		printf("\"max_user_contexts\":%u,", q.max_user_contexts);
 		printf("\"sched_policies\":%u,", q.nr_sched_policies);
 		printf("\"max_buffer_bytes\":%llu,",
 		       (unsigned long long)q.max_buffer_bytes);
@@ -202,6 +204,8 @@ static int cmd_info(const char *dev, int json)
 	printf("\n");
 	printf("contexts:       %u of at most %u\n", q.nr_contexts,
 	       q.max_contexts);
+	printf("your contexts:  %u of at most %u\n", q.nr_user_contexts,
+	       q.max_user_contexts);
 	printf("sched policies: %u\n", q.nr_sched_policies);
 	printf("buffers:        at most %u and %llu bytes per context\n",
 	       q.max_buffers, (unsigned long long)q.max_buffer_bytes);

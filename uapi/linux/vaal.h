@@ -21,7 +21,7 @@
  * when it grows compatibly.
  */
 #define VAAL_ABI_MAJOR		0
-#define VAAL_ABI_MINOR		5
+#define VAAL_ABI_MINOR		6
 
 /* Feature bits reported in &vaal_query.features. */
 
@@ -73,6 +73,11 @@
  *	from submission until their completion is in the completion ring
  *	(module parameter, read when the context is set up)
  * @reserved: in: must be zero; out: zero
+ * @max_user_contexts: out: contexts one user (effective uid) may hold at
+ *	once (module parameter); opening one more fails with -EDQUOT, as
+ *	opening one past @max_contexts fails with -EMFILE (ABI 0.6)
+ * @nr_user_contexts: out: contexts the caller's user holds now, this one
+ *	included; a context counts until its work is gone (ABI 0.6)
  */
 struct vaal_query {
 	__u32 size;
@@ -89,9 +94,12 @@ struct vaal_query {
 	__u32 nr_controllers;
 	__u32 max_inflight;
 	__u64 reserved;
+	__u32 max_user_contexts;
+	__u32 nr_user_contexts;
 };
 
 #define VAAL_QUERY_SIZE_VER0	64	/* sizeof first published struct */
+#define VAAL_QUERY_SIZE_VER1	72	/* + max_user_contexts, nr_user_contexts */
 
 /* Flags of &vaal_buf_create.flags. */
 
