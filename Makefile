@@ -176,6 +176,14 @@ $(BUILD)/native/%_bench: tools/testing/native/%_bench.c $(NATIVE_LIB_SRCS) \
 	$(CC) $(NATIVE_CFLAGS) $(UCFLAGS) -o $@ $< $(NATIVE_LIB_SRCS) \
 		$(NATIVE_KSRCS) -lpthread
 
+# vaal_dispatch_bench's StarPU peer: the only thing that links StarPU.
+STARPU_PC	:= starpu-1.3
+$(BUILD)/native/starpu_dag_bench: tools/testing/native/starpu_dag_bench.c \
+				  tools/testing/native/dag8.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $$(pkg-config --cflags $(STARPU_PC)) -o $@ $< \
+		$$(pkg-config --libs $(STARPU_PC))
+
 # --- lint ---------------------------------------------------------------------
 lint: deps $(LINUX_SRC)/.extracted
 	@KDIR=$(KDIR) BUILD=$(BUILD) LINUX_SRC=$(LINUX_SRC) \

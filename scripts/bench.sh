@@ -91,6 +91,33 @@ for mode in independent dag8; do
 done
 echo "bench vaal.native.bytes_per_job $("$B/vaal_dispatch_bench" bytes) bytes"
 
+# vaal_core against StarPU on the same random DAG of width 8 of empty tasks
+# (tools/testing/native/dag8.h), 200000 of them: wall ns per task of
+# vaal_dispatch_bench (scoreboard, class queue, unit, CQE, on one thread)
+# and of starpu_dag_bench (task allocation, dependency inference, scheduling
+# onto one CPU worker, callback), five runs each, interleaved; the medians
+# and ours over StarPU's.  StarPU's order of execution is checked first.
+dag8_ns() {	# dag8_ns BENCH N dag8: the ns per task of one run, or fail
+	local out
+	out=$("$@") || return 1
+	awk -v n="$2" 'NF == 2 && $1 == n && $2 ~ /^[0-9]+(\.[0-9]+)?$/ &&
+		       $2 + 0 > 0 { print $2; ok = 1 } END { exit !ok }' <<<"$out"
+}
+"$B/starpu_dag_bench" 2000 check >/dev/null
+dag8_vaal=() dag8_starpu=()
+for _ in 1 2 3 4 5; do
+	ns=$(dag8_ns "$B/vaal_dispatch_bench" 200000 dag8)
+	dag8_vaal+=("$ns")
+	ns=$(dag8_ns "$B/starpu_dag_bench" 200000 dag8)
+	dag8_starpu+=("$ns")
+done
+vaal_ns=$(printf '%s\n' "${dag8_vaal[@]}" | sort -g | sed -n 3p)
+starpu_ns=$(printf '%s\n' "${dag8_starpu[@]}" | sort -g | sed -n 3p)
+echo "bench vaal.native.dag8_ns_per_task $vaal_ns ns"
+echo "bench vaal.native.starpu_dag8_ns_per_task $starpu_ns ns"
+echo "bench vaal.native.dag8_vs_starpu" \
+	"$(awk -v a="$vaal_ns" -v b="$starpu_ns" 'BEGIN { printf "%.3f", a / b }') ratio"
+
 # The run queue of vcore_sched (VCS_FAIR): a pick, the charge of its leaf
 # and the item back in the queue, with 1, 64 and 1024 saturated contexts
 # under a two-level hierarchy of groups.

@@ -11,7 +11,11 @@
  * independent: each job reads and writes buffers of its own.
  * dag8: eight lanes; a job writes its lane's buffer and reads a random
  * lane's, so every job depends on up to three earlier ones (RAW, WAR, WAW)
- * and at most eight run at once: a random DAG of width 8.
+ * and at most eight run at once: a random DAG of width 8 (dag8.h, the same
+ * DAG starpu_dag_bench runs through StarPU).  Per job, all on one thread:
+ * the job allocated, entered into the scoreboard (its dependencies found),
+ * popped when ready onto the class queue, taken by a free unit, completed
+ * in the scoreboard (its dependents released), its CQE posted, freed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +25,10 @@
 #include <linux/kernel.h>
 
 #include "vaal_job.h"
+#include "dag8.h"
 
 #define WINDOW	64	/* jobs in flight */
 #define UNITS	8
-#define LANES	8
 #define NBUF	(2 * WINDOW)
 #define CQ_SIZE	256
 
@@ -34,7 +38,7 @@ static struct vaal_cq cq;
 static struct vaal_cq_ring *ring;
 static struct list_head queue = LIST_HEAD_INIT(queue);
 static struct vaal_job *units[UNITS];
-static unsigned int rng = 1;
+static struct dag8 gen = DAG8_INIT;
 
 /* The kernel's kmalloc() size class for @n bytes. */
 static size_t kmalloc_size(size_t n)
@@ -54,10 +58,8 @@ static struct vaal_job *job_new(unsigned long n, int dag)
 	struct vaal_job *job = malloc(vaal_job_bytes(2, 0));
 	unsigned int src, dst;
 
-	rng = rng * 1103515245 + 12345;
 	if (dag) {
-		dst = n % LANES;
-		src = (rng >> 8) % LANES;
+		dag8_next(&gen, n, &src, &dst);
 	} else {
 		src = 2 * (n % WINDOW);
 		dst = src + 1;
