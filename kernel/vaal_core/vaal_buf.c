@@ -29,7 +29,6 @@ static_assert(sizeof(struct vaal_buf_destroy) == VAAL_BUF_DESTROY_SIZE_VER0);
  * mmap offsets: the handle above bit 32, so a buffer spans at most 4 GiB
  * of offsets and the page offset within it must be zero.
  */
-#define VAAL_BUF_MMAP_SHIFT	32
 #define VAAL_BUF_MAX_BYTES	(1ULL << VAAL_BUF_MMAP_SHIFT)
 
 unsigned long long vaal_max_buffer_bytes = 256ULL << 20;
@@ -335,26 +334,14 @@ static const struct vm_operations_struct vaal_buf_vm_ops = {
 	.close	= vaal_buf_vm_close,
 };
 
-/* mmap() of a context: one buffer, from its start, shared. */
-int vaal_mmap(struct file *file, struct vm_area_struct *vma)
+/* mmap() of one buffer of a context, from its start, shared. */
+int vaal_buf_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma)
 {
-	struct vaal_ctx *ctx = file->private_data;
-	unsigned long pgoff_shift = VAAL_BUF_MMAP_SHIFT - PAGE_SHIFT;
-	unsigned long handle = vma->vm_pgoff >> pgoff_shift;
+	unsigned long handle = vma->vm_pgoff >>
+			       (VAAL_BUF_MMAP_SHIFT - PAGE_SHIFT);
 	struct vaal_buf *buf;
 	int ret;
 
-	if (vma->vm_pgoff & ((1UL << pgoff_shift) - 1))
-		return -EINVAL;
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
-	if (current->mm != ctx->mm)
-		return -EIO;
-	if (vaal_uctrl_pgoff(vma->vm_pgoff))
-		return vaal_uctrl_mmap(ctx, vma);
-
-	if (!handle)
-		return vaal_ring_mmap(ctx, vma);
 	buf = vaal_buf_get(ctx, handle);
 	if (!buf)
 		return -EINVAL;

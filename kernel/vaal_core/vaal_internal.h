@@ -11,6 +11,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
@@ -20,6 +21,9 @@
 #include "vaal_cq.h"
 #include "vaal_hazard.h"
 #include "vaal_job.h"
+
+/* A buffer's mmap() offset is its handle shifted by this much. */
+#define VAAL_BUF_MMAP_SHIFT	32
 
 /* Accelerator classes the core knows at most (each has a controller). */
 #define VAAL_MAX_CLASSES	VAAL_SCHED_MAX_CLASSES
@@ -268,8 +272,30 @@ extern unsigned int vaal_max_inflight;
 extern unsigned int vaal_default_timeout_ms;
 
 long vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-int vaal_copy_args(void *karg, size_t ksize, void __user *uarg, u32 min_size,
-		   u32 *usize);
+
+/**
+ * vaal_copy_args - copy in an ioctl argument that starts with its own size
+ * @karg: the kernel's copy, @ksize bytes
+ * @ksize: sizeof the structure as this kernel knows it
+ * @uarg: user space's copy; its first __u32 is the size it knows
+ * @min_size: size of the structure's first published version
+ * @usize: the size user space gave, for copying results back
+ *
+ * Fields past the end of user space's structure read as zero; fields past
+ * the end of the kernel's must be zero.
+ *
+ * Return: 0, -EFAULT, -EINVAL for a size below @min_size, or -E2BIG for
+ * non-zero bytes this kernel does not know.
+ */
+static inline int vaal_copy_args(void *karg, size_t ksize, void __user *uarg,
+				 u32 min_size, u32 *usize)
+{
+	if (get_user(*usize, (u32 __user *)uarg))
+		return -EFAULT;
+	if (*usize < min_size)
+		return -EINVAL;
+	return copy_struct_from_user(karg, ksize, uarg, *usize);
+}
 
 /* vaal_sched.c */
 unsigned int vaal_sched_nr_policies(struct vaal_device *vdev);
@@ -282,7 +308,7 @@ long vaal_ioc_buf_create(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg);
 void vaal_buf_put(struct vaal_buf *buf);
 void vaal_buf_release_all(struct vaal_ctx *ctx);
-int vaal_mmap(struct file *file, struct vm_area_struct *vma);
+int vaal_buf_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);
 
 long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg);
@@ -292,6 +318,9 @@ struct vaal_kernel *vaal_kernel_get(struct vaal_ctx *ctx, u32 id);
 struct vaal_buf *vaal_buf_get(struct vaal_ctx *ctx, u32 handle);
 struct vaal_buf *vaal_buf_version(struct vaal_buf *buf);
 
+/* vaal_ctx.c */
+struct vaal_ctx *vaal_ctx_new(struct vaal_device *vdev);
+void vaal_ctx_close(struct vaal_ctx *ctx);
 void vaal_ctx_put(struct vaal_ctx *ctx);
 unsigned int vaal_user_contexts(void);
 
@@ -299,9 +328,6 @@ unsigned int vaal_user_contexts(void);
 long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg);
 int vaal_ring_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);
 void vaal_ring_free(struct vaal_ctx *ctx);
-int vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
-		 bool timed);
-__poll_t vaal_poll(struct file *file, struct poll_table_struct *wait);
 
 /* vaal_submit.c */
 long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg);
@@ -326,18 +352,21 @@ void vaal_job_submit_copy(struct vaal_ctx *ctx, struct vaal_job *copy,
 			  struct list_head *dispatch);
 void vaal_job_queue_copy(struct vaal_job *job);
 
-/**
- * vaal_cq_wake - wake the tasks waiting for completions of a context
- * @ctx: the context
- */
-static inline void vaal_cq_wake(struct vaal_ctx *ctx)
-{
-	if (wq_has_sleeper(&ctx->cq_wait))
-		wake_up_all(&ctx->cq_wait);
-}
-void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
-void vaal_job_ctx_close(struct vaal_ctx *ctx);
 void vaal_job_exit(void);
+
+/* vaal_completion.c */
+bool vaal_may_sleep(void);
+void vaal_jobs_release(struct list_head *list, bool may_sleep);
+void vaal_job_retire(struct vaal_ctx *ctx, struct vaal_job *job,
+		     const struct vaal_cqe *cqe, struct list_head *free);
+void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
+void vaal_cq_close(struct vaal_ctx *ctx);
+void vaal_cq_wake(struct vaal_ctx *ctx);
+int vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
+		 bool timed);
+__poll_t vaal_cq_poll(struct vaal_ctx *ctx, struct file *file,
+		      struct poll_table_struct *wait);
+void vaal_completion_exit(void);
 
 /* vaal_ctrl.c */
 void vaal_dispatch(struct list_head *jobs);
@@ -361,6 +390,7 @@ long vaal_ioc_ctrl_register(struct vaal_ctx *ctx, struct file *file,
 long vaal_ioc_ctrl_pull(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_ctrl_complete(struct vaal_ctx *ctx, void __user *uarg);
 bool vaal_uctrl_pgoff(unsigned long pgoff);
+bool vaal_uctrl_registered(struct vaal_ctx *ctx);
 int vaal_uctrl_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);
 __poll_t vaal_uctrl_poll(struct vaal_ctx *ctx, struct file *file,
 			 struct poll_table_struct *wait);

@@ -15,30 +15,6 @@ static_assert(sizeof(struct vaal_query_controllers) ==
 static_assert(sizeof(struct vaal_controller_info) ==
 	      VAAL_CONTROLLER_INFO_SIZE_VER0);
 
-/**
- * vaal_copy_args - copy in an ioctl argument that starts with its own size
- * @karg: the kernel's copy, @ksize bytes
- * @ksize: sizeof the structure as this kernel knows it
- * @uarg: user space's copy; its first __u32 is the size it knows
- * @min_size: size of the structure's first published version
- * @usize: the size user space gave, for copying results back
- *
- * Fields past the end of user space's structure read as zero; fields past
- * the end of the kernel's must be zero.
- *
- * Return: 0, -EFAULT, -EINVAL for a size below @min_size, or -E2BIG for
- * non-zero bytes this kernel does not know.
- */
-int vaal_copy_args(void *karg, size_t ksize, void __user *uarg, u32 min_size,
-		   u32 *usize)
-{
-	if (get_user(*usize, (u32 __user *)uarg))
-		return -EFAULT;
-	if (*usize < min_size)
-		return -EINVAL;
-	return copy_struct_from_user(karg, ksize, uarg, *usize);
-}
-
 static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 {
 	struct vaal_query q;
@@ -73,37 +49,55 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	return 0;
 }
 
+/*
+ * Commands are told apart by their number alone, as DRM does: the size
+ * encoded in the ioctl number is that of the structure's first version,
+ * and a structure that grows carries its own size (vaal_copy_args()), so
+ * a caller built against a newer header uses the same command.  The type
+ * and the direction must still be ours.
+ */
+#define VAAL_IOC_BASE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+static bool vaal_ioc_is(unsigned int cmd, unsigned int ioc)
+{
+	return VAAL_IOC_BASE(cmd) == VAAL_IOC_BASE(ioc);
+}
+
 /* Set-up and control: every command but ENTER, off the hot path. */
 static noinline long vaal_ioctl_ctl(struct vaal_ctx *ctx, struct file *file,
 				    unsigned int cmd, void __user *uarg)
 {
-	if (cmd == VAAL_IOC_QUERY)
+	if (vaal_ioc_is(cmd, VAAL_IOC_QUERY))
 		return vaal_ioc_query(ctx, uarg);
-	if (cmd == VAAL_IOC_QUERY_CONTROLLERS)
+	if (vaal_ioc_is(cmd, VAAL_IOC_QUERY_CONTROLLERS))
 		return vaal_ioc_query_controllers(uarg);
 	/* Scheduling attributes: also for an administrator holding the fd. */
-	if (cmd == VAAL_IOC_SCHED_SET || cmd == VAAL_IOC_SCHED_GET)
-		return vaal_ioc_sched_attr(ctx, uarg, cmd == VAAL_IOC_SCHED_SET);
+	if (vaal_ioc_is(cmd, VAAL_IOC_SCHED_SET) ||
+	    vaal_ioc_is(cmd, VAAL_IOC_SCHED_GET))
+		return vaal_ioc_sched_attr(ctx, uarg,
+					   vaal_ioc_is(cmd, VAAL_IOC_SCHED_SET));
+	if (_IOC_TYPE(cmd) != VAAL_IOC_MAGIC)
+		return -ENOTTY;
 	/* A context belongs to the process that opened it, as a VM does. */
 	if (current->mm != ctx->mm)
 		return -EIO;
 
-	switch (cmd) {
-	case VAAL_IOC_BUF_CREATE:
+	switch (VAAL_IOC_BASE(cmd)) {
+	case VAAL_IOC_BASE(VAAL_IOC_BUF_CREATE):
 		return vaal_ioc_buf_create(ctx, uarg);
-	case VAAL_IOC_BUF_DESTROY:
+	case VAAL_IOC_BASE(VAAL_IOC_BUF_DESTROY):
 		return vaal_ioc_buf_destroy(ctx, uarg);
-	case VAAL_IOC_KERNEL_REGISTER:
+	case VAAL_IOC_BASE(VAAL_IOC_KERNEL_REGISTER):
 		return vaal_ioc_kernel_register(ctx, uarg);
-	case VAAL_IOC_KERNEL_UNREGISTER:
+	case VAAL_IOC_BASE(VAAL_IOC_KERNEL_UNREGISTER):
 		return vaal_ioc_kernel_unregister(ctx, uarg);
-	case VAAL_IOC_SETUP:
+	case VAAL_IOC_BASE(VAAL_IOC_SETUP):
 		return vaal_ioc_setup(ctx, uarg);
-	case VAAL_IOC_CTRL_REGISTER:
+	case VAAL_IOC_BASE(VAAL_IOC_CTRL_REGISTER):
 		return vaal_ioc_ctrl_register(ctx, file, uarg);
-	case VAAL_IOC_CTRL_PULL:
+	case VAAL_IOC_BASE(VAAL_IOC_CTRL_PULL):
 		return vaal_ioc_ctrl_pull(ctx, uarg);
-	case VAAL_IOC_CTRL_COMPLETE:
+	case VAAL_IOC_BASE(VAAL_IOC_CTRL_COMPLETE):
 		return vaal_ioc_ctrl_complete(ctx, uarg);
 	default:
 		return -ENOTTY;
@@ -121,7 +115,7 @@ vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct vaal_ctx *ctx = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
-	if (likely(cmd == VAAL_IOC_ENTER)) {
+	if (likely(vaal_ioc_is(cmd, VAAL_IOC_ENTER))) {
 		/* A context belongs to the process that opened it, as a VM does. */
 		if (current->mm != ctx->mm)
 			return -EIO;

@@ -18,101 +18,6 @@
 
 #include "vaal_internal.h"
 
-static LIST_HEAD(vaal_free_list);
-static DEFINE_SPINLOCK(vaal_free_lock);
-
-/* Can the caller sleep?  When unsure, no. */
-static bool vaal_may_sleep(void)
-{
-	return IS_ENABLED(CONFIG_PREEMPT_COUNT) && preemptible();
-}
-
-/**
- * vaal_job_free - drop what a job holds and free it; may sleep
- * @job: a job neither the ring nor a unit holds any more
- */
-void vaal_job_free(struct vaal_job *job)
-{
-	struct vaal_ctx *ctx = job->ctx;
-	unsigned int i, n;
-
-	/* A launch's scoreboard state may hold its parked completion. */
-	n = job->kernel ? job->kernel->nr_args :
-	    job->flags & VAAL_JOB_COPY ? 2 : 0;
-	for (i = 0; i < n; i++)
-		vaal_buf_put(container_of(job->acc[i].buf, struct vaal_buf, hz));
-	if (job->kernel)
-		vaal_kernel_put(job->kernel);
-	kfree(job);
-	vaal_ctx_put(ctx);
-}
-
-static void vaal_free_workfn(struct work_struct *work)
-{
-	struct vaal_job *job, *tmp;
-	LIST_HEAD(list);
-
-	spin_lock_irq(&vaal_free_lock);
-	list_splice_init(&vaal_free_list, &list);
-	spin_unlock_irq(&vaal_free_lock);
-	list_for_each_entry_safe(job, tmp, &list, work.node)
-		vaal_job_free(job);
-}
-
-static DECLARE_WORK(vaal_free_work, vaal_free_workfn);
-
-/*
- * Free the jobs on @list now, or from a work item when we cannot sleep;
- * @list is empty again on return.
- */
-static void vaal_jobs_release(struct list_head *list, bool may_sleep)
-{
-	struct vaal_job *job, *tmp;
-	unsigned long flags;
-
-	if (list_empty(list))
-		return;
-	if (may_sleep) {
-		list_for_each_entry_safe(job, tmp, list, work.node)
-			vaal_job_free(job);
-		INIT_LIST_HEAD(list);
-		return;
-	}
-	spin_lock_irqsave(&vaal_free_lock, flags);
-	list_splice_tail_init(list, &vaal_free_list);
-	spin_unlock_irqrestore(&vaal_free_lock, flags);
-	schedule_work(&vaal_free_work);
-}
-
-
-/* The job's completion is in the ring; free it if nothing else holds it. */
-static void vaal_job_posted(struct vaal_ctx *ctx, struct vaal_job *job,
-			    struct list_head *free)
-{
-	ctx->nr_inflight--;
-	job->holds &= ~VAAL_JOB_HOLD_CQE;
-	if (!job->holds)
-		list_add_tail(&job->work.node, free);
-}
-
-/* Post @cqe, @job's completion, into the ring or park it in @job. */
-static void vaal_job_post(struct vaal_ctx *ctx, struct vaal_job *job,
-			  const struct vaal_cqe *cqe, struct list_head *free)
-{
-	struct vaal_cq_ovf *spare = &job->ovf;
-
-	/*
-	 * The scoreboard is done with the job: its bytes may park it.  A
-	 * closed context's ring has no reader: a parked completion would
-	 * hold the job, and so the context, for ever.
-	 */
-	if (!ctx->dead)
-		vaal_cq_post(&ctx->cq, cqe, &spare);
-	job->flags |= VAAL_JOB_RETIRED;
-	ctx->completed++;
-	if (spare)
-		vaal_job_posted(ctx, job, free);
-}
 
 static void vaal_job_stats(struct vaal_ctx *ctx, struct vaal_job *job,
 			   u64 device_ns)
@@ -125,22 +30,6 @@ static void vaal_job_stats(struct vaal_ctx *ctx, struct vaal_job *job,
 	ctx->stats[cls->id].device_ns += device_ns;
 }
 
-/* Post @job's completion @cqe, in submission order if the context asks. */
-static void vaal_job_retire(struct vaal_ctx *ctx, struct vaal_job *job,
-			    const struct vaal_cqe *cqe, struct list_head *free)
-{
-	const struct vaal_rob_slot *slot;
-
-	if (!ctx->ordered) {
-		vaal_job_post(ctx, job, cqe, free);
-		return;
-	}
-	vaal_rob_complete(&ctx->rob, job->seq, cqe, job);
-	while ((slot = vaal_rob_peek(&ctx->rob))) {
-		vaal_job_post(ctx, slot->priv, &slot->cqe, free);
-		vaal_rob_retire(&ctx->rob);
-	}
-}
 
 /* @job completed with @res: release its dependents, post its completion. */
 static void __vaal_job_finish(struct vaal_ctx *ctx, struct vaal_job *job,
@@ -295,48 +184,6 @@ void vaal_job_unit_done(struct vaal_job *job, int res, u64 device_ns,
 	vaal_ctx_unlock(ctx, flags, &free);
 }
 
-static void vaal_free_ovf(struct vaal_cq_ovf *ovf, void *arg)
-{
-	struct vaal_job *job = container_of(ovf, struct vaal_job, ovf);
-
-	vaal_job_posted(job->ctx, job, arg);
-}
-
-/**
- * vaal_cq_flush_ctx - move parked completions into the room user space made
- * @ctx: the context, set up
- * @may_sleep: the caller may sleep (not so in a wait condition)
- */
-void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep)
-{
-	unsigned long flags;
-	LIST_HEAD(free);
-
-	spin_lock_irqsave(&ctx->job_lock, flags);
-	vaal_cq_flush(&ctx->cq, vaal_free_ovf, &free);
-	spin_unlock_irqrestore(&ctx->job_lock, flags);
-	vaal_jobs_release(&free, may_sleep);
-}
-
-/**
- * vaal_job_ctx_close - the context's file is closed
- * @ctx: the context
- *
- * Work that has not started is cancelled from now on, completions are no
- * longer posted, and those waiting for room in the ring are dropped with
- * the jobs they held.  May sleep.
- */
-void vaal_job_ctx_close(struct vaal_ctx *ctx)
-{
-	LIST_HEAD(free);
-
-	spin_lock_irq(&ctx->job_lock);
-	ctx->dead = true;
-	if (ctx->rings)
-		vaal_cq_discard(&ctx->cq, vaal_free_ovf, &free);
-	spin_unlock_irq(&ctx->job_lock);
-	vaal_jobs_release(&free, true);
-}
 
 static LIST_HEAD(vaal_copy_list);
 static DEFINE_SPINLOCK(vaal_copy_lock);
@@ -409,9 +256,8 @@ void vaal_job_submit_copy(struct vaal_ctx *ctx, struct vaal_job *copy,
 	vaal_ctx_unlock(ctx, flags, &free);
 }
 
-/* Module exit: every copy back and every deferred free is done. */
+/* Module exit: every copy back is done. */
 void vaal_job_exit(void)
 {
 	flush_work(&vaal_copy_work);
-	flush_work(&vaal_free_work);
 }

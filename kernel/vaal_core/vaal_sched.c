@@ -157,12 +157,11 @@ void vaal_sched_unregister(struct vaal_sched_policy *policy)
 	mutex_lock(&vdev->sched_lock);
 	if (vdev->default_policy == policy)
 		vdev->default_policy = NULL;
-	for_each_vaal_class(cls, i) {
-		/* The FIFO's init cannot fail but for memory: then wait. */
-		while (cls->policy == policy &&
-		       vaal_class_set_policy(vdev, cls, &vaal_fifo_policy))
-			schedule_timeout_uninterruptible(HZ / 10);
-	}
+	/* The FIFO's init cannot fail: it allocates nothing. */
+	for_each_vaal_class(cls, i)
+		if (cls->policy == policy)
+			WARN_ON(vaal_class_set_policy(vdev, cls,
+						      &vaal_fifo_policy));
 	list_del(&policy->node);
 	vdev->nr_policies--;
 	mutex_unlock(&vdev->sched_lock);
@@ -359,22 +358,20 @@ out_copy:
 
 /*
  * The built-in policy: ready work runs in the order it became ready, the
- * work of a controller that went away first.
+ * work of a controller that went away first.  Its queue of each class is
+ * static, so that a class can always fall back to it.
  */
+static struct list_head vaal_fifo_queues[VAAL_MAX_CLASSES];
+
 static void *vaal_fifo_init(const char *class, unsigned int id)
 {
-	struct list_head *queue = kmalloc(sizeof(*queue), GFP_KERNEL);
-
-	if (!queue)
-		return ERR_PTR(-ENOMEM);
-	INIT_LIST_HEAD(queue);
-	return queue;
+	INIT_LIST_HEAD(&vaal_fifo_queues[id]);
+	return &vaal_fifo_queues[id];
 }
 
 static void vaal_fifo_release(void *sched)
 {
 	WARN_ON_ONCE(!list_empty((struct list_head *)sched));
-	kfree(sched);
 }
 
 static void vaal_fifo_enqueue(void *sched, struct vaal_work *work)

@@ -428,14 +428,26 @@ int vaal_uctrl_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma)
 	return 0;
 }
 
+/* Is the context's file a user-space controller? */
+bool vaal_uctrl_registered(struct vaal_ctx *ctx)
+{
+	return vaal_uctrl_of(ctx);
+}
+
+/**
+ * vaal_uctrl_poll - poll() of a user-space controller's file
+ * @ctx: the context, a registered controller
+ * @file: its file
+ * @wait: the poll table
+ *
+ * Return: readable when a unit holds work not pulled yet.
+ */
 __poll_t vaal_uctrl_poll(struct vaal_ctx *ctx, struct file *file,
 			 struct poll_table_struct *wait)
 {
 	struct vaal_uctrl *u = vaal_uctrl_of(ctx);
 	__poll_t mask = 0;
 
-	if (!u)
-		return 0;
 	poll_wait(file, &u->wait, wait);
 	spin_lock_irq(&u->lock);
 	if (!list_empty(&u->pending))

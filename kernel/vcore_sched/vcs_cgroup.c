@@ -141,12 +141,6 @@ bool vcs_path_below(const struct vcs_path *path, u64 cgroup)
 	return false;
 }
 
-/* Look now, and every VCS_REFRESH_MS while owners are known. */
-void vcs_cgroup_kick(void)
-{
-	mod_delayed_work(system_wq, &vcs_refresh_work, 0);
-}
-
 /**
  * vcs_cgroup_name - a cgroup's path, as cgroupfs shows it
  * @id: the cgroup's id
@@ -332,6 +326,9 @@ static void vcs_refresh_fn(struct work_struct *work)
 		/* A worker's: the mount shows the whole hierarchy. */
 		vcs_mnt = type ? vfs_kern_mount(type, 0, "cgroup2", NULL) :
 			  ERR_PTR(-ENODEV);
+		/* The mount holds the type; put_filesystem() is not exported. */
+		if (type)
+			module_put(type->owner);
 		if (IS_ERR(vcs_mnt)) {
 			pr_warn_once("no cgroup2 mount (%ld): weights stay %u\n",
 				     PTR_ERR(vcs_mnt), VCS_WEIGHT_DFL);

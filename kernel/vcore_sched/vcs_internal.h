@@ -189,7 +189,6 @@ void vcs_cgroup_exit(void);
 struct vcs_owner *vcs_owner_get(struct pid *pid);
 void vcs_owner_put(struct vcs_owner *owner);
 void vcs_owner_path(struct vcs_owner *owner, struct vcs_path *path, u64 *gen);
-void vcs_cgroup_kick(void);
 int vcs_cgroup_id(const char *path, u64 *id);
 int vcs_cgroup_name(u64 id, char *buf, size_t len);
 bool vcs_path_below(const struct vcs_path *path, u64 cgroup);
