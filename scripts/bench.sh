@@ -8,7 +8,10 @@
 #
 # Every figure comes from figure(), which fails the script when its
 # measurement fails or yields no number: no figure is printed from a failed
-# measurement, and the script exits non-zero on the first one.
+# measurement, and the script exits non-zero on the first one.  The run is
+# described in comment lines first ("# date: ...", "# commit: ...",
+# "# cpu: ...", ...), and "# complete: every figure measured" ends a run that
+# succeeded: scripts/bench-report.sh makes README's table of it.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +19,8 @@ B=$TOP/build/native
 tmp=$(mktemp -d)
 # A measurement that failed inside a command substitution fails the script
 # too, at the latest when it ends.
-trap 'rc=$?; [ -e "$tmp/failed" ] && rc=1; rm -rf "$tmp"; exit $rc' EXIT
+trap 'rc=$?; [ -e "$tmp/failed" ] && rc=1; rm -rf "$tmp"
+      [ $rc = 0 ] && echo "# complete: every figure measured"; exit $rc' EXIT
 
 # broken WHAT...: say on standard error that a measurement failed, mark the
 # run failed (also from a subshell) and return 1.
@@ -105,6 +109,16 @@ elapsed() {
 	end=$(date +%s.%N)
 	awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
 }
+
+# The run: when, what, where.
+echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "# commit: $(git -C "$TOP" describe --always --dirty --tags 2>/dev/null ||
+	echo unknown) ($(git -C "$TOP" rev-parse HEAD 2>/dev/null || echo unknown))"
+echo "# cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "# cores: $(nproc)"
+echo "# memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "# kernel: $(uname -sr)"
+echo "# vm: $([ -w /dev/kvm ] && echo KVM || echo "TCG (no /dev/kvm)")"
 
 for burst in 1 32; do
 	figure "np.native.ring_instr_per_item_burst$burst" instr/item \

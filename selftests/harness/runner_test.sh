@@ -89,7 +89,7 @@ RUN=$TOP/selftests/run_tests.sh
 F=$T/fake
 
 echo "TAP version 13"
-echo "1..16"
+echo "1..17"
 
 # --- run_tests.sh -----------------------------------------------------------
 fake "$F/good.sh" "TAP version 13" "1..2" "ok 1 a" "ok 2 b"
@@ -243,6 +243,18 @@ bench_figures_until_failure() {
 		[ "$(grep -c "^bench " "$T/out")" = 3 ]
 }
 run_case bench_figures_until_failure
+
+# bench-report.sh: a table from a complete run only.
+bench_report_only_from_complete_run() {
+	local r=$TOP/scripts/bench-report.sh
+	grep -v '^bench: ' "$T/out" >"$T/partial"
+	{ grep '^# ' "$T/partial"; echo "bench a.b 1.5 ns"
+	  echo "# complete: every figure measured"; } >"$T/complete"
+	ran fail "$r" "$T/partial" && says "the run did not complete" &&
+		ran 0 "$r" "$T/complete" &&
+		says '^\| `a\.b` \| 1\.5 \| ns \|$' 'commit `'
+}
+run_case bench_report_only_from_complete_run
 
 echo "# runner: $((n - failed)) passed, $failed failed"
 [ $failed = 0 ]
