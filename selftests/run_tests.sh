@@ -4,6 +4,8 @@
 # run_tests.sh - run the V-Core selftests (and, with --kunit, the KUnit
 # suites of the modules) inside the VM; print KTAP and, last, a line
 #   # totals: pass:N fail:N skip:N
+# A program whose TAP plan disagrees with the results it printed failed;
+# one that skipped itself whole ("1..0 # SKIP") counts as one skipped test.
 # Exit status 0 when nothing failed.
 #
 #   run_tests.sh [--build DIR] [--suite DIR] [--kunit] [TEST...]
@@ -59,18 +61,18 @@ result() {
 	local name=$1 status=$2 ind=${3:-} plans=("${@:4}") p f s msg rec i
 	[ ${#plans[@]} -gt 0 ] || plans=("")
 	read -r p f s < <(tap_count "$out" "$ind")
-	# A program that failed without saying which case failed still failed.
-	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
-		f=1
-		echo "  # $name exited with status $status"
-	fi
-	# A program that ran other than the cases it declared failed too.
+	# A program that ran other than the cases it declared failed.
 	for i in "${plans[@]}"; do
 		if ! msg=$(tap_plan "$out" "$i"); then
 			f=$((f + 1))
 			echo "  $msg"
 		fi
 	done
+	# So did one that failed without saying which case failed.
+	if [ "$status" != 0 ]; then
+		echo "  # $name exited with status $status"
+		[ "$f" = 0 ] && f=1
+	fi
 	while IFS= read -r rec; do
 		echo "# skip: $name:$rec"
 	done < <(tap_skips "$out" "$ind")
