@@ -39,7 +39,7 @@ SRC_FILES	 = $(shell git -C $(TOP) ls-files -co --exclude-standard \
 		     '*.c' '*.h' 2>/dev/null)
 
 .PHONY: all deps modules debug-modules tools selftests native lint check check-debug \
-	vm-run vm-shell demo bench clean FORCE
+	vm-run vm-shell demo bench bench-report clean FORCE
 
 all: modules tools selftests
 
@@ -206,8 +206,14 @@ vm-shell: all
 demo: all
 	@KDIR=$(KDIR) $(TOP)/scripts/demo.sh
 
+# The figures also go to build/bench.out, for "make bench-report".
 bench: deps native modules tools
-	@KDIR=$(KDIR) $(TOP)/scripts/bench.sh
+	@mkdir -p $(BUILD)
+	@set -o pipefail; KDIR=$(KDIR) $(TOP)/scripts/bench.sh | tee $(BUILD)/bench.out
+
+# The markdown table of the last "make bench" (README's figures).
+bench-report:
+	@$(TOP)/scripts/bench-report.sh $(BUILD)/bench.out
 
 clean:
 	rm -rf $(BUILD)

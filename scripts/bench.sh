@@ -5,77 +5,168 @@
 #   bench <component>.<metric> <value> <unit>
 # Instruction counts (callgrind) are the stable figures; wall times beside
 # them vary with the machine and its load.
+#
+# Every figure comes from figure(), which fails the script when its
+# measurement fails or yields no number: no figure is printed from a failed
+# measurement, and the script exits non-zero on the first one.  The run is
+# described in comment lines first ("# date: ...", "# commit: ...",
+# "# cpu: ...", ...), and "# complete: every figure measured" ends a run that
+# succeeded: scripts/bench-report.sh makes README's table of it.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 B=$TOP/build/native
+tmp=$(mktemp -d)
+# A measurement that failed inside a command substitution fails the script
+# too, at the latest when it ends.
+trap 'rc=$?; [ -e "$tmp/failed" ] && rc=1; rm -rf "$tmp"
+      [ $rc = 0 ] && echo "# complete: every figure measured"; exit $rc' EXIT
+
+# broken WHAT...: say on standard error that a measurement failed, mark the
+# run failed (also from a subshell) and return 1.
+broken() {
+	echo "bench: FAILED: $*" >&2
+	: >"$tmp/failed"
+	return 1
+}
+
+isnum() { [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+
+# figure NAME UNIT COMMAND...: print "bench NAME VALUE UNIT", VALUE being
+# what COMMAND prints; exit when COMMAND fails or prints no number.
+figure() {
+	local name=$1 unit=$2 v
+	shift 2
+	v=$("$@") || broken "$name: $* failed" || exit 1
+	isnum "$v" || broken "$name: $* gave '$v', not a number" || exit 1
+	echo "bench $name $v $unit"
+}
+
+# callgrind_instr COMMAND...: the instructions COMMAND executes, counted by
+# callgrind; fails when COMMAND does or callgrind reports no count.
+callgrind_instr() {
+	local out rc n
+	out=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1) &&
+		rc=0 || rc=$?
+	n=$(awk '/Collected :/ { print $NF }' <<<"$out")
+	if [ $rc != 0 ] || ! isnum "$n"; then
+		tail -n 20 <<<"$out" >&2
+		broken "valgrind --tool=callgrind $* (exit $rc, collected '$n')"
+		return 1
+	fi
+	echo "$n"
+}
 
 # Instructions one item costs: the difference of two callgrind runs of
 # different lengths cancels start-up and set-up costs.
 instr_per_item() {	# instr_per_item BENCH N ARGS...
 	local bench=$1 n=$2 a b
 	shift 2
-	a=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$n" "$@" 2>&1 |
-		awk '/Collected :/ { print $NF }')
-	b=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" $((n * 2)) "$@" 2>&1 |
-		awk '/Collected :/ { print $NF }')
+	a=$(callgrind_instr "$bench" "$n" "$@") || return 1
+	b=$(callgrind_instr "$bench" $((n * 2)) "$@") || return 1
 	awk -v a="$a" -v b="$b" -v n="$n" 'BEGIN { printf "%.1f\n", (b - a) / n }'
 }
 
-# Median of five wall-time runs.
+# Median of five wall-time runs; a bench prints "ITEMS NS-PER-ITEM".
 ns_per_item() {	# ns_per_item BENCH N ARGS...
-	for _ in 1 2 3 4 5; do "$@" | cut -d' ' -f2; done | sort -n | sed -n 3p
+	local i out rc v runs=()
+	for i in 1 2 3 4 5; do
+		out=$("$@") && rc=0 || rc=$?
+		v=$(cut -d' ' -f2 <<<"$out")
+		if [ $rc != 0 ] || ! isnum "$v"; then
+			broken "$* (run $i of 5): exit $rc, printed '$out'"
+			return 1
+		fi
+		runs+=("$v")
+	done
+	printf '%s\n' "${runs[@]}" | sort -n | sed -n 3p
 }
 
+# per_second COMMAND...: 1e9 over the nanoseconds COMMAND prints.
+per_second() {
+	local ns
+	ns=$("$@") || return 1
+	if ! isnum "$ns" ||
+	   ! awk -v ns="$ns" 'BEGIN { if (ns <= 0) exit 1; printf "%d", 1e9 / ns }'; then
+		broken "$*: '$ns' ns, no rate"
+	fi
+}
+
+# divided D COMMAND...: what COMMAND prints, over D.
+divided() {
+	local d=$1 v
+	shift
+	v=$("$@") || return 1
+	isnum "$v" || { broken "$*: '$v' is not a number"; return 1; }
+	awk -v v="$v" -v d="$d" 'BEGIN { printf "%.2f", v / d }'
+}
+
+# elapsed COMMAND...: the seconds COMMAND takes (its output on stderr).
+elapsed() {
+	local start end
+	start=$(date +%s.%N)
+	"$@" >&2 || { broken "$* (exit $?)"; return 1; }
+	end=$(date +%s.%N)
+	awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# The run: when, what, where.
+echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "# commit: $(git -C "$TOP" describe --always --dirty --tags 2>/dev/null ||
+	echo unknown) ($(git -C "$TOP" rev-parse HEAD 2>/dev/null || echo unknown))"
+echo "# cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "# cores: $(nproc)"
+echo "# memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "# kernel: $(uname -sr)"
+echo "# vm: $([ -w /dev/kvm ] && echo KVM || echo "TCG (no /dev/kvm)")"
+
 for burst in 1 32; do
-	echo "bench np.native.ring_instr_per_item_burst$burst" \
-		"$(instr_per_item "$B/np_ring_bench" 200000 $burst) instr/item"
-	echo "bench np.native.ring_ns_per_item_burst$burst" \
-		"$(ns_per_item "$B/np_ring_bench" 20000000 $burst) ns/item"
+	figure "np.native.ring_instr_per_item_burst$burst" instr/item \
+		instr_per_item "$B/np_ring_bench" 200000 $burst
+	figure "np.native.ring_ns_per_item_burst$burst" ns/item \
+		ns_per_item "$B/np_ring_bench" 20000000 $burst
 done
 
 # The NP egress scheduler: one frame picked, with 1, 32 and 256 VIFs.
 for vifs in 1 32 256; do
-	echo "bench np.native.sched_instr_per_frame_${vifs}vifs" \
-		"$(instr_per_item "$B/np_sched_bench" 100000 $vifs) instr/frame"
-	echo "bench np.native.sched_ns_per_frame_${vifs}vifs" \
-		"$(ns_per_item "$B/np_sched_bench" 5000000 $vifs) ns/frame"
+	figure "np.native.sched_instr_per_frame_${vifs}vifs" instr/frame \
+		instr_per_item "$B/np_sched_bench" 100000 $vifs
+	figure "np.native.sched_ns_per_frame_${vifs}vifs" ns/frame \
+		ns_per_item "$B/np_sched_bench" 5000000 $vifs
 done
 
 # svnic's NP data plane: 64-byte frames classified, queued and scheduled in
 # batches of 32 (VIF to uplink and uplink to VIF, DRR among all VIFs, half of
 # them rate limited), with 1, 8, 32 and 256 VIFs: instructions and frames/s.
 for vifs in 1 8 32 256; do
-	echo "bench svnic.native.instr_per_pkt_${vifs}vif" \
-		"$(instr_per_item "$B/np_dp_bench" 64000 "$vifs") instr"
-	ns=$(ns_per_item "$B/np_dp_bench" 20000000 "$vifs")
-	echo "bench svnic.native.pps_${vifs}vif" \
-		"$(awk -v ns="$ns" 'BEGIN { printf "%d", 1e9 / ns }') pkts/s"
+	figure "svnic.native.instr_per_pkt_${vifs}vif" instr \
+		instr_per_item "$B/np_dp_bench" 64000 "$vifs"
+	figure "svnic.native.pps_${vifs}vif" pkts/s \
+		per_second ns_per_item "$B/np_dp_bench" 20000000 "$vifs"
 done
 
 # The virtual interrupt identifier: a notification event (a VIF marked, and
 # its share of the flush that signals it) with 1, 8, 32 and 128 VIFs active.
 for vifs in 1 8 32 128; do
-	echo "bench svnic.notify_ns_${vifs}vif" \
-		"$(ns_per_item "$B/np_notify_bench" 50000000 "$vifs") ns"
-	echo "bench svnic.native.notify_instr_${vifs}vif" \
-		"$(instr_per_item "$B/np_notify_bench" 256000 "$vifs") instr"
+	figure "svnic.notify_ns_${vifs}vif" ns \
+		ns_per_item "$B/np_notify_bench" 50000000 "$vifs"
+	figure "svnic.native.notify_instr_${vifs}vif" instr \
+		instr_per_item "$B/np_notify_bench" 256000 "$vifs"
 done
 
 # The CPU controllers' matmul_i32 on 64 x 64 x 64: per multiply-add.
-echo "bench vaal.native.cpu_matmul_i32_instr_per_mac" \
-	"$(instr_per_item "$B/vaal_cpu_kernels_bench" 4 |
-	   awk '{ printf "%.2f", $1 / (64 * 64 * 64) }') instr/mac"
-echo "bench vaal.native.cpu_matmul_i32_ns_per_mac" \
-	"$(ns_per_item "$B/vaal_cpu_kernels_bench" 200) ns/mac"
+figure vaal.native.cpu_matmul_i32_instr_per_mac instr/mac \
+	divided $((64 * 64 * 64)) instr_per_item "$B/vaal_cpu_kernels_bench" 4
+figure vaal.native.cpu_matmul_i32_ns_per_mac ns/mac \
+	ns_per_item "$B/vaal_cpu_kernels_bench" 200
 
 # The hazard scoreboard: submit + pop + complete, 32 jobs in flight, three
 # buffer ranges each.
 for mode in independent chain; do
-	echo "bench vaal.native.hazard_instr_per_job_$mode" \
-		"$(instr_per_item "$B/vaal_hazard_bench" 20000 $mode) instr/job"
-	echo "bench vaal.native.hazard_ns_per_job_$mode" \
-		"$(ns_per_item "$B/vaal_hazard_bench" 1000000 $mode) ns/job"
+	figure "vaal.native.hazard_instr_per_job_$mode" instr/job \
+		instr_per_item "$B/vaal_hazard_bench" 20000 $mode
+	figure "vaal.native.hazard_ns_per_job_$mode" ns/job \
+		ns_per_item "$B/vaal_hazard_bench" 1000000 $mode
 done
 
 # A job's way through the pure logic of vaal_core (scoreboard, class queue,
@@ -83,13 +174,12 @@ done
 # one core (median of five), instructions per job, and the kernel memory a
 # job in flight takes (its kmalloc size class).
 for mode in independent dag8; do
-	ns=$(ns_per_item "$B/vaal_dispatch_bench" 2000000 $mode)
-	echo "bench vaal.native.$mode" \
-		"$(awk -v ns="$ns" 'BEGIN { printf "%d", 1e9 / ns }') jobs/s"
-	echo "bench vaal.native.${mode}_instr_per_job" \
-		"$(instr_per_item "$B/vaal_dispatch_bench" 20000 $mode) instr/job"
+	figure "vaal.native.$mode" jobs/s \
+		per_second ns_per_item "$B/vaal_dispatch_bench" 2000000 $mode
+	figure "vaal.native.${mode}_instr_per_job" instr/job \
+		instr_per_item "$B/vaal_dispatch_bench" 20000 $mode
 done
-echo "bench vaal.native.bytes_per_job $("$B/vaal_dispatch_bench" bytes) bytes"
+figure vaal.native.bytes_per_job bytes "$B/vaal_dispatch_bench" bytes
 
 # vaal_core against StarPU on the same random DAG of width 8 of empty tasks
 # (tools/testing/native/dag8.h), 200000 of them: wall ns per task of
@@ -122,30 +212,37 @@ echo "bench vaal.native.dag8_vs_starpu" \
 # and the item back in the queue, with 1, 64 and 1024 saturated contexts
 # under a two-level hierarchy of groups.
 for ctx in 1 64 1024; do
-	echo "bench vcs.native.pick_instr_${ctx}ctx" \
-		"$(instr_per_item "$B/vcs_pick_bench" 100000 $ctx) instr"
-	echo "bench vcs.native.pick_ns_${ctx}ctx" \
-		"$(ns_per_item "$B/vcs_pick_bench" 5000000 $ctx) ns"
+	figure "vcs.native.pick_instr_${ctx}ctx" instr \
+		instr_per_item "$B/vcs_pick_bench" 100000 $ctx
+	figure "vcs.native.pick_ns_${ctx}ctx" ns \
+		ns_per_item "$B/vcs_pick_bench" 5000000 $ctx
 done
 
 # The harness itself: boot to a finished command, VM torn down.
 KDIR=${KDIR:-}
-start=$(date +%s.%N)
-"$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} -q -- true
-end=$(date +%s.%N)
-echo "bench harness.vm.boot_run_true_s $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
+figure harness.vm.boot_run_true_s s \
+	elapsed "$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} -q -- true
 
 # vm_bench TIMEOUT COMMAND...: the bench lines of COMMAND run in the VM;
-# all it printed, and the end of this script, when it fails.
+# all it printed, and the end of this script, when it fails or prints no
+# bench line, or one whose value is not a number.
 vm_bench() {
-	local timeout=$1 out
+	local timeout=$1 out lines
 	shift
 	if ! out=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout "$timeout" \
 		   -- "$@" 2>&1); then
 		echo "$out" >&2
+		broken "in the VM: $*"
 		exit 1
 	fi
-	tr -d '\r' <<<"$out" | grep '^bench '
+	lines=$(tr -d '\r' <<<"$out" | grep '^bench ') || true
+	if [ -z "$lines" ] ||
+	   grep -qvE '^bench [^ ]+ -?[0-9]+(\.[0-9]+)?( |$)' <<<"$lines"; then
+		echo "$out" >&2
+		broken "in the VM: $*: no bench line, or a value not a number"
+		exit 1
+	fi
+	echo "$lines"
 }
 
 # NOP round trips through /dev/vaal's rings against io_uring's, in the VM:

@@ -4,6 +4,8 @@
 # run_tests.sh - run the V-Core selftests (and, with --kunit, the KUnit
 # suites of the modules) inside the VM; print KTAP and, last, a line
 #   # totals: pass:N fail:N skip:N
+# A program whose TAP plan disagrees with the results it printed failed;
+# one that skipped itself whole ("1..0 # SKIP") counts as one skipped test.
 # Exit status 0 when nothing failed.
 #
 #   run_tests.sh [--build DIR] [--suite DIR] [--kunit] [TEST...]
@@ -49,15 +51,31 @@ trap 'rm -f "$out"' EXIT
 # shellcheck source=lib/tap.sh
 . "$TOP/selftests/lib/tap.sh"
 
-# result NAME STATUS: fold one test program's results into the totals.
+# result NAME STATUS [INDENT-REGEX PLAN-INDENT...]: fold one test program's
+# results into the totals.  Its plans are checked at the top (or at each
+# PLAN-INDENT); every skipped case is listed as
+#   # skip: NAME:CASE # SKIP REASON
+# (NAME: for a program that skipped itself whole), for check.sh to hold
+# against selftests/expected-skips.
 result() {
-	local name=$1 status=$2 p f s
-	read -r p f s < <(tap_count "$out" "${3:-}")
-	# A program that failed without saying which case failed still failed.
-	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
-		f=1
+	local name=$1 status=$2 ind=${3:-} plans=("${@:4}") p f s msg rec i
+	[ ${#plans[@]} -gt 0 ] || plans=("")
+	read -r p f s < <(tap_count "$out" "$ind")
+	# A program that ran other than the cases it declared failed.
+	for i in "${plans[@]}"; do
+		if ! msg=$(tap_plan "$out" "$i"); then
+			f=$((f + 1))
+			echo "  $msg"
+		fi
+	done
+	# So did one that failed without saying which case failed.
+	if [ "$status" != 0 ]; then
 		echo "  # $name exited with status $status"
+		[ "$f" = 0 ] && f=1
 	fi
+	while IFS= read -r rec; do
+		echo "# skip: $name:$rec"
+	done < <(tap_skips "$out" "$ind")
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	idx=$((idx + 1))
 	if [ "$f" != 0 ]; then
@@ -98,8 +116,10 @@ for ko in "${kunit_mods[@]}"; do
 	fi
 	[ -s "$out" ] || { echo "  # no KUnit results"; status=1; }
 	sed 's/^/  /' "$out"
-	# Suites print their cases indented under the suite's own line.
-	result "$name" "$status" '[[:space:]]+'
+	# Suites print their cases indented under the suite's own line;
+	# each suite's results declare the suite at the top and its cases at
+	# four spaces.
+	result "$name" "$status" '[[:space:]]+' "" "    "
 done
 
 echo "# totals: pass:$pass fail:$fail skip:$skip"

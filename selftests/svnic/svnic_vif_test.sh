@@ -203,7 +203,7 @@ unload_under_traffic() {
 
 exec 3>&1
 echo "TAP version 13"
-echo "1..11"
+echo "1..13"
 check "veth uplink and wire netns" wire_up
 check "insmod svnic uplink=veth0: vdpa mgmtdev show lists svnic-np0" np_up
 check "vdpa dev add: a virtio-net netdev, moved to its netns" first_vif
