@@ -135,23 +135,30 @@ for vifs in 1 32 256; do
 		ns_per_item "$B/np_sched_bench" 5000000 $vifs
 done
 
-# svnic's NP data plane: 64-byte frames classified, queued and scheduled in
-# batches of 32 (VIF to uplink and uplink to VIF, DRR among all VIFs, half of
-# them rate limited), with 1, 8, 32 and 256 VIFs: instructions and frames/s.
+# svnic's NP data plane alone: 64-byte frames classified, queued and
+# scheduled in batches of 32 (VIF to uplink and uplink to VIF, DRR among all
+# VIFs, half of them rate limited), with 1, 8, 32 and 256 VIFs: instructions
+# and frames/s.  Not the sidecore's whole per-frame path (ring walk, address
+# translation, copy, skb): svnic.vm.sidecore_ns_per_frame_64b gives that.
 for vifs in 1 8 32 256; do
-	figure "svnic.native.instr_per_pkt_${vifs}vif" instr \
+	figure "svnic.native.classify_queue_sched_instr_per_pkt_${vifs}vif" instr \
 		instr_per_item "$B/np_dp_bench" 64000 "$vifs"
-	figure "svnic.native.pps_${vifs}vif" pkts/s \
+	figure "svnic.native.classify_queue_sched_pps_${vifs}vif" pkts/s \
 		per_second ns_per_item "$B/np_dp_bench" 20000000 "$vifs"
 done
 
 # The virtual interrupt identifier: a notification event (a VIF marked, and
-# its share of the flush that signals it) with 1, 8, 32 and 128 VIFs active.
+# its share of the flush that signals it) with 1, 8, 32 and 128 VIFs active;
+# the signal a counter (the identifier's own cost) or a write(2) to the
+# VIF's eventfd (a real signal, as the sidecore's ends in the queue's call
+# eventfd; with a system call the kernel's path does not make).
 for vifs in 1 8 32 128; do
-	figure "svnic.notify_ns_${vifs}vif" ns \
+	figure "svnic.native.notify_ident_ns_${vifs}vif" ns \
 		ns_per_item "$B/np_notify_bench" 50000000 "$vifs"
 	figure "svnic.native.notify_instr_${vifs}vif" instr \
 		instr_per_item "$B/np_notify_bench" 256000 "$vifs"
+	figure "svnic.native.notify_eventfd_ns_${vifs}vif" ns \
+		ns_per_item "$B/np_notify_bench" 2000000 "$vifs" eventfd
 done
 
 # The CPU controllers' matmul_i32 on 64 x 64 x 64: per multiply-add.
@@ -193,20 +200,23 @@ dag8_ns() {	# dag8_ns BENCH N dag8: the ns per task of one run, or fail
 	awk -v n="$2" 'NF == 2 && $1 == n && $2 ~ /^[0-9]+(\.[0-9]+)?$/ &&
 		       $2 + 0 > 0 { print $2; ok = 1 } END { exit !ok }' <<<"$out"
 }
-"$B/starpu_dag_bench" 2000 check >/dev/null
+"$B/starpu_dag_bench" 2000 check >/dev/null ||
+	{ broken "starpu_dag_bench's order check"; exit 1; }
 dag8_vaal=() dag8_starpu=()
 for _ in 1 2 3 4 5; do
-	ns=$(dag8_ns "$B/vaal_dispatch_bench" 200000 dag8)
+	ns=$(dag8_ns "$B/vaal_dispatch_bench" 200000 dag8) ||
+		{ broken "vaal_dispatch_bench dag8"; exit 1; }
 	dag8_vaal+=("$ns")
-	ns=$(dag8_ns "$B/starpu_dag_bench" 200000 dag8)
+	ns=$(dag8_ns "$B/starpu_dag_bench" 200000 dag8) ||
+		{ broken "starpu_dag_bench dag8"; exit 1; }
 	dag8_starpu+=("$ns")
 done
-vaal_ns=$(printf '%s\n' "${dag8_vaal[@]}" | sort -g | sed -n 3p)
-starpu_ns=$(printf '%s\n' "${dag8_starpu[@]}" | sort -g | sed -n 3p)
-echo "bench vaal.native.dag8_ns_per_task $vaal_ns ns"
-echo "bench vaal.native.starpu_dag8_ns_per_task $starpu_ns ns"
-echo "bench vaal.native.dag8_vs_starpu" \
-	"$(awk -v a="$vaal_ns" -v b="$starpu_ns" 'BEGIN { printf "%.3f", a / b }') ratio"
+median() { printf '%s\n' "$@" | sort -g | sed -n 3p; }
+figure vaal.native.dag8_ns_per_task ns median "${dag8_vaal[@]}"
+figure vaal.native.starpu_dag8_ns_per_task ns median "${dag8_starpu[@]}"
+figure vaal.native.dag8_vs_starpu ratio \
+	awk -v a="$(median "${dag8_vaal[@]}")" -v b="$(median "${dag8_starpu[@]}")" \
+	'BEGIN { printf "%.3f", a / b }'
 
 # The run queue of vcore_sched (VCS_FAIR): a pick, the charge of its leaf
 # and the item back in the queue, with 1, 64 and 1024 saturated contexts
@@ -256,5 +266,7 @@ vm_bench 300 "$TOP/build/tools/vcs_share_bench"
 
 # A user-space vhost driver through an svnic VIF against vhost-net + tap +
 # bridge, in the VM: frames/s of 64 and 1500 bytes and the round trip, as
-# ratios (ours over vhost-net's), medians of five rounds.
-vm_bench 300 "$TOP/build/tools/svnic_vhost_bench"
+# ratios (ours over vhost-net's), medians of five rounds; vhost-net
+# busy-polling as long as the sidecore polls idle, and (_nopoll) not; CPU
+# time per frame of both sides, the sidecore's per frame.
+vm_bench 420 "$TOP/build/tools/svnic_vhost_bench"

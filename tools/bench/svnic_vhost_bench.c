@@ -3,19 +3,54 @@
  * svnic_vhost_bench.c - a user-space vhost driver's throughput and round
  * trip through an svnic VIF (/dev/vhost-vdpa-N) against the same through
  * vhost-net on a tap bridged to the same uplink, in the same (virtual)
- * machine.  Run as root in the VM; prints
+ * machine, and what each side's device costs in CPU time.  Run as root in
+ * the VM; prints
  *
  *	bench svnic.vm.tput_64b_vs_vhost_net <ratio> ratio
  *	bench svnic.vm.tput_1500b_vs_vhost_net <ratio> ratio
  *	bench svnic.vm.rtt_vs_vhost_net <ratio> ratio
+ *	bench svnic.vm.tput_64b_vs_vhost_net_nopoll <ratio> ratio
+ *	bench svnic.vm.tput_1500b_vs_vhost_net_nopoll <ratio> ratio
+ *	bench svnic.vm.rtt_vs_vhost_net_nopoll <ratio> ratio
+ *	bench svnic.vm.cpu_per_mframe_vs_vhost_net <ratio> ratio
+ *	bench svnic.vm.cpu_per_mframe_vs_vhost_net_nopoll <ratio> ratio
+ *	bench svnic.vm.sidecore_ns_per_frame_64b <ns> ns/frame
+ *	bench svnic.vm.device_ns_per_frame_64b_vs_vhost_net <ratio> ratio
  *
  * (svnic's frames per second over vhost-net's, svnic's median round trip
- * over vhost-net's) and the absolute figures as "#" lines.
+ * over vhost-net's, CPU time per frame ours over theirs) and the absolute
+ * figures and their breakdown as "#" lines.
+ *
+ * Two vhost-net baselines: "vhost-net" busy-polls its rings
+ * (VHOST_SET_VRING_BUSYLOOP_TIMEOUT, QEMU's poll-us) for as long as the
+ * sidecore polls idle before it sleeps (--busyloop-us, by default
+ * SIDECORE_IDLE_POLL_US: SVNIC_IDLE_POLL_NS of kernel/svnic/svnic_sidecore.c),
+ * as the sidecore tells drivers not to kick while it polls; the
+ * unsuffixed ratios are against it.  "vhost-net-nopoll" does not poll
+ * (vhost-net's default), the _nopoll ratios.
+ *
+ * CPU time, from the threads' schedstat (their time on a CPU, in ns, with
+ * the softirqs they ran: this kernel has no IRQ_TIME_ACCOUNTING), over the
+ * 64-byte sending interval: the driver's thread plus the device's - svnic's
+ * sidecore kthread (svnic-npN), vhost-net's worker (vhost-PID, a thread of
+ * this process).  svnic.vm.cpu_per_mframe_vs_vhost_net is the sum per frame
+ * that reached the wire, ours over vhost-net's; the driver spins on its
+ * ring, so both sides count a whole CPU for it.  The device's share alone:
+ * svnic.vm.sidecore_ns_per_frame_64b is the sidecore's CPU time per frame,
+ * its whole per-frame path (ring walk, address translation, copy, skb, the
+ * NP's classify/queue/schedule, the veth's transmit and the wire's receive
+ * softirq it runs), and svnic.vm.device_ns_per_frame_64b_vs_vhost_net sets
+ * it over the busy-polling worker's (under TCG the nanoseconds are the
+ * emulator's; the ratio is the figure).  The "#" lines give every part,
+ * the CPUs' total busy time (/proc/stat: all CPUs, softirqs and other
+ * threads included) and, for the round trips, the device's CPU time per
+ * round trip and the kicks.
  *
  * The wire (svnic_vhost_bench.sh beside this file): veth0, the uplink,
- * and its peer wire0 in netns "wire".  Each round measures both sides,
- * one after the other (svnic first in odd rounds, vhost-net first in even
- * ones), with the same driver (tools/lib/vhost_drv.c), the same rings
+ * and its peer wire0 in netns "wire".  Each round measures the three
+ * sides, one after the other (round N starts with side N mod 3, svnic,
+ * vhost-net, vhost-net-nopoll, and goes on in that cycle), with the same
+ * driver (tools/lib/vhost_drv.c), the same rings
  * (256 entries, one descriptor a frame: the 12-byte virtio-net header and
  * the frame) and the same method:
  *
@@ -94,6 +129,24 @@
 #define MAX_ROUNDS	15
 #define PING_SECONDS	3	/* for the round trips of one side */
 #define MIN_PINGS	50	/* in that time, or it failed */
+/*
+ * How long svnic's sidecore polls idle before it sleeps: SVNIC_IDLE_POLL_NS
+ * in kernel/svnic/svnic_sidecore.c, in microseconds.  vhost-net's busy-poll
+ * baseline polls as long.
+ */
+#define SIDECORE_IDLE_POLL_US	500
+
+/* The sides of a round, in the order of the first. */
+enum side {
+	SV,		/* svnic */
+	VN,		/* vhost-net, busy-polling */
+	VN_NOPOLL,	/* vhost-net without */
+	NR_SIDES,
+};
+
+static const char *const side_name[NR_SIDES] = {
+	"svnic", "vhost-net", "vhost-net-nopoll",
+};
 
 static const char *prog = "svnic_vhost_bench";
 static const unsigned char wire_mac[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0xfe };
@@ -108,7 +161,8 @@ static struct {
 	int sidecore_cpu;
 	int worker_cpu;
 	bool irq;
-	const char *only;
+	int busyloop_us;
+	int only;	/* a side, or -1: all */
 } opt = {
 	.rounds = 5,
 	.seconds = 0.5,
@@ -117,14 +171,32 @@ static struct {
 	.cpu = 0,
 	.sidecore_cpu = 1,
 	.worker_cpu = INT_MIN,	/* the sidecore's */
+	.busyloop_us = SIDECORE_IDLE_POLL_US,
+	.only = -1,
+};
+
+/* One throughput measurement: what it sent, and the CPU time it took. */
+struct tput {
+	double pps;		/* frames/s that reached wire0 */
+	double frames;		/* that many */
+	double kicks;
+	double drv_ns;		/* the driver's thread, on a CPU */
+	double dev_ns;		/* the sidecore or the vhost worker */
+	double all_ns;		/* all CPUs busy (/proc/stat) */
+	double secs;		/* the sending interval */
 };
 
 /* What one side did in one round. */
 struct result {
-	double pps64;
-	double pps1500;
+	struct tput t64;
+	struct tput t1500;
 	double rtt_us;
+	double rtt_dev_ns;	/* the device's CPU time per round trip */
+	double rtt_kicks;	/* kicks per round trip */
 };
+
+/* The device's thread of the side being measured: its CPU time counts. */
+static pid_t dev_tid;
 
 static char script[PATH_MAX + 64];
 
@@ -245,6 +317,55 @@ static int last_cpu(pid_t tid)
 		cpu = atoi(p + 1);
 	fclose(f);
 	return cpu;
+}
+
+/*
+ * Thread @tid's time on a CPU in ns (/proc/TID/schedstat's first field),
+ * or -1.
+ */
+static double thread_ns(pid_t tid)
+{
+	unsigned long long ns;
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	return n == 1 ? (double)ns : -1;
+}
+
+/* The sidecore kthread of svnic's NP (svnic-npN), or 0 when none or many. */
+static pid_t sidecore_tid(void)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	int found = 0;
+	pid_t tid = 0;
+	DIR *dir;
+	FILE *f;
+
+	dir = opendir("/proc");
+	while (dir && (de = readdir(dir))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "svnic-np", 8)) {
+			tid = atoi(de->d_name);
+			found++;
+		}
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return found == 1 ? tid : 0;
 }
 
 /* An fd of netns "wire", or -1. */
@@ -444,7 +565,10 @@ static int tx_drain(struct vdrv *d, double timeout)
 	return 0;
 }
 
-/* CPU @cpu's busy and total jiffies from /proc/stat; -1 when unknown. */
+/*
+ * CPU @cpu's (all CPUs' when negative) busy and total jiffies from
+ * /proc/stat; -1 when unknown.
+ */
 static int cpu_jiffies(int cpu, unsigned long long *busy,
 		       unsigned long long *total)
 {
@@ -453,12 +577,15 @@ static int cpu_jiffies(int cpu, unsigned long long *busy,
 	int i, ret = -1;
 	FILE *f;
 
-	snprintf(name, sizeof(name), "cpu%d ", cpu);
+	if (cpu < 0)
+		snprintf(name, sizeof(name), "cpu ");
+	else
+		snprintf(name, sizeof(name), "cpu%d ", cpu);
 	f = fopen("/proc/stat", "r");
 	while (f && ret && fgets(line, sizeof(line), f)) {
 		if (strncmp(line, name, strlen(name)))
 			continue;
-		if (sscanf(line + strlen(name), "%llu %llu %llu %llu %llu %llu %llu %llu",
+		if (sscanf(line + strlen(name), " %llu %llu %llu %llu %llu %llu %llu %llu",
 			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
 			   &v[7]) != 8)
 			break;
@@ -472,24 +599,42 @@ static int cpu_jiffies(int cpu, unsigned long long *busy,
 	return ret;
 }
 
-static const char *kind_name(const struct vdrv *d)
+/* The side being measured (set by measure()). */
+static enum side cur_side;
+
+/* The driver's and the device's CPU time now; -1 when either is unknown. */
+static int cpu_now(pid_t drv, double *drv_ns, double *dev_ns)
 {
-	return d->kind == VDRV_NET ? "vhost-net" : "svnic";
+	*drv_ns = thread_ns(drv);
+	*dev_ns = dev_tid ? thread_ns(dev_tid) : -1;
+	return *drv_ns < 0 || *dev_ns < 0 ? -1 : 0;
 }
 
-/* Frames of @len bytes per second that reached wire0; -1 on failure. */
-static double tput(struct vdrv *d, size_t len, int stats)
+/*
+ * Frames of @len bytes sent for --seconds: @r filled (frames/s that
+ * reached wire0, and the CPU time it took); 0, or -1 on failure.
+ */
+static int tput(struct vdrv *d, size_t len, int stats, struct tput *r)
 {
 	unsigned long long busy0 = 0, total0 = 0, busy1 = 0, total1 = 0;
+	unsigned long long abusy0 = 0, atotal0 = 0, abusy1 = 0, atotal1 = 0;
 	double t0, t1, t, end, last, gap = 0;
+	double drv0, dev0, drv1, dev1;
 	unsigned long sent = 0, kicks = 0;
+	pid_t self = gettid();
 	__u16 freel[VDRV_QNUM];
 	long long start, rx;
 	int nfree, n;
 
 	tx_prepare(d, ETH_P_BENCH, len, freel, &nfree);
 	cpu_jiffies(opt.sidecore_cpu, &busy0, &total0);
+	cpu_jiffies(-1, &abusy0, &atotal0);
 	start = wire_rx_packets(stats);
+	if (cpu_now(self, &drv0, &dev0)) {
+		fprintf(stderr, "%s: no CPU time of the driver (%d) or the device (%d)\n",
+			prog, self, dev_tid);
+		return -1;
+	}
 	t0 = now_s();
 	end = t0 + opt.seconds;
 	last = t0;
@@ -511,17 +656,42 @@ static double tput(struct vdrv *d, size_t len, int stats)
 		return -1;
 	}
 	t1 = now_s();
+	if (cpu_now(self, &drv1, &dev1)) {
+		fprintf(stderr, "%s: the device's thread (%d) is gone\n", prog,
+			dev_tid);
+		return -1;
+	}
 	cpu_jiffies(opt.sidecore_cpu, &busy1, &total1);
+	cpu_jiffies(-1, &abusy1, &atotal1);
 	rx = wire_settle(stats, start + sent);
 	if (start < 0 || rx < 0) {
 		fprintf(stderr, "%s: no rx_packets of wire0\n", prog);
 		return -1;
 	}
+	if (rx <= start) {
+		fprintf(stderr, "%s: %s %zu B: no frame reached wire0\n", prog,
+			side_name[cur_side], len);
+		return -1;
+	}
+	*r = (struct tput){
+		.frames = rx - start,
+		.secs = t1 - t0,
+		.pps = (rx - start) / (t1 - t0),
+		.kicks = kicks,
+		.drv_ns = drv1 - drv0,
+		.dev_ns = dev1 - dev0,
+		/* USER_HZ jiffies: 10 ms each */
+		.all_ns = (abusy1 - abusy0) * 1e9 / sysconf(_SC_CLK_TCK),
+	};
 	printf("#   %s %zu B: %llu of %lu frames reached wire0 in %.2f s, %.1f frames a kick, the driver away %.1f ms at most, CPU %d busy %.0f%%\n",
-	       kind_name(d), len, rx - start, sent, t1 - t0,
+	       side_name[cur_side], len, rx - start, sent, t1 - t0,
 	       kicks ? (double)sent / kicks : 0.0, gap * 1e3, opt.sidecore_cpu,
 	       total1 > total0 ? 100.0 * (busy1 - busy0) / (total1 - total0) : -1.0);
-	return (rx - start) / (t1 - t0);
+	printf("#   %s %zu B CPU per frame: driver %.0f ns + device %.0f ns (on a CPU %.0f%% of the interval) = %.0f ns; all CPUs busy %.0f ns\n",
+	       side_name[cur_side], len, r->drv_ns / r->frames,
+	       r->dev_ns / r->frames, 100 * r->dev_ns / (r->secs * 1e9),
+	       (r->drv_ns + r->dev_ns) / r->frames, r->all_ns / r->frames);
+	return 0;
 }
 
 /* The receive ring full of empty buffers. */
@@ -574,11 +744,16 @@ static int ping_wait(struct vdrv *d, __u32 seq)
 	}
 }
 
-/* The median round trip in microseconds; -1 on failure. */
-static double rtt(struct vdrv *d)
+/*
+ * The median round trip in microseconds; -1 on failure.  @r gets the
+ * device's CPU time and the kicks per round trip.
+ */
+static double rtt(struct vdrv *d, struct result *r)
 {
 	int i, k = 0, lost = 0, total = opt.warmup + opt.pings;
-	double *us, t0, end, ret = -1;
+	double *us, t0, end, ret = -1, drv0 = 0, dev0 = 0, drv1, dev1;
+	double t_first = 0;
+	unsigned long kicks = 0;
 	__u16 freel[VDRV_QNUM];
 	int nfree;
 
@@ -597,9 +772,15 @@ static double rtt(struct vdrv *d)
 		h = freel[--nfree];
 		memcpy((unsigned char *)vdrv_buf(d, VDRV_TX, h) + VDRV_HDR_LEN +
 		       ETH_HLEN, &seq, sizeof(seq));
+		if (i == opt.warmup &&
+		    cpu_now(gettid(), &drv0, &dev0) == 0)
+			t_first = now_s();
 		t0 = now_s();
 		vdrv_post(d, VDRV_TX, h);
-		vdrv_notify(d, VDRV_TX);
+		if (i >= opt.warmup)
+			kicks += vdrv_notify(d, VDRV_TX);
+		else
+			vdrv_notify(d, VDRV_TX);
 		if (ping_wait(d, i)) {
 			if (++lost > 10)
 				break;
@@ -611,36 +792,67 @@ static double rtt(struct vdrv *d)
 	if (k < (opt.pings < MIN_PINGS ? opt.pings : MIN_PINGS))
 		fprintf(stderr, "%s: %d of %d round trips (%d lost)\n", prog, k,
 			opt.pings, lost);
+	else if (!t_first || cpu_now(gettid(), &drv1, &dev1))
+		fprintf(stderr, "%s: no CPU time of the device (%d)\n", prog,
+			dev_tid);
 	else
 		ret = median_of(us, k);
-	if (ret > 0)
+	if (ret > 0) {
+		/* The timed pings: those after the warm-up, lost ones too. */
+		r->rtt_dev_ns = (dev1 - dev0) / (i - opt.warmup);
+		r->rtt_kicks = (double)kicks / (i - opt.warmup);
 		printf("#   %s round trip: %.1f / %.1f / %.1f us (10th, 50th, 90th percentile), %d lost\n",
-		       kind_name(d), us[k / 10], ret, us[k * 9 / 10], lost);
+		       side_name[cur_side], us[k / 10], ret, us[k * 9 / 10],
+		       lost);
+		printf("#   %s round trip: device on a CPU %.1f us a round trip (%.0f%% of the time), driver %.1f us, %.2f kicks a round trip\n",
+		       side_name[cur_side], r->rtt_dev_ns / 1e3,
+		       100 * (dev1 - dev0) / ((now_s() - t_first) * 1e9),
+		       (drv1 - drv0) / (i - opt.warmup) / 1e3, r->rtt_kicks);
+	}
 	free(us);
 	return ret;
 }
 
-/* Both measurements on an open device. */
-static int measure(struct vdrv *d, int stats, struct result *r)
+/* All measurements of side @side on an open device. */
+static int measure(struct vdrv *d, enum side side, int stats,
+		   struct result *r)
 {
 	pid_t worker;
+	int ret;
 
+	cur_side = side;
 	if (pin(0, opt.cpu)) {
 		fprintf(stderr, "%s: cannot pin to CPU %d: %s\n", prog, opt.cpu,
 			strerror(errno));
 		return -1;
 	}
 	worker = d->kind == VDRV_NET ? worker_tid() : 0;
+	dev_tid = d->kind == VDRV_NET ? worker : sidecore_tid();
+	if (!dev_tid) {
+		fprintf(stderr, "%s: %s: no device thread (%s) found\n", prog,
+			side_name[side], d->kind == VDRV_NET ? "vhost-PID" : "svnic-npN");
+		return -1;
+	}
 	if (worker && opt.worker_cpu >= 0 && pin(worker, opt.worker_cpu))
 		fprintf(stderr, "%s: cannot pin vhost-net's worker: %s\n", prog,
 			strerror(errno));
+	if (d->kind == VDRV_NET) {
+		ret = vdrv_busyloop(d, side == VN ? opt.busyloop_us : 0);
+		if (ret) {
+			fprintf(stderr, "%s: %s: busy-loop timeout not set: %s\n",
+				prog, side_name[side], strerror(-ret));
+			return -1;
+		}
+	}
 	vdrv_irq(d, VDRV_TX, false);
-	r->pps64 = tput(d, 64, stats);
-	r->pps1500 = r->pps64 < 0 ? -1 : tput(d, 1500, stats);
-	r->rtt_us = r->pps1500 < 0 ? -1 : rtt(d);
+	ret = tput(d, 64, stats, &r->t64);
+	if (!ret)
+		ret = tput(d, 1500, stats, &r->t1500);
+	r->rtt_us = ret ? -1 : rtt(d, r);
 	if (worker)
 		printf("#   vhost-net's worker last ran on CPU %d\n", last_cpu(worker));
 	pin(0, -1);
+	dev_tid = 0;
 	return r->rtt_us < 0 ? -1 : 0;
 }
 
@@ -656,14 +868,14 @@ static int run_svnic(int stats, struct result *r)
 		fprintf(stderr, "%s: vif1's vhost-vdpa bring-up failed at step %d (%s)\n",
 			prog, ret, strerror(errno));
 	else
-		ret = measure(&d, stats, r);
+		ret = measure(&d, SV, stats, r);
 	vdrv_close(&d);
 	if (net("svnic-down"))
 		return -1;
 	return ret;
 }
 
-static int run_vhost_net(int stats, struct result *r)
+static int run_vhost_net(enum side side, int stats, struct result *r)
 {
 	struct vdrv d = { .fd = -1 };
 	int ret;
@@ -673,7 +885,7 @@ static int run_vhost_net(int stats, struct result *r)
 		fprintf(stderr, "%s: vhost-net bring-up failed at step %d (%s)\n",
 			prog, ret, strerror(errno));
 	else
-		ret = net("bridge tap0") ? -1 : measure(&d, stats, r);
+		ret = net("bridge tap0") ? -1 : measure(&d, side, stats, r);
 	vdrv_close(&d);
 	if (net("bridge-down"))
 		return -1;
@@ -684,39 +896,105 @@ static void print_result(const char *side, const char *round,
 			 const struct result *r)
 {
 	printf("# %s %s: 64 B %.0f frames/s, 1500 B %.0f frames/s, round trip %.1f us\n",
-	       side, round, r->pps64, r->pps1500, r->rtt_us);
+	       side, round, r->t64.pps, r->t1500.pps, r->rtt_us);
 }
 
-/* Medians over the rounds: of each side's figures, and of the ratios. */
-static void report(const struct result *sv, const struct result *vn, int n)
+/* CPU time per 64-byte frame, driver and device: ns. */
+static double cpu_per_frame(const struct result *r)
 {
-	double a[3][MAX_ROUNDS], b[3][MAX_ROUNDS], q[3][MAX_ROUNDS];
-	struct result ms, mv;
+	return (r->t64.drv_ns + r->t64.dev_ns) / r->t64.frames;
+}
+
+/* The device's CPU time per 64-byte frame: ns. */
+static double dev_per_frame(const struct result *r)
+{
+	return r->t64.dev_ns / r->t64.frames;
+}
+
+/* The median over @n rounds of what @f makes of each side's result. */
+static double median_side(const struct result *x, int n,
+			  double (*f)(const struct result *))
+{
+	double v[MAX_ROUNDS];
 	int i;
 
-	for (i = 0; i < n; i++) {
-		a[0][i] = sv[i].pps64;
-		a[1][i] = sv[i].pps1500;
-		a[2][i] = sv[i].rtt_us;
-		b[0][i] = vn[i].pps64;
-		b[1][i] = vn[i].pps1500;
-		b[2][i] = vn[i].rtt_us;
-		q[0][i] = sv[i].pps64 / vn[i].pps64;
-		q[1][i] = sv[i].pps1500 / vn[i].pps1500;
-		q[2][i] = sv[i].rtt_us / vn[i].rtt_us;
+	for (i = 0; i < n; i++)
+		v[i] = f(&x[i]);
+	return median_of(v, n);
+}
+
+/* The median over @n rounds of svnic's figure over the peer's. */
+static double median_ratio(const struct result *sv, const struct result *p,
+			   int n, double (*f)(const struct result *))
+{
+	double v[MAX_ROUNDS];
+	int i;
+
+	for (i = 0; i < n; i++)
+		v[i] = f(&sv[i]) / f(&p[i]);
+	return median_of(v, n);
+}
+
+static double pps64(const struct result *r) { return r->t64.pps; }
+static double pps1500(const struct result *r) { return r->t1500.pps; }
+static double rtt_us(const struct result *r) { return r->rtt_us; }
+static double drv_per_frame(const struct result *r)
+{
+	return r->t64.drv_ns / r->t64.frames;
+}
+static double rtt_dev_us(const struct result *r) { return r->rtt_dev_ns / 1e3; }
+static double rtt_kicks(const struct result *r) { return r->rtt_kicks; }
+static double frames_a_kick64(const struct result *r)
+{
+	return r->t64.kicks ? r->t64.frames / r->t64.kicks : r->t64.frames;
+}
+static double all_per_frame(const struct result *r)
+{
+	return r->t64.all_ns / r->t64.frames;
+}
+
+/* Each side's medians, and the ratios against both baselines. */
+static void report(struct result res[NR_SIDES][MAX_ROUNDS], int n)
+{
+	static const char *const sfx[NR_SIDES] = { "", "", "_nopoll" };
+	const struct result *sv = res[SV];
+	struct result m;
+	int s;
+
+	for (s = 0; s < NR_SIDES; s++) {
+		m.t64.pps = median_side(res[s], n, pps64);
+		m.t1500.pps = median_side(res[s], n, pps1500);
+		m.rtt_us = median_side(res[s], n, rtt_us);
+		print_result(side_name[s], "median", &m);
+		printf("#   %s median, 64 B, per frame: driver %.0f ns, device %.0f ns, both %.0f ns (%.1f ms per million frames), all CPUs %.0f ns; %.1f frames a kick; round trip: device on a CPU %.1f us, %.2f kicks\n",
+		       side_name[s], median_side(res[s], n, drv_per_frame),
+		       median_side(res[s], n, dev_per_frame),
+		       median_side(res[s], n, cpu_per_frame),
+		       median_side(res[s], n, cpu_per_frame),
+		       median_side(res[s], n, all_per_frame),
+		       median_side(res[s], n, frames_a_kick64),
+		       median_side(res[s], n, rtt_dev_us),
+		       median_side(res[s], n, rtt_kicks));
 	}
-	ms = (struct result){ median_of(a[0], n), median_of(a[1], n),
-			      median_of(a[2], n) };
-	mv = (struct result){ median_of(b[0], n), median_of(b[1], n),
-			      median_of(b[2], n) };
-	print_result("svnic", "median", &ms);
-	print_result("vhost-net", "median", &mv);
-	printf("bench svnic.vm.tput_64b_vs_vhost_net %.2f ratio\n",
-	       median_of(q[0], n));
-	printf("bench svnic.vm.tput_1500b_vs_vhost_net %.2f ratio\n",
-	       median_of(q[1], n));
-	printf("bench svnic.vm.rtt_vs_vhost_net %.2f ratio\n",
-	       median_of(q[2], n));
+	for (s = VN; s < NR_SIDES; s++) {
+		printf("bench svnic.vm.tput_64b_vs_vhost_net%s %.2f ratio\n",
+		       sfx[s], median_ratio(sv, res[s], n, pps64));
+		printf("bench svnic.vm.tput_1500b_vs_vhost_net%s %.2f ratio\n",
+		       sfx[s], median_ratio(sv, res[s], n, pps1500));
+		printf("bench svnic.vm.rtt_vs_vhost_net%s %.2f ratio\n",
+		       sfx[s], median_ratio(sv, res[s], n, rtt_us));
+	}
+	for (s = VN; s < NR_SIDES; s++)
+		printf("bench svnic.vm.cpu_per_mframe_vs_vhost_net%s %.2f ratio\n",
+		       sfx[s], median_ratio(sv, res[s], n, cpu_per_frame));
+	printf("bench svnic.vm.sidecore_ns_per_frame_64b %.0f ns/frame\n",
+	       median_side(sv, n, dev_per_frame));
+	printf("bench svnic.vm.device_ns_per_frame_64b_vs_vhost_net %.2f ratio\n",
+	       median_ratio(sv, res[VN], n, dev_per_frame));
+	printf("#   device ns per frame, svnic over vhost-net-nopoll: %.2f; round trip, device CPU time, svnic over vhost-net: %.2f, over vhost-net-nopoll: %.2f\n",
+	       median_ratio(sv, res[VN_NOPOLL], n, dev_per_frame),
+	       median_ratio(sv, res[VN], n, rtt_dev_us),
+	       median_ratio(sv, res[VN_NOPOLL], n, rtt_dev_us));
 }
 
 static void help(FILE *f)
@@ -724,9 +1002,11 @@ static void help(FILE *f)
 	fprintf(f,
 		"usage: %s [--rounds N] [--seconds S] [--pings N] [--warmup N]\n"
 		"       [--cpu CPU] [--sidecore-cpu CPU] [--worker-cpu CPU] [--irq]\n"
-		"       [--only svnic|vhost-net]\n"
+		"       [--busyloop-us US] [--only svnic|vhost-net|vhost-net-nopoll]\n"
 		"  a vhost driver through an svnic VIF against vhost-net + tap +\n"
-		"  bridge, N rounds (5): frames/s of 64 and 1500 bytes sent for S\n"
+		"  bridge, busy-polling its rings US microseconds (%d, the\n"
+		"  sidecore's idle polling) and not polling, N rounds (5): frames/s\n"
+		"  of 64 and 1500 bytes sent for S\n"
 		"  seconds (0.5), the median of N round trips (1000, after 100),\n"
 		"  the echo awaited spinning on the used ring or, with --irq, in\n"
 		"  poll() on the call eventfd; the driver on CPU (0), the sidecore\n"
@@ -735,7 +1015,7 @@ static void help(FILE *f)
 		"  profiling).\n"
 		"  As root in the VM; svnic.ko from $VCORE_SUITE (default: the\n"
 		"  checkout's build/stock)\n",
-		prog);
+		prog, SIDECORE_IDLE_POLL_US);
 }
 
 static int parse(int argc, char **argv)
@@ -750,12 +1030,13 @@ static int parse(int argc, char **argv)
 		{ "worker-cpu", required_argument, NULL, 'W' },
 		{ "irq", no_argument, NULL, 'i' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "busyloop-us", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "r:s:p:w:c:S:W:io:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:s:p:w:c:S:W:io:b:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			opt.rounds = atoi(optarg);
@@ -782,7 +1063,14 @@ static int parse(int argc, char **argv)
 			opt.irq = true;
 			break;
 		case 'o':
-			opt.only = optarg;
+			for (opt.only = 0; opt.only < NR_SIDES; opt.only++)
+				if (!strcmp(optarg, side_name[opt.only]))
+					break;
+			if (opt.only == NR_SIDES)
+				return -1;
+			break;
+		case 'b':
+			opt.busyloop_us = atoi(optarg);
 			break;
 		case 'h':
 			help(stdout);
@@ -795,16 +1083,23 @@ static int parse(int argc, char **argv)
 		opt.worker_cpu = opt.sidecore_cpu;
 	if (optind != argc || opt.rounds < 1 || opt.rounds > MAX_ROUNDS ||
 	    !(opt.seconds > 0) || opt.pings < 1 || opt.warmup < 0 || opt.cpu < 0 ||
-	    (opt.only && strcmp(opt.only, "svnic") && strcmp(opt.only, "vhost-net")))
+	    opt.busyloop_us < 0)
 		return -1;
 	return 0;
 }
 
+/* Side @side's measurement in round @res. */
+static int run_side(enum side side, int stats, struct result *res)
+{
+	return side == SV ? run_svnic(stats, res) :
+			    run_vhost_net(side, stats, res);
+}
+
 int main(int argc, char **argv)
 {
-	struct result sv[MAX_ROUNDS], vn[MAX_ROUNDS];
+	static struct result res[NR_SIDES][MAX_ROUNDS];
 	char top[PATH_MAX], suite[PATH_MAX + 16], round[24];
-	int i, stats = -1, ret = 1;
+	int i, k, s, stats = -1, ret = 1;
 	pid_t responder = -1;
 
 	if (parse(argc, argv)) {
@@ -835,27 +1130,25 @@ int main(int argc, char **argv)
 		double t = now_s();
 
 		snprintf(round, sizeof(round), "round %d", i + 1);
-		if (opt.only) {
-			if (strcmp(opt.only, "svnic") ? run_vhost_net(stats, &vn[i]) :
-							 run_svnic(stats, &sv[i]))
+		if (opt.only >= 0) {
+			if (run_side(opt.only, stats, &res[opt.only][i]))
 				goto out;
-			print_result(opt.only, round,
-				     strcmp(opt.only, "svnic") ? &vn[i] : &sv[i]);
+			print_result(side_name[opt.only], round,
+				     &res[opt.only][i]);
 			continue;
 		}
-		/* Odd rounds svnic first, even rounds vhost-net first. */
-		if (i % 2 == 0 && run_svnic(stats, &sv[i]))
-			goto out;
-		if (run_vhost_net(stats, &vn[i]))
-			goto out;
-		if (i % 2 == 1 && run_svnic(stats, &sv[i]))
-			goto out;
-		print_result("svnic", round, &sv[i]);
-		print_result("vhost-net", round, &vn[i]);
+		/* Round i starts with side i mod 3. */
+		for (k = 0; k < NR_SIDES; k++) {
+			s = (i + k) % NR_SIDES;
+			if (run_side(s, stats, &res[s][i]))
+				goto out;
+		}
+		for (s = 0; s < NR_SIDES; s++)
+			print_result(side_name[s], round, &res[s][i]);
 		printf("#   %s: %.1f s\n", round, now_s() - t);
 	}
-	if (!opt.only)
-		report(sv, vn, opt.rounds);
+	if (opt.only < 0)
+		report(res, opt.rounds);
 	ret = 0;
 out:
 	responder_stop(responder);

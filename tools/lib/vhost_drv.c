@@ -433,6 +433,35 @@ int vdrv_reset(struct vdrv *d)
 }
 
 /**
+ * vdrv_busyloop - how long the device busy-polls a ring before it sleeps
+ * @d: an open device
+ * @us: microseconds, on both queues (0: it does not poll)
+ *
+ * VHOST_SET_VRING_BUSYLOOP_TIMEOUT, what QEMU's poll-us sets: vhost-net's
+ * worker, out of descriptors to send or of frames to receive, polls the
+ * rings and the tap that long (transmit notifications off) before it
+ * enables them and sleeps.  Read back with VHOST_GET_VRING_BUSYLOOP_TIMEOUT.
+ *
+ * Return: 0, or a negative errno (-EIO when the value read back differs).
+ */
+int vdrv_busyloop(struct vdrv *d, unsigned int us)
+{
+	struct vhost_vring_state s;
+	int q;
+
+	for (q = 0; q < VDRV_NR_VQS; q++) {
+		if (vdrv_vring_ioctl(d, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, q, us))
+			return -errno;
+		s = (struct vhost_vring_state){ .index = q };
+		if (ioctl(d->fd, VHOST_GET_VRING_BUSYLOOP_TIMEOUT, &s))
+			return -errno;
+		if (s.num != us)
+			return -EIO;
+	}
+	return 0;
+}
+
+/**
  * vdrv_close - close what an open left, whether or not it succeeded
  * @d: the device (zeroed, or with @fd -1, when never opened)
  */

@@ -95,6 +95,7 @@ int vdrv_open_vdpa(struct vdrv *d, const char *name);
 int vdrv_open_net(struct vdrv *d, const char *tap, const unsigned char *mac);
 int vdrv_start(struct vdrv *d, bool remap);
 int vdrv_reset(struct vdrv *d);
+int vdrv_busyloop(struct vdrv *d, unsigned int us);
 void vdrv_close(struct vdrv *d);
 
 __u64 vdrv_phys_of(void *va);
