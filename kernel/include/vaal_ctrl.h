@@ -112,6 +112,7 @@ int vaal_controller_register(struct vaal_controller *ctrl);
 void vaal_controller_unregister(struct vaal_controller *ctrl);
 
 void vaal_work_done(struct vaal_work *work, int status);
+void vaal_work_done_ns(struct vaal_work *work, int status, u64 device_ns);
 int vaal_work_run_in_owner(struct vaal_work *work);
 
 const char *vaal_work_name(const struct vaal_work *work);

@@ -293,20 +293,28 @@ void vaal_dispatch(struct list_head *jobs)
 }
 
 /**
- * vaal_work_done - a controller finished a piece of work
+ * vaal_work_done_ns - a controller finished a piece of work, and says how
+ *	long it used the device
  * @work: the work, as ops->start() handed it over
  * @status: 0, or a negative errno for user space
+ * @device_ns: the time the work used the unit's device, as the controller
+ *	measured it: a CPU controller the time its thread ran (not the time
+ *	it waited for a CPU), a GPU's the device's own timestamps.  At most
+ *	the time the unit held the work; U64_MAX for that time.
+ *
+ * The context is charged @device_ns, and its completion reports it.
  *
  * May be called from any context, also from inside ops->start(); not with
  * locks held that ops->start() or ops->cancel() take.  The work must not
  * be touched afterwards.
  */
-void vaal_work_done(struct vaal_work *work, int status)
+void vaal_work_done_ns(struct vaal_work *work, int status, u64 device_ns)
 {
 	struct vaal_job *job = container_of(work, struct vaal_job, work);
 	struct vaal_controller *ctrl = job->ctrl;
 	struct vaal_class *cls = ctrl->cls;
-	u64 ns = ktime_get_ns() - job->start_ns;
+	u64 held = ktime_get_ns() - job->start_ns;
+	u64 ns = min(device_ns, held);
 	unsigned long flags;
 	LIST_HEAD(dispatch);
 	bool timed_out;
@@ -326,7 +334,7 @@ void vaal_work_done(struct vaal_work *work, int status)
 	else if (!timed_out)
 		ctrl->completed++;
 	job->ctrl_id = ctrl->id;
-	vaal_unit_give(ctrl, job, ns);
+	vaal_unit_give(ctrl, job, held);
 	spin_unlock_irqrestore(&cls->lock, flags);
 
 	trace_vaal_complete(cls->name, job->ctx->sched.id, job->ctrl_id,
@@ -334,6 +342,20 @@ void vaal_work_done(struct vaal_work *work, int status)
 	vaal_job_unit_done(job, status, ns, timed_out, &dispatch);
 	vaal_dispatch(&dispatch);
 	vaal_class_kick(cls);
+}
+EXPORT_SYMBOL_GPL(vaal_work_done_ns);
+
+/**
+ * vaal_work_done - a controller finished a piece of work
+ * @work: the work, as ops->start() handed it over
+ * @status: 0, or a negative errno for user space
+ *
+ * As vaal_work_done_ns(), the device's time being all the time the unit
+ * held the work.
+ */
+void vaal_work_done(struct vaal_work *work, int status)
+{
+	vaal_work_done_ns(work, status, U64_MAX);
 }
 EXPORT_SYMBOL_GPL(vaal_work_done);
 

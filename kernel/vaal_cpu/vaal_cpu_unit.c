@@ -111,6 +111,22 @@ static int vaal_cpu_unit_args(struct vaal_cpu_args *a, struct vaal_work *work)
 	return 0;
 }
 
+/*
+ * The time the current thread spent waiting for a CPU, up to the last time
+ * it got one: a launch is charged the time it ran, not the time CFS gave
+ * its CPU to others (the owner's worker runs with its cgroup's weight, and
+ * would otherwise pay for that weight twice).  Without the scheduler's
+ * statistics, none: the launch pays for all the time it took.
+ */
+static u64 vaal_cpu_run_delay(void)
+{
+#ifdef CONFIG_SCHED_INFO
+	return READ_ONCE(current->sched_info.run_delay);
+#else
+	return 0;
+#endif
+}
+
 /**
  * vaal_cpu_unit_exec - run one launch and report it done
  * @u: the unit holding it
@@ -119,19 +135,23 @@ static int vaal_cpu_unit_args(struct vaal_cpu_args *a, struct vaal_work *work)
  * In the unit's thread, or in a worker of the launch's context (on the
  * unit's CPU).  A launch cancelled before it began completes with
  * -ECANCELED without running; one already running is bounded and runs to
- * its end.
+ * its end.  Its device time is the time the thread ran it.
  */
 void vaal_cpu_unit_exec(struct vaal_cpu_unit *u, struct vaal_work *work)
 {
 	const struct vaal_cpu_kernel *k = work->priv;
+	u64 start, waited;
 	int ret = -ECANCELED;
 
+	start = ktime_get_ns();
+	waited = vaal_cpu_run_delay();
 	if (READ_ONCE(u->cancelled) != work) {
 		ret = vaal_cpu_unit_args(&u->args, work);
 		if (!ret)
 			ret = k->run(&u->args);
 	}
-	vaal_work_done(work, ret);
+	waited = vaal_cpu_run_delay() - waited;
+	vaal_work_done_ns(work, ret, ktime_get_ns() - start - waited);
 }
 
 /*
