@@ -4,15 +4,21 @@
  * cgroups get: processes in cgroups whose cpu.weight is set through
  * cgroupfs saturate the CPU sidecore controller (class "cpu") or the
  * reference user-space controller (vaal_ctrld), and the device time each
- * cgroup got over a window, read from /sys/kernel/vcore_sched/CLASS/usage,
- * is compared with the ideal share:
+ * cgroup got over a window - the identical launches its loaders completed,
+ * by their own count (vcore_sched's accounting of device time, in
+ * /sys/kernel/vcore_sched/CLASS/usage, is what its fair policy picks by:
+ * it is shown beside, not judged) - is compared with the ideal share:
  *
  *  - weights 100:200:400, 1:100 and a nested hierarchy, within 3 points
- *    over 5 s under fair; the same load under fcfs, side by side, misses;
+ *    over 5 s under fair, and the smallest share within 25% of its ideal
+ *    (1:100: 0.99%, between 0.74 and 1.24); the same load under fcfs, side
+ *    by side, misses;
  *  - a weight changed in cgroupfs mid-run moves the shares within 100 ms;
- *  - a reservation of 20% per 10 ms gets its budget in 99% of its periods
- *    while best-effort load saturates the class, and one that does not fit
- *    is refused with -EBUSY and its reason;
+ *  - a real-time client with a reservation of 2 ms per 10 ms, one launch
+ *    at the start of each of its 500 periods, sees by its own clock the
+ *    launch complete inside its period (every period counted) while
+ *    best-effort load saturates the class, and a reservation that does not
+ *    fit is refused with -EBUSY and its reason;
  *  - an exclusive partition of the user-space controller's units gives its
  *    cgroup a unit of its own whatever the weights;
  *  - policy switches under load and a cgroup removed under a live context
@@ -33,6 +39,7 @@
 
 #define WINDOW		5.0	/* seconds a share is measured over */
 #define TOLERANCE	3.0	/* points */
+#define RELERR_MAX	25.0	/* percent of the smallest ideal share */
 #define RAMP		1.0	/* seconds before measuring */
 
 static const char *ctrld_path(void)
@@ -113,71 +120,98 @@ static void stop_all(struct __test_metadata *_metadata, struct share *s)
 	}
 }
 
+/* The observed shares, then vcore_sched's: "a 14.0% (1402 launches; usage 14.2%, 1.50 ms/launch)" */
 static void print_shares(const char *what, const char * const *cgs,
-			 const double *ideal, const double *share, int n,
-			 double err)
+			 const double *ideal, const struct shares *m, int n)
 {
 	int i;
 
-	printf("# %-28s", what);
+	printf("# %s:", what);
 	for (i = 0; i < n; i++)
-		printf(" %s %5.1f%% (ideal %5.1f)", cgs[i], share[i], ideal[i]);
-	printf("  max error %.1f points\n", err);
+		printf(" %s %.2f%% (ideal %.2f; %ld launches; usage %.2f%%, %.2f ms/launch)",
+		       cgs[i], m->obs[i], ideal[i], m->launches[i],
+		       m->sched[i], m->ns_per_launch[i] / 1e6);
+	printf("\n#   max error %.2f points (usage: %.2f), %s's relative error %.1f%%\n",
+	       m->err, m->sched_err, cgs[m->min], m->relerr_min);
 }
 
-/* Weights @w of flat cgroups a, b, c...: fair within tolerance. */
-static double flat_case(struct __test_metadata *_metadata, struct share *s,
-			const char *class, const unsigned int *w, int n,
-			double *fcfs_err)
+/* Measure the shares of @cgs over @window and print them; 0 or -1. */
+static int shares_of(struct share *s, const char *what, const char *class,
+		     const char * const *cgs, const double *ideal, int n,
+		     double window, struct shares *m)
+{
+	if (measure_shares(class, s->l, s->nr_loaders, cgs, ideal, n, window,
+			   m))
+		return -1;
+	print_shares(what, cgs, ideal, m, n);
+	return 0;
+}
+
+/*
+ * The shares of @cgs over @window, as the loaders observe them: each
+ * within %TOLERANCE points of @ideal, the smallest within %RELERR_MAX
+ * percent of its own.
+ */
+static void expect_fair(struct __test_metadata *_metadata, struct share *s,
+			const char *what, const char *class,
+			const char * const *cgs, const double *ideal, int n,
+			double window)
+{
+	struct shares m;
+
+	ASSERT_EQ(0, shares_of(s, what, class, cgs, ideal, n, window, &m));
+	EXPECT_GE(TOLERANCE, m.err);
+	EXPECT_GE(RELERR_MAX, m.relerr_min);
+}
+
+/*
+ * Weights @w of flat cgroups a, b, c...: fair within tolerance; under
+ * fcfs too, side by side, when @fcfs_err: its largest error there.
+ */
+static void flat_case(struct __test_metadata *_metadata, struct share *s,
+		      const char *class, const unsigned int *w, int n,
+		      double *fcfs_err)
 {
 	static const char * const names[] = { "a", "b", "c", "d" };
-	double ideal[MAX_LOADERS], share[MAX_LOADERS], sum = 0, err;
+	double ideal[MAX_LOADERS], sum = 0;
+	struct shares m;
 	int i;
 
 	for (i = 0; i < n; i++)
 		sum += w[i];
 	for (i = 0; i < n; i++) {
 		ideal[i] = 100.0 * w[i] / sum;
-		if (add_cg(s, names[i], w[i]) ||
-		    add_loader(s, names[i], class, 0, 0))
-			return -1;
+		ASSERT_EQ(0, add_cg(s, names[i], w[i]));
+		ASSERT_EQ(0, add_loader(s, names[i], class, 0, 0));
 	}
 	sleep_s(RAMP);
-	err = measure_shares(class, names, ideal, n, WINDOW, share);
-	print_shares("fair", names, ideal, share, n, err);
-	if (fcfs_err && !strcmp(class, "cpu")) {
-		set_policy(class, "fcfs");
+	expect_fair(_metadata, s, "fair", class, names, ideal, n, WINDOW);
+	if (fcfs_err) {
+		ASSERT_EQ(0, set_policy(class, "fcfs"));
 		sleep_s(RAMP / 2);
-		*fcfs_err = measure_shares(class, names, ideal, n, WINDOW,
-					   share);
-		print_shares("fcfs (baseline)", names, ideal, share, n,
-			     *fcfs_err);
-		set_policy(class, "fair");
+		ASSERT_EQ(0, shares_of(s, "fcfs (baseline)", class, names,
+				       ideal, n, WINDOW, &m));
+		*fcfs_err = m.err;
+		ASSERT_EQ(0, set_policy(class, "fair"));
 	}
 	stop_all(_metadata, s);
-	return err;
 }
 
 TEST_F_TIMEOUT(share, weights_100_200_400, 120)
 {
 	const unsigned int w[] = { 100, 200, 400 };
-	double err, fcfs_err = -1;
+	double fcfs_err = -1;
 
-	err = flat_case(_metadata, &self->s, "cpu", w, 3, &fcfs_err);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
-	/* fcfs serves the three alike: it misses what fair meets. */
-	EXPECT_LT(err + 5, fcfs_err);
+	flat_case(_metadata, &self->s, "cpu", w, 3, &fcfs_err);
+	/* fcfs serves the three alike: it misses by 24 points what fair meets. */
+	EXPECT_LT(TOLERANCE + 5, fcfs_err);
 }
 
 TEST_F_TIMEOUT(share, weights_1_100, 120)
 {
 	const unsigned int w[] = { 1, 100 };
-	double err;
 
-	err = flat_case(_metadata, &self->s, "cpu", w, 2, NULL);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	flat_case(_metadata, &self->s, "cpu", w, 2, NULL);
 }
 
 /* A (100) holds x (100) and y (300); B (100) holds z: 12.5, 37.5, 50. */
@@ -185,7 +219,6 @@ TEST_F_TIMEOUT(share, nested, 120)
 {
 	static const char * const leaves[] = { "A/x", "A/y", "B/z" };
 	const double ideal[] = { 12.5, 37.5, 50 };
-	double share[3], err;
 	int i;
 
 	ASSERT_EQ(0, add_cg(&self->s, "A", 100));
@@ -196,10 +229,8 @@ TEST_F_TIMEOUT(share, nested, 120)
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, add_loader(&self->s, leaves[i], "cpu", 0, 0));
 	sleep_s(RAMP);
-	err = measure_shares("cpu", leaves, ideal, 3, WINDOW, share);
-	print_shares("fair, nested", leaves, ideal, share, 3, err);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, nested", "cpu", leaves, ideal,
+		    3, WINDOW);
 	stop_all(_metadata, &self->s);
 }
 
@@ -208,22 +239,18 @@ TEST_F_TIMEOUT(share, weight_change, 120)
 {
 	static const char * const names[] = { "a", "b" };
 	const double even[] = { 50, 50 }, after[] = { 25, 75 };
-	double share[2], err;
 
 	ASSERT_EQ(0, add_cg(&self->s, "a", 100));
 	ASSERT_EQ(0, add_cg(&self->s, "b", 100));
 	ASSERT_EQ(0, add_loader(&self->s, "a", "cpu", 0, 0));
 	ASSERT_EQ(0, add_loader(&self->s, "b", "cpu", 0, 0));
 	sleep_s(RAMP);
-	err = measure_shares("cpu", names, even, 2, WINDOW / 2, share);
-	print_shares("fair, before", names, even, share, 2, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, before", "cpu", names, even,
+		    2, WINDOW / 2);
 	ASSERT_EQ(0, cg_set_weight("b", 300));
 	sleep_s(0.1);
-	err = measure_shares("cpu", names, after, 2, WINDOW / 2, share);
-	print_shares("fair, 100 ms after 300", names, after, share, 2, err);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, 100 ms after 300", "cpu",
+		    names, after, 2, WINDOW / 2);
 	stop_all(_metadata, &self->s);
 }
 
@@ -257,12 +284,9 @@ static int start_ctrld(struct share *s)
 TEST_F_TIMEOUT(share, user_controller_100_200_400, 120)
 {
 	const unsigned int w[] = { 100, 200, 400 };
-	double err;
 
 	ASSERT_EQ(0, start_ctrld(&self->s));
-	err = flat_case(_metadata, &self->s, "uref", w, 3, NULL);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	flat_case(_metadata, &self->s, "uref", w, 3, NULL);
 }
 
 /*
@@ -274,7 +298,6 @@ TEST_F_TIMEOUT(share, exclusive_partition, 120)
 	static const char * const names[] = { "p", "q" };
 	const double shared[] = { 25, 75 }, split[] = { 50, 50 };
 	char buf[4096];
-	double share[2], err;
 
 	ASSERT_EQ(0, start_ctrld(&self->s));
 	ASSERT_EQ(0, add_cg(&self->s, "p", 100));
@@ -283,9 +306,8 @@ TEST_F_TIMEOUT(share, exclusive_partition, 120)
 	ASSERT_EQ(0, add_loader(&self->s, "q", "uref", 0, 0));
 	ASSERT_EQ(0, add_loader(&self->s, "q", "uref", 0, 0));
 	sleep_s(RAMP);
-	err = measure_shares("uref", names, shared, 2, WINDOW / 2, share);
-	print_shares("fair, shared units", names, shared, share, 2, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, shared units", "uref", names,
+		    shared, 2, WINDOW / 2);
 
 	ASSERT_EQ(0, write_file(VCS_SYSFS "/uref/partitions",
 				"0 /vcs_test/p exclusive\n"));
@@ -293,9 +315,8 @@ TEST_F_TIMEOUT(share, exclusive_partition, 120)
 			       sizeof(buf)));
 	EXPECT_STREQ("0 /vcs_test/p exclusive\n", buf);
 	sleep_s(RAMP / 2);
-	err = measure_shares("uref", names, split, 2, WINDOW / 2, share);
-	print_shares("fair, unit 0 p's alone", names, split, share, 2, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, unit 0 p's alone", "uref",
+		    names, split, 2, WINDOW / 2);
 	ASSERT_EQ(0, read_file(VCS_SYSFS "/uref/contexts", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/p partition=0"));
 	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/q partition=-1"));
@@ -342,12 +363,22 @@ static long long rt_ctx(void)
 }
 
 /*
- * The share of a reservation's periods that must be served.  Launches are
- * not preempted: a period is missed when a best-effort launch outlasts its
- * slack (8 ms).  The debug kernel (KASAN, lockdep; vm/vcore-vm names it
- * "-vcore-debug") runs a launch several times slower, and misses one
- * period in fifty (465 of 475 in a run); the stock kernel one in five
- * hundred.
+ * The real-time client: a reservation of %RT_BUDGET_US per %RT_PERIOD_US,
+ * one launch of an %RT_DIM matmul at the start of each of its %RT_PERIODS
+ * periods.
+ */
+#define RT_BUDGET_US	2000
+#define RT_PERIOD_US	10000
+#define RT_PERIODS	500
+#define RT_DIM		LOAD_DIM
+
+/*
+ * The share of the client's periods whose launch must complete inside the
+ * period, by its clock.  Launches are not preempted: the client's waits
+ * for the best-effort launch on the unit (a ms or two), then runs its own,
+ * well within its budget and its period; what misses is the VM's timer
+ * and vCPUs under TCG on a loaded host: a wake-up or a vCPU late by most
+ * of a period.  MEASURED: see the commit message.
  */
 static double periods_met_bound(void)
 {
@@ -356,8 +387,26 @@ static double periods_met_bound(void)
 	return !uname(&u) && strstr(u.release, "debug") ? 0.95 : 0.99;
 }
 
+/* Microseconds of the @q quantile of @n values @v (sorted in place). */
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double quantile_us(long long *v, long n, double q)
+{
+	if (!n)
+		return -1;
+	qsort(v, n, sizeof(*v), cmp_ll);
+	return v[(long)(q * (n - 1))] / 1e3;
+}
+
 TEST_F_TIMEOUT(share, reservation_met, 120)
 {
+	const long long period = RT_PERIOD_US * 1000LL;
+	static long long wake[RT_PERIODS], resp[RT_PERIODS];
 	long long ctx, p0, m0, p1, m1;
 	struct vaal_sched_attr attr = {
 		.size = sizeof(attr),
@@ -366,6 +415,8 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 		.budget_ns = 8000000,
 		.period_ns = 10000000,
 	};
+	long k, n, met = 0, launched = 0;
+	struct loader *rt;
 	int fd, units;
 	char buf[32];
 
@@ -373,12 +424,15 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 	units = atoi(buf);
 	ASSERT_EQ(0, add_cg(&self->s, "rt", 0));
 	ASSERT_EQ(0, add_cg(&self->s, "be", 0));
-	ASSERT_EQ(0, add_loader(&self->s, "rt", "cpu", 2000, 10000));
 	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
 	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
+	sleep_s(RAMP);
+	rt = &self->s.l[self->s.nr_loaders++];
+	rt->cgroup = "rt";
+	ASSERT_EQ(0, load_start_periodic(rt, "cpu", RT_DIM, RT_BUDGET_US,
+					 RT_PERIOD_US, RT_PERIODS));
 	ctx = rt_ctx();
 	ASSERT_LE(0, ctx);
-	sleep_s(RAMP);
 	ASSERT_EQ(0, rt_periods(ctx, &p0, &m0));
 
 	/* 20% is in: 80% more per unit does not fit under 90%. */
@@ -393,12 +447,30 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 	}
 	close(fd);
 
-	sleep_s(WINDOW);
+	/* Every period of the run, by the client's clock. */
+	n = load_wait_periods(rt);
+	ASSERT_EQ(RT_PERIODS, n);
 	ASSERT_EQ(0, rt_periods(ctx, &p1, &m1));
-	printf("# reservation 2 ms / 10 ms under saturation: %lld of %lld periods served\n",
+	for (k = 0; k < n; k++) {
+		const struct load_period *p = &rt->shm->rec[k];
+
+		if (p->submit_ns < 0)
+			continue;
+		wake[launched] = p->submit_ns;
+		resp[launched++] = p->complete_ns - p->submit_ns;
+		met += p->complete_ns >= 0 && p->complete_ns < period;
+	}
+	printf("# reservation 2 ms / 10 ms under saturation, by the client: %ld periods, %ld launched, %ld completed inside their period\n",
+	       n, launched, met);
+	printf("#   submission after the period's start: median %.0f us, 99%% %.0f us, max %.0f us\n",
+	       quantile_us(wake, launched, 0.5), quantile_us(wake, launched, 0.99),
+	       quantile_us(wake, launched, 1));
+	printf("#   submission to completion: median %.0f us, 99%% %.0f us, max %.0f us\n",
+	       quantile_us(resp, launched, 0.5), quantile_us(resp, launched, 0.99),
+	       quantile_us(resp, launched, 1));
+	printf("#   vcore_sched's count (refills at picks): %lld of %lld periods served\n",
 	       m1 - m0, p1 - p0);
-	EXPECT_LE(WINDOW * 100 * 0.9, p1 - p0);
-	EXPECT_LE(periods_met_bound() * (p1 - p0), m1 - m0);
+	EXPECT_LE(periods_met_bound() * n, met);
 	stop_all(_metadata, &self->s);
 }
 
