@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,12 +62,15 @@ struct load_period {
  * struct load_shm - what a loader shows its parent while it runs, in
  *	memory shared across the fork
  * @completed: launches it completed (reaped) so far
+ * @dry: times it found none of its launches in flight when it reaped:
+ *	it may have left the class idle to others meanwhile
  * @t0_ns: a real-time client's first period start (CLOCK_MONOTONIC)
  * @nr_periods: a real-time client's periods; 0 for a saturating loader
  * @rec: a real-time client's record of each period
  */
 struct load_shm {
 	long completed;
+	long dry;
 	long long t0_ns;
 	long nr_periods;
 	struct load_period rec[];
@@ -235,6 +239,51 @@ struct load_ctx {
 };
 
 /*
+ * Keep the calling thread off the CPUs of vaal_cpu's units (its cpus
+ * parameter; by default the last CPU), as a host keeps its other tasks off
+ * a sidecore.  A launch runs on its unit's CPU in a worker of the
+ * launching process, and the unit is held, its device time counted, until
+ * it ends: a loader's own thread runnable there, in a cgroup of another
+ * weight, would stretch the launches of the others by CFS's shares of that
+ * CPU (measured: 4.2 ms for a launch of cpu.weight 100 against 1.0 ms for
+ * one of 400, the same launch), and the scheduler would charge it to
+ * them.  Nothing when no CPU is left.
+ */
+static inline void load_off_units(void)
+{
+	char buf[256] = "", *p = buf, *end;
+	cpu_set_t set, units;
+	long a, b, last = -1;
+	int i;
+
+	CPU_ZERO(&units);
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			last = i;
+	read_file("/sys/module/vaal_cpu/parameters/cpus", buf, sizeof(buf));
+	if (!*buf || *buf == '\n' || !strncmp(buf, "(null)", 6)) {
+		if (last >= 0)
+			CPU_SET(last, &units);
+	}
+	while (*buf && *buf != '(' && *p && *p != '\n') {
+		a = strtol(p, &end, 10);
+		b = *end == '-' ? strtol(end + 1, &end, 10) : a;
+		if (end == p || a < 0 || b >= CPU_SETSIZE)
+			return;
+		for (; a <= b; a++)
+			CPU_SET(a, &units);
+		p = *end == ',' ? end + 1 : end;
+	}
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &units))
+			CPU_CLR(i, &set);
+	if (CPU_COUNT(&set))
+		sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
  * In the child: join @cg, open a context with @class's matmul of size
  * @dim, ask for the reservation (@budget_us per @period_us, none when 0).
  * 0, or what failed (10 + step).
@@ -251,6 +300,8 @@ static inline int load_setup(struct load_ctx *c, const char *cg,
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	if (write_file(path, pid))
 		return 11;
+	if (!strcmp(class, "cpu"))
+		load_off_units();
 	fd = vaal_open(NULL);
 	if (fd < 0 || vaal_ring_init(fd, 128, 0, &c->r))
 		return 12;
@@ -309,6 +360,9 @@ static inline int load_saturate(struct load_ctx *c, struct load_shm *shm,
 			done++;
 			vaal_cqe_seen(&c->r);
 		}
+		if (done == sub && !load_stopping())
+			__atomic_store_n(&shm->dry, shm->dry + 1,
+					 __ATOMIC_RELAXED);
 		__atomic_store_n(&shm->completed, done, __ATOMIC_RELEASE);
 	}
 	dprintf(fd_out, "%ld %ld %ld\n", sub, done, failed);
@@ -399,6 +453,17 @@ static inline int load_child(const char *cg, const char *class,
 	int ret;
 
 	signal(SIGTERM, load_on_term);
+	/*
+	 * A real-time client is one on the CPU too (its workers, made at ring
+	 * setup, inherit it): the reservation is of the class's units, not
+	 * of the CPUs that submit and reap.
+	 */
+	if (shm->nr_periods) {
+		struct sched_param sp = { .sched_priority = 50 };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp))
+			return 10;
+	}
 	ret = load_setup(&c, cg, class, dim, budget_us, period_us);
 	if (ret)
 		return ret;
@@ -485,6 +550,12 @@ static inline long load_completed(const struct loader *l)
 			0;
 }
 
+/* Times @l found none of its launches in flight. */
+static inline long load_dry(const struct loader *l)
+{
+	return l->shm ? __atomic_load_n(&l->shm->dry, __ATOMIC_RELAXED) : 0;
+}
+
 /* Stop @l's child and read its report; its exit status, or -1. */
 static inline int load_stop_one(struct loader *l)
 {
@@ -534,6 +605,7 @@ static inline long long cg_usage(const char *class, const char *cg)
  * struct shares - who got how much of a class over a window
  * @launches: launches the loaders of each cgroup completed in the window,
  *	by their own count
+ * @dry: times in the window its loaders found nothing of theirs in flight
  * @obs: each cgroup's share of all those launches, percent: what the
  *	loaders observed
  * @sched: its share of the device time vcore_sched accounted to the
@@ -545,7 +617,7 @@ static inline long long cg_usage(const char *class, const char *cg)
  * @relerr_min: |@obs - ideal| / ideal of @min, percent
  */
 struct shares {
-	long launches[MAX_LOADERS];
+	long launches[MAX_LOADERS], dry[MAX_LOADERS];
 	double obs[MAX_LOADERS], sched[MAX_LOADERS];
 	double ns_per_launch[MAX_LOADERS];
 	double err, sched_err, relerr_min;
@@ -570,13 +642,15 @@ static inline int measure_shares(const char *class, const struct loader *l,
 				 const double *ideal, int n, double window,
 				 struct shares *s)
 {
-	long c0[MAX_LOADERS], c1[MAX_LOADERS], total = 0;
+	long c0[MAX_LOADERS], c1[MAX_LOADERS], d0[MAX_LOADERS], total = 0;
 	long long u0[MAX_LOADERS], u1[MAX_LOADERS], utotal = 0;
 	int i, j;
 
 	memset(s, 0, sizeof(*s));
-	for (j = 0; j < nr_loaders; j++)
+	for (j = 0; j < nr_loaders; j++) {
 		c0[j] = load_completed(&l[j]);
+		d0[j] = load_dry(&l[j]);
+	}
 	for (i = 0; i < n; i++)
 		u0[i] = cg_usage(class, cgs[i]);
 	sleep_s(window);
@@ -587,8 +661,10 @@ static inline int measure_shares(const char *class, const struct loader *l,
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < nr_loaders; j++)
-			if (!strcmp(l[j].cgroup, cgs[i]))
+			if (!strcmp(l[j].cgroup, cgs[i])) {
 				s->launches[i] += c1[j] - c0[j];
+				s->dry[i] += load_dry(&l[j]) - d0[j];
+			}
 		if (u0[i] < 0 || u1[i] < u0[i] || s->launches[i] < 0)
 			return -1;
 		total += s->launches[i];

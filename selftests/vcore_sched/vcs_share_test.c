@@ -32,7 +32,6 @@
 #include <linux/capability.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 
 #include "../lib/vcs_load.h"
 #include "kselftest_harness.h"
@@ -128,8 +127,8 @@ static void print_shares(const char *what, const char * const *cgs,
 
 	printf("# %s:", what);
 	for (i = 0; i < n; i++)
-		printf(" %s %.2f%% (ideal %.2f; %ld launches; usage %.2f%%, %.2f ms/launch)",
-		       cgs[i], m->obs[i], ideal[i], m->launches[i],
+		printf(" %s %.2f%% (ideal %.2f; %ld launches, ran dry %ld times; usage %.2f%%, %.2f ms/launch)",
+		       cgs[i], m->obs[i], ideal[i], m->launches[i], m->dry[i],
 		       m->sched[i], m->ns_per_launch[i] / 1e6);
 	printf("\n#   max error %.2f points (usage: %.2f), %s's relative error %.1f%%\n",
 	       m->err, m->sched_err, cgs[m->min], m->relerr_min);
@@ -372,21 +371,6 @@ static long long rt_ctx(void)
 #define RT_PERIODS	500
 #define RT_DIM		LOAD_DIM
 
-/*
- * The share of the client's periods whose launch must complete inside the
- * period, by its clock.  Launches are not preempted: the client's waits
- * for the best-effort launch on the unit (a ms or two), then runs its own,
- * well within its budget and its period; what misses is the VM's timer
- * and vCPUs under TCG on a loaded host: a wake-up or a vCPU late by most
- * of a period.  MEASURED: see the commit message.
- */
-static double periods_met_bound(void)
-{
-	struct utsname u;
-
-	return !uname(&u) && strstr(u.release, "debug") ? 0.95 : 0.99;
-}
-
 /* Microseconds of the @q quantile of @n values @v (sorted in place). */
 static int cmp_ll(const void *a, const void *b)
 {
@@ -403,54 +387,17 @@ static double quantile_us(long long *v, long n, double q)
 	return v[(long)(q * (n - 1))] / 1e3;
 }
 
-TEST_F_TIMEOUT(share, reservation_met, 120)
+/*
+ * What the real-time client's records say: every one of its @n periods
+ * counted; @met, those whose launch completed inside the period by its
+ * clock.  Prints them as @what.
+ */
+static long rt_judge(const struct loader *rt, long n, const char *what)
 {
-	const long long period = RT_PERIOD_US * 1000LL;
 	static long long wake[RT_PERIODS], resp[RT_PERIODS];
-	long long ctx, p0, m0, p1, m1;
-	struct vaal_sched_attr attr = {
-		.size = sizeof(attr),
-		.flags = VAAL_SCHED_RESERVE,
-		.class = "cpu",
-		.budget_ns = 8000000,
-		.period_ns = 10000000,
-	};
-	long k, n, met = 0, launched = 0;
-	struct loader *rt;
-	int fd, units;
-	char buf[32];
+	const long long period = RT_PERIOD_US * 1000LL;
+	long k, met = 0, launched = 0, late = 0;
 
-	ASSERT_EQ(0, read_file(VCS_SYSFS "/cpu/units", buf, sizeof(buf)));
-	units = atoi(buf);
-	ASSERT_EQ(0, add_cg(&self->s, "rt", 0));
-	ASSERT_EQ(0, add_cg(&self->s, "be", 0));
-	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
-	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
-	sleep_s(RAMP);
-	rt = &self->s.l[self->s.nr_loaders++];
-	rt->cgroup = "rt";
-	ASSERT_EQ(0, load_start_periodic(rt, "cpu", RT_DIM, RT_BUDGET_US,
-					 RT_PERIOD_US, RT_PERIODS));
-	ctx = rt_ctx();
-	ASSERT_LE(0, ctx);
-	ASSERT_EQ(0, rt_periods(ctx, &p0, &m0));
-
-	/* 20% is in: 80% more per unit does not fit under 90%. */
-	fd = vaal_open(NULL);
-	ASSERT_LE(0, fd);
-	if (units == 1) {
-		EXPECT_EQ(-1, ioctl(fd, VAAL_IOC_SCHED_SET, &attr));
-		EXPECT_EQ(EBUSY, errno);
-		EXPECT_EQ(VAAL_SCHED_EOVERLOAD, attr.reason);
-		EXPECT_EQ(900000, attr.limit_ppm);
-		EXPECT_EQ(200000, attr.admitted_ppm);
-	}
-	close(fd);
-
-	/* Every period of the run, by the client's clock. */
-	n = load_wait_periods(rt);
-	ASSERT_EQ(RT_PERIODS, n);
-	ASSERT_EQ(0, rt_periods(ctx, &p1, &m1));
 	for (k = 0; k < n; k++) {
 		const struct load_period *p = &rt->shm->rec[k];
 
@@ -459,18 +406,117 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 		wake[launched] = p->submit_ns;
 		resp[launched++] = p->complete_ns - p->submit_ns;
 		met += p->complete_ns >= 0 && p->complete_ns < period;
+		late += p->submit_ns >= period / 2;
 	}
-	printf("# reservation 2 ms / 10 ms under saturation, by the client: %ld periods, %ld launched, %ld completed inside their period\n",
-	       n, launched, met);
+	printf("# %s, by the client: %ld periods, %ld met (launch completed inside its period), %ld missed: %ld without a launch (the client woke after the period), %ld launched late (after half the period), %ld launched in time and served late\n",
+	       what, n, met, n - met, n - launched, late,
+	       n - met - (n - launched) - late);
 	printf("#   submission after the period's start: median %.0f us, 99%% %.0f us, max %.0f us\n",
-	       quantile_us(wake, launched, 0.5), quantile_us(wake, launched, 0.99),
-	       quantile_us(wake, launched, 1));
+	       quantile_us(wake, launched, 0.5),
+	       quantile_us(wake, launched, 0.99), quantile_us(wake, launched, 1));
 	printf("#   submission to completion: median %.0f us, 99%% %.0f us, max %.0f us\n",
-	       quantile_us(resp, launched, 0.5), quantile_us(resp, launched, 0.99),
-	       quantile_us(resp, launched, 1));
-	printf("#   vcore_sched's count (refills at picks): %lld of %lld periods served\n",
-	       m1 - m0, p1 - p0);
-	EXPECT_LE(periods_met_bound() * n, met);
+	       quantile_us(resp, launched, 0.5),
+	       quantile_us(resp, launched, 0.99), quantile_us(resp, launched, 1));
+	return met;
+}
+
+/*
+ * The real-time client in cgroup rt, with its reservation: @n periods,
+ * judged.  Its periods met, or -1.
+ */
+static long rt_run(struct __test_metadata *_metadata, struct share *s,
+		   long n, const char *what, long long *sched_p,
+		   long long *sched_m)
+{
+	struct loader *rt = &s->l[s->nr_loaders++];
+	long long ctx, p0 = 0, m0 = 0;
+	long met;
+
+	rt->cgroup = "rt";
+	if (load_start_periodic(rt, "cpu", RT_DIM, RT_BUDGET_US, RT_PERIOD_US,
+				n))
+		return -1;
+	ctx = rt_ctx();
+	if (ctx < 0 || rt_periods(ctx, &p0, &m0))
+		return -1;
+	if (load_wait_periods(rt) != n)
+		return -1;
+	if (rt_periods(ctx, sched_p, sched_m))
+		return -1;
+	*sched_p -= p0;
+	*sched_m -= m0;
+	met = rt_judge(rt, n, what);
+	printf("#   vcore_sched's count (refills at picks, met when the whole budget went): %lld of %lld periods\n",
+	       *sched_m, *sched_p);
+	return met;
+}
+
+/*
+ * The real-time client runs its periods alone (the baseline: what the VM's
+ * timers and vCPUs allow), then while best-effort load saturates the
+ * class.  The reservation is judged by the client's own clock, every
+ * period counted: under saturation at least %RT_MET_MIN of the periods
+ * met, less only by what the baseline itself missed.
+ *
+ * MEASURED (see the commit message): the client's launch waits for the
+ * best-effort launch on the unit (about a ms) and runs its own (about a
+ * ms), far inside 10 ms; what misses is the VM, not the class: under TCG
+ * on a loaded host (load 9 on 2 CPUs) a SCHED_FIFO thread with nothing
+ * else to do woke more than a 10 ms period late in 101 of 500 periods.
+ */
+#define RT_MET_MIN	0.99	/* of the periods */
+#define RT_MET_SLACK	0.05	/* of the periods, below the baseline */
+#define RT_BASE_PERIODS	300
+
+TEST_F_TIMEOUT(share, reservation_met, 120)
+{
+	struct vaal_sched_attr attr = {
+		.size = sizeof(attr),
+		.flags = VAAL_SCHED_RESERVE,
+		.class = "cpu",
+		.budget_ns = 8000000,
+		.period_ns = 10000000,
+	};
+	long base, met, n = RT_PERIODS;
+	long long sp, sm;
+	double bound;
+	int fd, units;
+	char buf[32];
+
+	ASSERT_EQ(0, read_file(VCS_SYSFS "/cpu/units", buf, sizeof(buf)));
+	units = atoi(buf);
+	ASSERT_EQ(0, add_cg(&self->s, "rt", 0));
+	ASSERT_EQ(0, add_cg(&self->s, "be", 0));
+	base = rt_run(_metadata, &self->s, RT_BASE_PERIODS,
+		      "reservation 2 ms / 10 ms alone (baseline)", &sp, &sm);
+	ASSERT_LE(0, base);
+	stop_all(_metadata, &self->s);
+	self->s.nr_loaders = 0;
+
+	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
+	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
+	sleep_s(RAMP);
+	/* 20% is in: 80% more per unit does not fit under 90%. */
+	fd = vaal_open(NULL);
+	ASSERT_LE(0, fd);
+	met = rt_run(_metadata, &self->s, n,
+		     "reservation 2 ms / 10 ms under saturation", &sp, &sm);
+	ASSERT_LE(0, met);
+	if (units == 1) {
+		EXPECT_EQ(-1, ioctl(fd, VAAL_IOC_SCHED_SET, &attr));
+		EXPECT_EQ(EBUSY, errno);
+		EXPECT_EQ(VAAL_SCHED_EOVERLOAD, attr.reason);
+		EXPECT_EQ(900000, attr.limit_ppm);
+		EXPECT_EQ(200000, attr.admitted_ppm);
+	}
+	close(fd);
+	bound = (double)base / RT_BASE_PERIODS - RT_MET_SLACK;
+	if (bound > RT_MET_MIN)
+		bound = RT_MET_MIN;
+	printf("# periods met under saturation: %ld of %ld, %.1f%% (bound %.1f%%: %.0f%%, or the baseline's %.1f%% less %.0f points)\n",
+	       met, n, 100.0 * met / n, 100 * bound, 100 * RT_MET_MIN,
+	       100.0 * base / RT_BASE_PERIODS, 100 * RT_MET_SLACK);
+	EXPECT_LE(bound * n, met);
 	stop_all(_metadata, &self->s);
 }
 
