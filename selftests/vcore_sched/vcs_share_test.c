@@ -149,16 +149,32 @@ static int shares_of(struct share *s, const char *what, const char *class,
 /*
  * The shares of @cgs over @window, as the loaders observe them: each
  * within %TOLERANCE points of @ideal, the smallest within %RELERR_MAX
- * percent of its own.
+ * percent of its own.  Fair sharing is of loaders that keep the class
+ * busy: a window in which one ran dry (nothing of its in flight: under TCG
+ * on a loaded host a vCPU stalls for tens of ms, the 48 launches a loader
+ * keeps in flight run out, and the class serves the others meanwhile, as
+ * it should) is shown and measured again, up to %DRY_TRIES windows.
  */
+#define DRY_TRIES	3
+
 static void expect_fair(struct __test_metadata *_metadata, struct share *s,
 			const char *what, const char *class,
 			const char * const *cgs, const double *ideal, int n,
 			double window)
 {
 	struct shares m;
+	int i, t, dry = 1;
 
-	ASSERT_EQ(0, shares_of(s, what, class, cgs, ideal, n, window, &m));
+	for (t = 0; t < DRY_TRIES && dry; t++) {
+		ASSERT_EQ(0, shares_of(s, what, class, cgs, ideal, n, window,
+				       &m));
+		for (dry = 0, i = 0; i < n; i++)
+			dry += m.dry[i];
+		if (dry)
+			printf("#   a loader ran dry %d times: not a window of saturation\n",
+			       dry);
+	}
+	EXPECT_EQ(0, dry);
 	EXPECT_GE(TOLERANCE, m.err);
 	EXPECT_GE(RELERR_MAX, m.relerr_min);
 }
