@@ -20,7 +20,7 @@
  * A real-time client (load_start_periodic()) submits one launch at the
  * start of each period of its reservation and records, by its own clock,
  * when it submitted and when the launch completed.
-  */
+ */
 #ifndef _VCS_LOAD_H
 #define _VCS_LOAD_H
 

@@ -262,8 +262,9 @@ int main(int argc, char **argv)
 			}
 			printf("# %s %s, observed:", policies[p], w->name);
 			for (i = 0; i < w->nr_leaves; i++)
-				printf(" %s %.2f%% (%ld launches)",
-				       w->leaves[i], m.obs[i], m.launches[i]);
+				printf(" %s %.2f%% (%ld launches, ran dry %ld times)",
+				       w->leaves[i], m.obs[i], m.launches[i],
+				       m.dry[i]);
 			printf(" (ideal");
 			for (i = 0; i < w->nr_leaves; i++)
 				printf(" %.2f", w->ideal[i]);
