@@ -9,19 +9,30 @@
  * optionally asks for a reservation, and keeps %LOAD_DEPTH launches of
  * matmul_i32 in flight on the class until SIGTERM; then it waits for what
  * is in flight and reports, through a pipe, what it submitted and what
- * completed (and how many failed).  The parent reads the device time per
- * cgroup from /sys/kernel/vcore_sched/CLASS/usage.
+ * completed (and how many failed).  Every launch of every loader is the
+ * same (the same kernel, the same size, inputs of zeros), so the launches
+ * a loader completes measure the device time it got - by the loader's own
+ * count, which it keeps in memory shared with the parent: the shares are
+ * measured by the loaders, and vcore_sched's accounting (the device time
+ * per cgroup in /sys/kernel/vcore_sched/CLASS/usage, what its fair policy
+ * picks by) is only shown beside them.
+ *
+ * A real-time client (load_start_periodic()) submits one launch at the
+ * start of each period of its reservation and records, by its own clock,
+ * when it submitted and when the launch completed.
  */
 #ifndef _VCS_LOAD_H
 #define _VCS_LOAD_H
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,10 +48,41 @@
 #define MAX_LOADERS	8
 
 /**
- * struct loader - one saturating process
+ * struct load_period - one period of a real-time client, by its clock
+ * @submit_ns: when it submitted the period's launch, from the period's
+ *	start; -1 when the period was over before it could
+ * @complete_ns: when it reaped the launch's completion, from the same
+ *	start; -1 without a launch
+ */
+struct load_period {
+	long long submit_ns, complete_ns;
+};
+
+/**
+ * struct load_shm - what a loader shows its parent while it runs, in
+ *	memory shared across the fork
+ * @completed: launches it completed (reaped) so far
+ * @dry: times it found none of its launches in flight when it reaped:
+ *	it may have left the class idle to others meanwhile
+ * @t0_ns: a real-time client's first period start (CLOCK_MONOTONIC)
+ * @nr_periods: a real-time client's periods; 0 for a saturating loader
+ * @rec: a real-time client's record of each period
+ */
+struct load_shm {
+	long completed;
+	long dry;
+	long long t0_ns;
+	long nr_periods;
+	struct load_period rec[];
+};
+
+/**
+ * struct loader - one saturating process, or a real-time client
  * @cgroup: its cgroup, below CG_TEST ("a", "A/x")
  * @pid: the child
- * @report: read end of its pipe
+ * @rep: its reports, the read end of its pipe
+ * @shm: its counts, shared
+ * @shm_len: the size of @shm
  * @submitted: launches it submitted, once reaped
  * @completed: launches that completed
  * @failed: of which with an error
@@ -48,7 +90,9 @@
 struct loader {
 	const char *cgroup;
 	pid_t pid;
-	int report;
+	FILE *rep;
+	struct load_shm *shm;
+	size_t shm_len;
 	long submitted, completed, failed;
 };
 
@@ -163,54 +207,112 @@ static inline int load_stopping(void)
 	return __atomic_load_n(&load_stop, __ATOMIC_RELAXED);
 }
 
-/* Queue one launch of the matmul into output buffer @slot. */
-static inline int load_queue(struct vaal_ring *r, __u32 id,
+/* Queue one launch of the @dim matmul into output buffer @out. */
+static inline int load_queue(struct vaal_ring *r, __u32 id, unsigned int dim,
 			     struct vaal_buffer *in, struct vaal_buffer *out,
 			     __u64 ud)
 {
 	static const __u8 modes[3] = { VAAL_ARG_IN, VAAL_ARG_IN, VAAL_ARG_OUT };
-	__le32 dims[3] = { LOAD_DIM, LOAD_DIM, LOAD_DIM };
+	__le32 dims[3] = { dim, dim, dim };
 	struct vaal_sqe_arg a[3] = {
-		{ .handle = in->handle, .length = LOAD_DIM * LOAD_DIM * 4 },
-		{ .handle = in->handle, .length = LOAD_DIM * LOAD_DIM * 4 },
+		{ .handle = in->handle, .length = dim * dim * 4 },
+		{ .handle = in->handle, .length = dim * dim * 4 },
 		{ .handle = out->handle },
 	};
 
 	return vaal_queue_launch(r, id, a, modes, 3, dims, sizeof(dims), ud);
 }
 
-/*
- * The child: join the cgroup, set up, ask for the reservation (@budget_ms
- * per @period_ms, none when 0), say so on @fd, saturate until SIGTERM,
- * report.  Exit status 0, or what failed (10 + step).
+/**
+ * struct load_ctx - a loader's context on /dev/vaal, in the child
+ * @r: its ring
+ * @id: the matmul_i32 kernel
+ * @dim: the matmul's size
+ * @in: both inputs (zeros: every launch does the same work)
+ * @out: one output buffer per launch in flight
  */
-static inline int load_child(const char *cg, const char *class, int fd_out,
+struct load_ctx {
+	struct vaal_ring r;
+	__u32 id;
+	unsigned int dim;
+	struct vaal_buffer in, out[LOAD_DEPTH];
+};
+
+/*
+ * Keep the calling thread off the CPUs of vaal_cpu's units (its cpus
+ * parameter; by default the last CPU), as a host keeps its other tasks off
+ * a sidecore.  A launch runs on its unit's CPU in a worker of the
+ * launching process, and the unit is held, its device time counted, until
+ * it ends: a loader's own thread runnable there, in a cgroup of another
+ * weight, would stretch the launches of the others by CFS's shares of that
+ * CPU (measured: 4.2 ms for a launch of cpu.weight 100 against 1.0 ms for
+ * one of 400, the same launch), and the scheduler would charge it to
+ * them.  Nothing when no CPU is left.
+ */
+static inline void load_off_units(void)
+{
+	char buf[256] = "", *p = buf, *end;
+	cpu_set_t set, units;
+	long a, b, last = -1;
+	int i;
+
+	CPU_ZERO(&units);
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			last = i;
+	read_file("/sys/module/vaal_cpu/parameters/cpus", buf, sizeof(buf));
+	if (!*buf || *buf == '\n' || !strncmp(buf, "(null)", 6)) {
+		if (last >= 0)
+			CPU_SET(last, &units);
+	}
+	while (*buf && *buf != '(' && *p && *p != '\n') {
+		a = strtol(p, &end, 10);
+		b = *end == '-' ? strtol(end + 1, &end, 10) : a;
+		if (end == p || a < 0 || b >= CPU_SETSIZE)
+			return;
+		for (; a <= b; a++)
+			CPU_SET(a, &units);
+		p = *end == ',' ? end + 1 : end;
+	}
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &units))
+			CPU_CLR(i, &set);
+	if (CPU_COUNT(&set))
+		sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * In the child: join @cg, open a context with @class's matmul of size
+ * @dim, ask for the reservation (@budget_us per @period_us, none when 0).
+ * 0, or what failed (10 + step).
+ */
+static inline int load_setup(struct load_ctx *c, const char *cg,
+			     const char *class, unsigned int dim,
 			     unsigned int budget_us, unsigned int period_us)
 {
 	static const __u8 modes[3] = { VAAL_ARG_IN, VAAL_ARG_IN, VAAL_ARG_OUT };
-	struct vaal_buffer in, out[LOAD_DEPTH];
-	long sub = 0, done = 0, failed = 0;
-	struct vaal_ring r;
-	struct vaal_cqe *cqe;
 	char path[256], pid[16];
-	__u32 id = 0;
 	int fd, i;
 
-	signal(SIGTERM, load_on_term);
 	snprintf(path, sizeof(path), CG_TEST "/%s/cgroup.procs", cg);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	if (write_file(path, pid))
 		return 11;
+	if (!strcmp(class, "cpu"))
+		load_off_units();
 	fd = vaal_open(NULL);
-	if (fd < 0 || vaal_ring_init(fd, 128, 0, &r))
+	if (fd < 0 || vaal_ring_init(fd, 128, 0, &c->r))
 		return 12;
+	c->dim = dim;
 	if (vaal_kernel_register(fd, class, "matmul_i32", modes, 3, 12, NULL,
-				 0, &id))
+				 0, &c->id))
 		return 13;
-	if (vaal_buf_create(fd, LOAD_DIM * LOAD_DIM * 4, &in))
+	if (vaal_buf_create(fd, dim * dim * 4, &c->in))
 		return 14;
 	for (i = 0; i < LOAD_DEPTH; i++)
-		if (vaal_buf_create(fd, LOAD_DIM * LOAD_DIM * 4, &out[i]))
+		if (vaal_buf_create(fd, dim * dim * 4, &c->out[i]))
 			return 14;
 	if (budget_us) {
 		struct vaal_sched_attr attr = {
@@ -224,37 +326,174 @@ static inline int load_child(const char *cg, const char *class, int fd_out,
 		if (ioctl(fd, VAAL_IOC_SCHED_SET, &attr))
 			return 15;
 	}
-	if (write(fd_out, "r", 1) != 1)
-		return 16;
+	return 0;
+}
+
+/*
+ * In the child: keep %LOAD_DEPTH launches in flight until SIGTERM, with
+ * the count of completed ones in @shm; then wait for those in flight and
+ * report "submitted completed failed" on @fd_out.
+ */
+static inline int load_saturate(struct load_ctx *c, struct load_shm *shm,
+				int fd_out)
+{
+	long sub = 0, done = 0, failed = 0;
+	struct vaal_cqe *cqe;
+	int i;
+
 	while (!load_stopping() || done < sub) {
 		while (!load_stopping() && sub - done < LOAD_DEPTH) {
+			struct vaal_buffer *out = &c->out[sub % LOAD_DEPTH];
+
 			/* A full submission ring goes to the kernel first. */
-			if (load_queue(&r, id, &in, &out[sub % LOAD_DEPTH], sub) &&
-			    (vaal_submit(&r) < 0 ||
-			     load_queue(&r, id, &in, &out[sub % LOAD_DEPTH], sub)))
+			if (load_queue(&c->r, c->id, c->dim, &c->in, out, sub) &&
+			    (vaal_submit(&c->r) < 0 ||
+			     load_queue(&c->r, c->id, c->dim, &c->in, out, sub)))
 				return 17;
 			sub++;
 		}
-		i = vaal_submit_and_wait_timeout(&r, 1, 1000000000ULL);
+		i = vaal_submit_and_wait_timeout(&c->r, 1, 1000000000ULL);
 		if (i < 0 && i != -EINTR && i != -ETIME)
 			return 18;
-		while (!vaal_peek_cqe(&r, &cqe)) {
+		while (!vaal_peek_cqe(&c->r, &cqe)) {
 			failed += cqe->res != 0;
 			done++;
-			vaal_cqe_seen(&r);
+			vaal_cqe_seen(&c->r);
 		}
+		if (done == sub && !load_stopping())
+			__atomic_store_n(&shm->dry, shm->dry + 1,
+					 __ATOMIC_RELAXED);
+		__atomic_store_n(&shm->completed, done, __ATOMIC_RELEASE);
 	}
 	dprintf(fd_out, "%ld %ld %ld\n", sub, done, failed);
 	return 0;
 }
 
-/* Start @l's child; wait until it is saturating.  0 or -1. */
-static inline int load_start(struct loader *l, const char *class,
-			     unsigned int budget_us, unsigned int period_us)
+static inline long long now_ns(void)
 {
-	int p[2];
-	char c;
+	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline void sleep_until_ns(long long t)
+{
+	struct timespec ts = { t / 1000000000LL, t % 1000000000LL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR && !load_stopping())
+		;
+}
+
+/*
+ * In the child: the real-time client.  Period k starts at t0 + k *
+ * @period_ns (t0 a period from now); at its start the client submits one
+ * launch and waits for it, and records in @shm when it submitted and when
+ * it reaped the completion (its own CLOCK_MONOTONIC), from the period's
+ * start.  A period that was over before the client could submit in it (the
+ * previous launch completed too late, or the client woke too late) is
+ * recorded without a launch.  After @shm->nr_periods periods it says
+ * "periods" on @fd_out and waits for SIGTERM to report as load_saturate()
+ * does (its context lives until then, for the scheduler's records).
+ */
+static inline int load_periodic(struct load_ctx *c, struct load_shm *shm,
+				int fd_out, long long period_ns)
+{
+	long sub = 0, done = 0, failed = 0, k;
+	long long t0 = now_ns() + period_ns, start, t;
+	struct vaal_cqe *cqe;
+	int ret;
+
+	shm->t0_ns = t0;
+	for (k = 0; k < shm->nr_periods && !load_stopping(); k++) {
+		struct load_period *p = &shm->rec[k];
+
+		start = t0 + k * period_ns;
+		p->submit_ns = -1;
+		p->complete_ns = -1;
+		sleep_until_ns(start);
+		if (now_ns() - start >= period_ns)
+			continue;	/* its period is over: no launch in it */
+		if (load_queue(&c->r, c->id, c->dim, &c->in, &c->out[0], k))
+			return 17;
+		t = now_ns();
+		p->submit_ns = t - start;
+		sub++;
+		ret = vaal_submit_and_wait_timeout(&c->r, 1, 2000000000ULL);
+		while (vaal_peek_cqe(&c->r, &cqe)) {
+			if (ret < 0 && ret != -EINTR)
+				return ret == -ETIME ? 19 : 18;
+			ret = vaal_submit_and_wait_timeout(&c->r, 1,
+							   2000000000ULL);
+		}
+		p->complete_ns = now_ns() - start;
+		failed += cqe->res != 0;
+		done++;
+		vaal_cqe_seen(&c->r);
+	}
+	dprintf(fd_out, "%ld\n", k);
+	while (!load_stopping())
+		sleep_s(0.01);
+	dprintf(fd_out, "%ld %ld %ld\n", sub, done, failed);
+	return 0;
+}
+
+/*
+ * The child: set up (with @budget_us per @period_us when not 0), say so on
+ * @fd_out, then saturate, or be the real-time client when @shm asks for
+ * periods.  Exit status 0, or what failed (10 + step).
+ */
+static inline int load_child(const char *cg, const char *class,
+			     struct load_shm *shm, int fd_out,
+			     unsigned int dim, unsigned int budget_us,
+			     unsigned int period_us)
+{
+	static struct load_ctx c;
+	int ret;
+
+	signal(SIGTERM, load_on_term);
+	/*
+	 * A real-time client is one on the CPU too (its workers, made at ring
+	 * setup, inherit it): the reservation is of the class's units, not
+	 * of the CPUs that submit and reap.
+	 */
+	if (shm->nr_periods) {
+		struct sched_param sp = { .sched_priority = 50 };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp))
+			return 10;
+	}
+	ret = load_setup(&c, cg, class, dim, budget_us, period_us);
+	if (ret)
+		return ret;
+	if (write(fd_out, "r", 1) != 1)
+		return 16;
+	if (shm->nr_periods)
+		return load_periodic(&c, shm, fd_out, period_us * 1000LL);
+	return load_saturate(&c, shm, fd_out);
+}
+
+/*
+ * Start @l's child, with @nr_periods periods of a real-time client or (0)
+ * saturating; wait until it is set up.  0 or -1.
+ */
+static inline int load_fork(struct loader *l, const char *class,
+			    unsigned int dim, unsigned int budget_us,
+			    unsigned int period_us, long nr_periods)
+{
+	size_t len = sizeof(*l->shm) + nr_periods * sizeof(l->shm->rec[0]);
+	int p[2];
+
+	l->rep = NULL;
+	l->shm = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (l->shm == MAP_FAILED) {
+		l->shm = NULL;
+		return -1;
+	}
+	l->shm_len = len;
+	l->shm->nr_periods = nr_periods;
 	if (pipe(p))
 		return -1;
 	l->pid = fork();
@@ -262,11 +501,59 @@ static inline int load_start(struct loader *l, const char *class,
 		return -1;
 	if (!l->pid) {
 		close(p[0]);
-		_exit(load_child(l->cgroup, class, p[1], budget_us, period_us));
+		_exit(load_child(l->cgroup, class, l->shm, p[1], dim,
+				 budget_us, period_us));
 	}
 	close(p[1]);
-	l->report = p[0];
-	return read(p[0], &c, 1) == 1 ? 0 : -1;
+	l->rep = fdopen(p[0], "r");
+	if (!l->rep) {
+		close(p[0]);
+		return -1;
+	}
+	return fgetc(l->rep) == 'r' ? 0 : -1;
+}
+
+/* Start a saturating loader, optionally with a reservation.  0 or -1. */
+static inline int load_start(struct loader *l, const char *class,
+			     unsigned int budget_us, unsigned int period_us)
+{
+	return load_fork(l, class, LOAD_DIM, budget_us, period_us, 0);
+}
+
+/*
+ * Start a real-time client: @nr_periods periods of @period_us, one launch
+ * of the @dim matmul each, on a reservation of @budget_us.  0 or -1.
+ */
+static inline int load_start_periodic(struct loader *l, const char *class,
+				      unsigned int dim, unsigned int budget_us,
+				      unsigned int period_us, long nr_periods)
+{
+	return load_fork(l, class, dim, budget_us, period_us, nr_periods);
+}
+
+/* Wait until @l's real-time client ran its periods: how many, or -1. */
+static inline long load_wait_periods(struct loader *l)
+{
+	char buf[64];
+	long n;
+
+	if (!l->rep || !fgets(buf, sizeof(buf), l->rep) ||
+	    sscanf(buf, "%ld", &n) != 1)
+		return -1;
+	return n;
+}
+
+/* Launches @l completed so far. */
+static inline long load_completed(const struct loader *l)
+{
+	return l->shm ? __atomic_load_n(&l->shm->completed, __ATOMIC_ACQUIRE) :
+			0;
+}
+
+/* Times @l found none of its launches in flight. */
+static inline long load_dry(const struct loader *l)
+{
+	return l->shm ? __atomic_load_n(&l->shm->dry, __ATOMIC_RELAXED) : 0;
 }
 
 /* Stop @l's child and read its report; its exit status, or -1. */
@@ -274,18 +561,23 @@ static inline int load_stop_one(struct loader *l)
 {
 	char buf[64] = "";
 	int status = -1;
-	FILE *f;
 
 	kill(l->pid, SIGTERM);
-	f = fdopen(l->report, "r");
-	if (f && fgets(buf, sizeof(buf), f))
+	if (l->rep && fgets(buf, sizeof(buf), l->rep))
 		sscanf(buf, "%ld %ld %ld", &l->submitted, &l->completed,
 		       &l->failed);
-	if (f)
-		fclose(f);
+	if (l->rep)
+		fclose(l->rep);
+	l->rep = NULL;
 	if (waitpid(l->pid, &status, 0) != l->pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+		status = -1;
+	else
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	/* The parent reads the periods' records before it stops the client. */
+	if (l->shm)
+		munmap(l->shm, l->shm_len);
+	l->shm = NULL;
+	return status;
 }
 
 /* Device time of CG_TEST/@cg on @class so far, from the usage file. */
@@ -309,40 +601,92 @@ static inline long long cg_usage(const char *class, const char *cg)
 	return 0;
 }
 
-/*
- * Shares (percent) of @n cgroups' device time on @class over @window
- * seconds; returns the largest deviation from @ideal (percent), or -1.
+/**
+ * struct shares - who got how much of a class over a window
+ * @launches: launches the loaders of each cgroup completed in the window,
+ *	by their own count
+ * @dry: times in the window its loaders found nothing of theirs in flight
+ * @obs: each cgroup's share of all those launches, percent: what the
+ *	loaders observed
+ * @sched: its share of the device time vcore_sched accounted to the
+ *	cgroups (its usage file) over the same window, percent
+ * @ns_per_launch: that device time over its launches
+ * @err: the largest |@obs - ideal|, points
+ * @sched_err: the largest |@sched - ideal|, points
+ * @min: the cgroup whose ideal share is the smallest
+ * @relerr_min: |@obs - ideal| / ideal of @min, percent
  */
-static inline double measure_shares(const char *class, const char * const *cgs,
-				    const double *ideal, int n, double window,
-				    double *share)
+struct shares {
+	long launches[MAX_LOADERS], dry[MAX_LOADERS];
+	double obs[MAX_LOADERS], sched[MAX_LOADERS];
+	double ns_per_launch[MAX_LOADERS];
+	double err, sched_err, relerr_min;
+	int min;
+};
+
+static inline double dev(double a, double b)
 {
-	long long before[MAX_LOADERS], total = 0;
-	double err = 0;
-	int i;
+	return a > b ? a - b : b - a;
+}
 
-	for (i = 0; i < n; i++) {
-		share[i] = 0;
-		before[i] = cg_usage(class, cgs[i]);
+/*
+ * The shares of @n cgroups @cgs of @class over @window seconds, against
+ * @ideal (percent): by the launches their loaders (the @nr_loaders of @l,
+ * in those cgroups) completed - identical launches, so their counts weigh
+ * device time - and, a second column, by vcore_sched's accounting.  The
+ * counts are taken at both ends of the window one loader after another
+ * (microseconds apart).  0, or -1 when nothing was measured.
+ */
+static inline int measure_shares(const char *class, const struct loader *l,
+				 int nr_loaders, const char * const *cgs,
+				 const double *ideal, int n, double window,
+				 struct shares *s)
+{
+	long c0[MAX_LOADERS], c1[MAX_LOADERS], d0[MAX_LOADERS], total = 0;
+	long long u0[MAX_LOADERS], u1[MAX_LOADERS], utotal = 0;
+	int i, j;
+
+	memset(s, 0, sizeof(*s));
+	for (j = 0; j < nr_loaders; j++) {
+		c0[j] = load_completed(&l[j]);
+		d0[j] = load_dry(&l[j]);
 	}
+	for (i = 0; i < n; i++)
+		u0[i] = cg_usage(class, cgs[i]);
 	sleep_s(window);
-	for (i = 0; i < n; i++) {
-		long long now = cg_usage(class, cgs[i]);
+	for (j = 0; j < nr_loaders; j++)
+		c1[j] = load_completed(&l[j]);
+	for (i = 0; i < n; i++)
+		u1[i] = cg_usage(class, cgs[i]);
 
-		if (before[i] < 0 || now < before[i])
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nr_loaders; j++)
+			if (!strcmp(l[j].cgroup, cgs[i])) {
+				s->launches[i] += c1[j] - c0[j];
+				s->dry[i] += load_dry(&l[j]) - d0[j];
+			}
+		if (u0[i] < 0 || u1[i] < u0[i] || s->launches[i] < 0)
 			return -1;
-		before[i] = now - before[i];
-		total += before[i];
+		total += s->launches[i];
+		utotal += u1[i] - u0[i];
+		if (ideal[i] < ideal[s->min])
+			s->min = i;
 	}
-	if (!total)
+	if (!total || !utotal)
 		return -1;
 	for (i = 0; i < n; i++) {
-		share[i] = 100.0 * before[i] / total;
-		if (share[i] - ideal[i] > err || ideal[i] - share[i] > err)
-			err = share[i] > ideal[i] ? share[i] - ideal[i] :
-						    ideal[i] - share[i];
+		s->obs[i] = 100.0 * s->launches[i] / total;
+		s->sched[i] = 100.0 * (u1[i] - u0[i]) / utotal;
+		s->ns_per_launch[i] = s->launches[i] ?
+			(double)(u1[i] - u0[i]) / s->launches[i] : 0;
+		if (dev(s->obs[i], ideal[i]) > s->err)
+			s->err = dev(s->obs[i], ideal[i]);
+		if (dev(s->sched[i], ideal[i]) > s->sched_err)
+			s->sched_err = dev(s->sched[i], ideal[i]);
 	}
-	return err;
+	s->relerr_min = 100 * dev(s->obs[s->min], ideal[s->min]) /
+			ideal[s->min];
+	return 0;
 }
 
 static inline int set_policy(const char *class, const char *policy)

@@ -4,15 +4,22 @@
  * cgroups get: processes in cgroups whose cpu.weight is set through
  * cgroupfs saturate the CPU sidecore controller (class "cpu") or the
  * reference user-space controller (vaal_ctrld), and the device time each
- * cgroup got over a window, read from /sys/kernel/vcore_sched/CLASS/usage,
- * is compared with the ideal share:
+ * cgroup got over a window - the identical launches its loaders completed,
+ * by their own count (vcore_sched's accounting of device time, in
+ * /sys/kernel/vcore_sched/CLASS/usage, is what its fair policy picks by:
+ * it is shown beside, not judged) - is compared with the ideal share:
  *
  *  - weights 100:200:400, 1:100 and a nested hierarchy, within 3 points
- *    over 5 s under fair; the same load under fcfs, side by side, misses;
+ *    over 5 s under fair, and the smallest share within 25% of its ideal
+ *    (1:100: 0.99%, between 0.74 and 1.24); the same load under fcfs, side
+ *    by side, misses;
  *  - a weight changed in cgroupfs mid-run moves the shares within 100 ms;
- *  - a reservation of 20% per 10 ms gets its budget in 99% of its periods
- *    while best-effort load saturates the class, and one that does not fit
- *    is refused with -EBUSY and its reason;
+ *  - a real-time client with a reservation of 2 ms per 10 ms, one launch
+ *    at the start of each of its 500 periods, sees by its own clock the
+ *    launch complete inside its period (every period counted) in 99% of
+ *    them while best-effort load saturates the class - or, where the VM
+ *    itself misses periods, as often as alone less 5 points -, and a
+ *    reservation that does not fit is refused with -EBUSY and its reason;
  *  - an exclusive partition of the user-space controller's units gives its
  *    cgroup a unit of its own whatever the weights;
  *  - policy switches under load and a cgroup removed under a live context
@@ -26,13 +33,13 @@
 #include <linux/capability.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 
 #include "../lib/vcs_load.h"
 #include "kselftest_harness.h"
 
 #define WINDOW		5.0	/* seconds a share is measured over */
 #define TOLERANCE	3.0	/* points */
+#define RELERR_MAX	25.0	/* percent of the smallest ideal share */
 #define RAMP		1.0	/* seconds before measuring */
 
 static const char *ctrld_path(void)
@@ -113,71 +120,114 @@ static void stop_all(struct __test_metadata *_metadata, struct share *s)
 	}
 }
 
+/* The observed shares, then vcore_sched's: "a 14.0% (1402 launches; usage 14.2%, 1.50 ms/launch)" */
 static void print_shares(const char *what, const char * const *cgs,
-			 const double *ideal, const double *share, int n,
-			 double err)
+			 const double *ideal, const struct shares *m, int n)
 {
 	int i;
 
-	printf("# %-28s", what);
+	printf("# %s:", what);
 	for (i = 0; i < n; i++)
-		printf(" %s %5.1f%% (ideal %5.1f)", cgs[i], share[i], ideal[i]);
-	printf("  max error %.1f points\n", err);
+		printf(" %s %.2f%% (ideal %.2f; %ld launches, ran dry %ld times; usage %.2f%%, %.2f ms/launch)",
+		       cgs[i], m->obs[i], ideal[i], m->launches[i], m->dry[i],
+		       m->sched[i], m->ns_per_launch[i] / 1e6);
+	printf("\n#   max error %.2f points (usage: %.2f), %s's relative error %.1f%%\n",
+	       m->err, m->sched_err, cgs[m->min], m->relerr_min);
 }
 
-/* Weights @w of flat cgroups a, b, c...: fair within tolerance. */
-static double flat_case(struct __test_metadata *_metadata, struct share *s,
-			const char *class, const unsigned int *w, int n,
-			double *fcfs_err)
+/* Measure the shares of @cgs over @window and print them; 0 or -1. */
+static int shares_of(struct share *s, const char *what, const char *class,
+		     const char * const *cgs, const double *ideal, int n,
+		     double window, struct shares *m)
+{
+	if (measure_shares(class, s->l, s->nr_loaders, cgs, ideal, n, window,
+			   m))
+		return -1;
+	print_shares(what, cgs, ideal, m, n);
+	return 0;
+}
+
+/*
+ * The shares of @cgs over @window, as the loaders observe them: each
+ * within %TOLERANCE points of @ideal, the smallest within %RELERR_MAX
+ * percent of its own.  Fair sharing is of loaders that keep the class
+ * busy: a window in which one ran dry (nothing of its in flight: under TCG
+ * on a loaded host a vCPU stalls for tens of ms, the 48 launches a loader
+ * keeps in flight run out, and the class serves the others meanwhile, as
+ * it should) is shown and measured again, up to %DRY_TRIES windows.
+ */
+#define DRY_TRIES	3
+
+static void expect_fair(struct __test_metadata *_metadata, struct share *s,
+			const char *what, const char *class,
+			const char * const *cgs, const double *ideal, int n,
+			double window)
+{
+	struct shares m;
+	int i, t, dry = 1;
+
+	for (t = 0; t < DRY_TRIES && dry; t++) {
+		ASSERT_EQ(0, shares_of(s, what, class, cgs, ideal, n, window,
+				       &m));
+		for (dry = 0, i = 0; i < n; i++)
+			dry += m.dry[i];
+		if (dry)
+			printf("#   a loader ran dry %d times: not a window of saturation\n",
+			       dry);
+	}
+	EXPECT_EQ(0, dry);
+	EXPECT_GE(TOLERANCE, m.err);
+	EXPECT_GE(RELERR_MAX, m.relerr_min);
+}
+
+/*
+ * Weights @w of flat cgroups a, b, c...: fair within tolerance; under
+ * fcfs too, side by side, when @fcfs_err: its largest error there.
+ */
+static void flat_case(struct __test_metadata *_metadata, struct share *s,
+		      const char *class, const unsigned int *w, int n,
+		      double *fcfs_err)
 {
 	static const char * const names[] = { "a", "b", "c", "d" };
-	double ideal[MAX_LOADERS], share[MAX_LOADERS], sum = 0, err;
+	double ideal[MAX_LOADERS], sum = 0;
+	struct shares m;
 	int i;
 
 	for (i = 0; i < n; i++)
 		sum += w[i];
 	for (i = 0; i < n; i++) {
 		ideal[i] = 100.0 * w[i] / sum;
-		if (add_cg(s, names[i], w[i]) ||
-		    add_loader(s, names[i], class, 0, 0))
-			return -1;
+		ASSERT_EQ(0, add_cg(s, names[i], w[i]));
+		ASSERT_EQ(0, add_loader(s, names[i], class, 0, 0));
 	}
 	sleep_s(RAMP);
-	err = measure_shares(class, names, ideal, n, WINDOW, share);
-	print_shares("fair", names, ideal, share, n, err);
-	if (fcfs_err && !strcmp(class, "cpu")) {
-		set_policy(class, "fcfs");
+	expect_fair(_metadata, s, "fair", class, names, ideal, n, WINDOW);
+	if (fcfs_err) {
+		ASSERT_EQ(0, set_policy(class, "fcfs"));
 		sleep_s(RAMP / 2);
-		*fcfs_err = measure_shares(class, names, ideal, n, WINDOW,
-					   share);
-		print_shares("fcfs (baseline)", names, ideal, share, n,
-			     *fcfs_err);
-		set_policy(class, "fair");
+		ASSERT_EQ(0, shares_of(s, "fcfs (baseline)", class, names,
+				       ideal, n, WINDOW, &m));
+		*fcfs_err = m.err;
+		ASSERT_EQ(0, set_policy(class, "fair"));
 	}
 	stop_all(_metadata, s);
-	return err;
 }
 
 TEST_F_TIMEOUT(share, weights_100_200_400, 120)
 {
 	const unsigned int w[] = { 100, 200, 400 };
-	double err, fcfs_err = -1;
+	double fcfs_err = -1;
 
-	err = flat_case(_metadata, &self->s, "cpu", w, 3, &fcfs_err);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
-	/* fcfs serves the three alike: it misses what fair meets. */
-	EXPECT_LT(err + 5, fcfs_err);
+	flat_case(_metadata, &self->s, "cpu", w, 3, &fcfs_err);
+	/* fcfs serves the three alike: it misses by 24 points what fair meets. */
+	EXPECT_LT(TOLERANCE + 5, fcfs_err);
 }
 
 TEST_F_TIMEOUT(share, weights_1_100, 120)
 {
 	const unsigned int w[] = { 1, 100 };
-	double err;
 
-	err = flat_case(_metadata, &self->s, "cpu", w, 2, NULL);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	flat_case(_metadata, &self->s, "cpu", w, 2, NULL);
 }
 
 /* A (100) holds x (100) and y (300); B (100) holds z: 12.5, 37.5, 50. */
@@ -185,7 +235,6 @@ TEST_F_TIMEOUT(share, nested, 120)
 {
 	static const char * const leaves[] = { "A/x", "A/y", "B/z" };
 	const double ideal[] = { 12.5, 37.5, 50 };
-	double share[3], err;
 	int i;
 
 	ASSERT_EQ(0, add_cg(&self->s, "A", 100));
@@ -196,10 +245,8 @@ TEST_F_TIMEOUT(share, nested, 120)
 	for (i = 0; i < 3; i++)
 		ASSERT_EQ(0, add_loader(&self->s, leaves[i], "cpu", 0, 0));
 	sleep_s(RAMP);
-	err = measure_shares("cpu", leaves, ideal, 3, WINDOW, share);
-	print_shares("fair, nested", leaves, ideal, share, 3, err);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, nested", "cpu", leaves, ideal,
+		    3, WINDOW);
 	stop_all(_metadata, &self->s);
 }
 
@@ -208,22 +255,18 @@ TEST_F_TIMEOUT(share, weight_change, 120)
 {
 	static const char * const names[] = { "a", "b" };
 	const double even[] = { 50, 50 }, after[] = { 25, 75 };
-	double share[2], err;
 
 	ASSERT_EQ(0, add_cg(&self->s, "a", 100));
 	ASSERT_EQ(0, add_cg(&self->s, "b", 100));
 	ASSERT_EQ(0, add_loader(&self->s, "a", "cpu", 0, 0));
 	ASSERT_EQ(0, add_loader(&self->s, "b", "cpu", 0, 0));
 	sleep_s(RAMP);
-	err = measure_shares("cpu", names, even, 2, WINDOW / 2, share);
-	print_shares("fair, before", names, even, share, 2, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, before", "cpu", names, even,
+		    2, WINDOW / 2);
 	ASSERT_EQ(0, cg_set_weight("b", 300));
 	sleep_s(0.1);
-	err = measure_shares("cpu", names, after, 2, WINDOW / 2, share);
-	print_shares("fair, 100 ms after 300", names, after, share, 2, err);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, 100 ms after 300", "cpu",
+		    names, after, 2, WINDOW / 2);
 	stop_all(_metadata, &self->s);
 }
 
@@ -257,12 +300,9 @@ static int start_ctrld(struct share *s)
 TEST_F_TIMEOUT(share, user_controller_100_200_400, 120)
 {
 	const unsigned int w[] = { 100, 200, 400 };
-	double err;
 
 	ASSERT_EQ(0, start_ctrld(&self->s));
-	err = flat_case(_metadata, &self->s, "uref", w, 3, NULL);
-	ASSERT_LE(0, err);
-	EXPECT_GE(TOLERANCE, err);
+	flat_case(_metadata, &self->s, "uref", w, 3, NULL);
 }
 
 /*
@@ -274,7 +314,6 @@ TEST_F_TIMEOUT(share, exclusive_partition, 120)
 	static const char * const names[] = { "p", "q" };
 	const double shared[] = { 25, 75 }, split[] = { 50, 50 };
 	char buf[4096];
-	double share[2], err;
 
 	ASSERT_EQ(0, start_ctrld(&self->s));
 	ASSERT_EQ(0, add_cg(&self->s, "p", 100));
@@ -283,9 +322,8 @@ TEST_F_TIMEOUT(share, exclusive_partition, 120)
 	ASSERT_EQ(0, add_loader(&self->s, "q", "uref", 0, 0));
 	ASSERT_EQ(0, add_loader(&self->s, "q", "uref", 0, 0));
 	sleep_s(RAMP);
-	err = measure_shares("uref", names, shared, 2, WINDOW / 2, share);
-	print_shares("fair, shared units", names, shared, share, 2, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, shared units", "uref", names,
+		    shared, 2, WINDOW / 2);
 
 	ASSERT_EQ(0, write_file(VCS_SYSFS "/uref/partitions",
 				"0 /vcs_test/p exclusive\n"));
@@ -293,9 +331,8 @@ TEST_F_TIMEOUT(share, exclusive_partition, 120)
 			       sizeof(buf)));
 	EXPECT_STREQ("0 /vcs_test/p exclusive\n", buf);
 	sleep_s(RAMP / 2);
-	err = measure_shares("uref", names, split, 2, WINDOW / 2, share);
-	print_shares("fair, unit 0 p's alone", names, split, share, 2, err);
-	EXPECT_GE(TOLERANCE, err);
+	expect_fair(_metadata, &self->s, "fair, unit 0 p's alone", "uref",
+		    names, split, 2, WINDOW / 2);
 	ASSERT_EQ(0, read_file(VCS_SYSFS "/uref/contexts", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/p partition=0"));
 	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/q partition=-1"));
@@ -342,23 +379,117 @@ static long long rt_ctx(void)
 }
 
 /*
- * The share of a reservation's periods that must be served.  Launches are
- * not preempted: a period is missed when a best-effort launch outlasts its
- * slack (8 ms).  The debug kernel (KASAN, lockdep; vm/vcore-vm names it
- * "-vcore-debug") runs a launch several times slower, and misses one
- * period in fifty (465 of 475 in a run); the stock kernel one in five
- * hundred.
+ * The real-time client: a reservation of %RT_BUDGET_US per %RT_PERIOD_US,
+ * one launch of an %RT_DIM matmul at the start of each of its %RT_PERIODS
+ * periods.
  */
-static double periods_met_bound(void)
-{
-	struct utsname u;
+#define RT_BUDGET_US	2000
+#define RT_PERIOD_US	10000
+#define RT_PERIODS	500
+#define RT_DIM		LOAD_DIM
 
-	return !uname(&u) && strstr(u.release, "debug") ? 0.95 : 0.99;
+/* Microseconds of the @q quantile of @n values @v (sorted in place). */
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
 }
+
+static double quantile_us(long long *v, long n, double q)
+{
+	if (!n)
+		return -1;
+	qsort(v, n, sizeof(*v), cmp_ll);
+	return v[(long)(q * (n - 1))] / 1e3;
+}
+
+/*
+ * What the real-time client's records say: every one of its @n periods
+ * counted; @met, those whose launch completed inside the period by its
+ * clock.  Prints them as @what.
+ */
+static long rt_judge(const struct loader *rt, long n, const char *what)
+{
+	static long long wake[RT_PERIODS], resp[RT_PERIODS];
+	const long long period = RT_PERIOD_US * 1000LL;
+	long k, met = 0, launched = 0, late = 0;
+
+	for (k = 0; k < n; k++) {
+		const struct load_period *p = &rt->shm->rec[k];
+
+		if (p->submit_ns < 0)
+			continue;
+		wake[launched] = p->submit_ns;
+		resp[launched++] = p->complete_ns - p->submit_ns;
+		met += p->complete_ns >= 0 && p->complete_ns < period;
+		late += p->submit_ns >= period / 2;
+	}
+	printf("# %s, by the client: %ld periods, %ld met (launch completed inside its period), %ld missed: %ld without a launch (the client woke after the period), %ld launched late (after half the period), %ld launched in time and served late\n",
+	       what, n, met, n - met, n - launched, late,
+	       n - met - (n - launched) - late);
+	printf("#   submission after the period's start: median %.0f us, 99%% %.0f us, max %.0f us\n",
+	       quantile_us(wake, launched, 0.5),
+	       quantile_us(wake, launched, 0.99), quantile_us(wake, launched, 1));
+	printf("#   submission to completion: median %.0f us, 99%% %.0f us, max %.0f us\n",
+	       quantile_us(resp, launched, 0.5),
+	       quantile_us(resp, launched, 0.99), quantile_us(resp, launched, 1));
+	return met;
+}
+
+/*
+ * The real-time client in cgroup rt, with its reservation: @n periods,
+ * judged.  Its periods met, or -1.
+ */
+static long rt_run(struct __test_metadata *_metadata, struct share *s,
+		   long n, const char *what, long long *sched_p,
+		   long long *sched_m)
+{
+	struct loader *rt = &s->l[s->nr_loaders++];
+	long long ctx, p0 = 0, m0 = 0;
+	long met;
+
+	rt->cgroup = "rt";
+	if (load_start_periodic(rt, "cpu", RT_DIM, RT_BUDGET_US, RT_PERIOD_US,
+				n))
+		return -1;
+	ctx = rt_ctx();
+	if (ctx < 0 || rt_periods(ctx, &p0, &m0))
+		return -1;
+	if (load_wait_periods(rt) != n)
+		return -1;
+	if (rt_periods(ctx, sched_p, sched_m))
+		return -1;
+	*sched_p -= p0;
+	*sched_m -= m0;
+	met = rt_judge(rt, n, what);
+	printf("#   vcore_sched's count (refills at picks, met when the whole budget went): %lld of %lld periods\n",
+	       *sched_m, *sched_p);
+	return met;
+}
+
+/*
+ * The real-time client runs its periods alone (the baseline: what the VM's
+ * timers and vCPUs allow), then while best-effort load saturates the
+ * class.  The reservation is judged by the client's own clock, every
+ * period counted: under saturation at least %RT_MET_MIN of the periods
+ * met, less only by what the baseline itself missed.  A baseline under
+ * %RT_BASE_MIN fails: the VM cannot keep the periods, the test would judge
+ * nothing.
+ *
+ * MEASURED (see the commit message): the client's launch waits for the
+ * best-effort launch on the unit (about a ms) and runs its own (about a
+ * ms), far inside 10 ms; what misses is the VM, not the class: under TCG
+ * on a loaded host (load 9 on 2 CPUs) a SCHED_FIFO thread with nothing
+ * else to do woke more than a 10 ms period late in 101 of 500 periods.
+ */
+#define RT_MET_MIN	0.99	/* of the periods */
+#define RT_MET_SLACK	0.05	/* of the periods, below the baseline */
+#define RT_BASE_MIN	0.90	/* the baseline below which nothing is judged */
+#define RT_BASE_PERIODS	300
 
 TEST_F_TIMEOUT(share, reservation_met, 120)
 {
-	long long ctx, p0, m0, p1, m1;
 	struct vaal_sched_attr attr = {
 		.size = sizeof(attr),
 		.flags = VAAL_SCHED_RESERVE,
@@ -366,6 +497,9 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 		.budget_ns = 8000000,
 		.period_ns = 10000000,
 	};
+	long base, met, n = RT_PERIODS;
+	long long sp, sm;
+	double bound;
 	int fd, units;
 	char buf[32];
 
@@ -373,17 +507,21 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 	units = atoi(buf);
 	ASSERT_EQ(0, add_cg(&self->s, "rt", 0));
 	ASSERT_EQ(0, add_cg(&self->s, "be", 0));
-	ASSERT_EQ(0, add_loader(&self->s, "rt", "cpu", 2000, 10000));
-	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
-	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
-	ctx = rt_ctx();
-	ASSERT_LE(0, ctx);
-	sleep_s(RAMP);
-	ASSERT_EQ(0, rt_periods(ctx, &p0, &m0));
+	base = rt_run(_metadata, &self->s, RT_BASE_PERIODS,
+		      "reservation 2 ms / 10 ms alone (baseline)", &sp, &sm);
+	ASSERT_LE(0, base);
+	stop_all(_metadata, &self->s);
+	self->s.nr_loaders = 0;
 
+	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
+	ASSERT_EQ(0, add_loader(&self->s, "be", "cpu", 0, 0));
+	sleep_s(RAMP);
 	/* 20% is in: 80% more per unit does not fit under 90%. */
 	fd = vaal_open(NULL);
 	ASSERT_LE(0, fd);
+	met = rt_run(_metadata, &self->s, n,
+		     "reservation 2 ms / 10 ms under saturation", &sp, &sm);
+	ASSERT_LE(0, met);
 	if (units == 1) {
 		EXPECT_EQ(-1, ioctl(fd, VAAL_IOC_SCHED_SET, &attr));
 		EXPECT_EQ(EBUSY, errno);
@@ -392,13 +530,14 @@ TEST_F_TIMEOUT(share, reservation_met, 120)
 		EXPECT_EQ(200000, attr.admitted_ppm);
 	}
 	close(fd);
-
-	sleep_s(WINDOW);
-	ASSERT_EQ(0, rt_periods(ctx, &p1, &m1));
-	printf("# reservation 2 ms / 10 ms under saturation: %lld of %lld periods served\n",
-	       m1 - m0, p1 - p0);
-	EXPECT_LE(WINDOW * 100 * 0.9, p1 - p0);
-	EXPECT_LE(periods_met_bound() * (p1 - p0), m1 - m0);
+	bound = (double)base / RT_BASE_PERIODS - RT_MET_SLACK;
+	if (bound > RT_MET_MIN)
+		bound = RT_MET_MIN;
+	printf("# periods met under saturation: %ld of %ld, %.1f%% (bound %.1f%%: %.0f%%, or the baseline's %.1f%% less %.0f points)\n",
+	       met, n, 100.0 * met / n, 100 * bound, 100 * RT_MET_MIN,
+	       100.0 * base / RT_BASE_PERIODS, 100 * RT_MET_SLACK);
+	EXPECT_LE(RT_BASE_MIN * RT_BASE_PERIODS, base);
+	EXPECT_LE(bound * n, met);
 	stop_all(_metadata, &self->s);
 }
 

@@ -9,17 +9,24 @@
  * hierarchy, A (100) holding x (100) and y (300), B (100) holding z, whose
  * ideal shares are 12.5, 37.5 and 50%.  Each run sets the policy, makes the
  * cgroups, starts one saturating loader per leaf, lets it ramp for a
- * second, measures the device time of each leaf over a window (5 s, -w),
- * stops the loaders (none may fail or lose work) and removes the cgroups.
- * For each run it prints the shares measured, as a comment, and
+ * second, counts the launches each leaf's loader completes over a window
+ * (5 s, -w) - identical launches, counted by the loaders themselves, so
+ * that a leaf's share of them is its share of the device time as the
+ * clients see it -, stops the loaders (none may fail or lose work) and
+ * removes the cgroups.  For each run it prints, as comments, the shares
+ * observed and, beside them, the shares of vcore_sched's own accounting
+ * (its usage file, what fair picks by), and
  *
  *	bench vcs.vm.share_err_<workload> <points> points		(fair)
  *	bench vcs.vm.share_err_<policy>_<workload> <points> points	(fcfs, rr)
+ *	bench vcs.vm.share_relerr_min_<workload> <percent> percent	(fair)
+ *	bench vcs.vm.share_relerr_min_<policy>_<workload> <percent> percent
  *
- * the largest absolute deviation of a leaf's share from its ideal share,
- * in percentage points.  The policy is fair again at the end.  Exit status
- * 0, 1 when a run failed, 2 when vcore_sched (or cgroup v2's cpu
- * controller) is not there.
+ * the largest absolute deviation of a leaf's observed share from its
+ * ideal share, in percentage points, and the deviation of the leaf with
+ * the smallest ideal share relative to that ideal share, in percent of
+ * it.  The policy is fair again at the end.  Exit status 0, 1 when a run
+ * failed, 2 when vcore_sched (or cgroup v2's cpu controller) is not there.
  */
 #include <getopt.h>
 
@@ -131,12 +138,12 @@ static const char *stop_all(struct run *r, char *msg, size_t len)
 }
 
 /*
- * Run workload @w under @policy over @window seconds: the largest
- * deviation in @err, the shares in @share.  NULL, or what failed.
+ * Run workload @w under @policy over @window seconds: the shares in @m.
+ * NULL, or what failed.
  */
 static const char *run_one(const struct workload *w, const char *policy,
-			   double window, double *share, double *err,
-			   char *msg, size_t len)
+			   double window, struct shares *m, char *msg,
+			   size_t len)
 {
 	const char *fail = NULL, *stop;
 	struct run r = { .nr_loaders = 0 };
@@ -176,10 +183,10 @@ static const char *run_one(const struct workload *w, const char *policy,
 		}
 	}
 	sleep_s(RAMP);
-	*err = measure_shares(CLASS, w->leaves, w->ideal, w->nr_leaves,
-			      window, share);
-	if (*err < 0) {
-		snprintf(msg, len, "no device time measured in %s/usage",
+	if (measure_shares(CLASS, r.l, r.nr_loaders, w->leaves, w->ideal,
+			   w->nr_leaves, window, m)) {
+		snprintf(msg, len,
+			 "no launches completed, or no device time in %s/usage",
 			 VCS_SYSFS "/" CLASS);
 		fail = msg;
 	}
@@ -204,10 +211,11 @@ static void help(FILE *f)
 
 int main(int argc, char **argv)
 {
-	double window = 5, share[MAX_LOADERS], err = -1;
+	double window = 5;
+	struct shares m;
 	const char *fail;
 	unsigned int p, k;
-	char msg[512];
+	char msg[512], pfx[16];
 	int c, i;
 
 	while ((c = getopt(argc, argv, "w:h")) != -1) {
@@ -244,27 +252,37 @@ int main(int argc, char **argv)
 		for (k = 0; k < sizeof(workloads) / sizeof(*workloads); k++) {
 			const struct workload *w = &workloads[k];
 
-			fail = run_one(w, policies[p], window, share, &err,
-				       msg, sizeof(msg));
+			fail = run_one(w, policies[p], window, &m, msg,
+				       sizeof(msg));
 			if (fail) {
 				fprintf(stderr, "%s: %s %s: %s\n", prog,
 					policies[p], w->name, fail);
 				set_policy(CLASS, "fair");
 				return 1;
 			}
-			printf("# %s %s:", policies[p], w->name);
+			printf("# %s %s, observed:", policies[p], w->name);
 			for (i = 0; i < w->nr_leaves; i++)
-				printf(" %s %.1f%%", w->leaves[i], share[i]);
+				printf(" %s %.2f%% (%ld launches, ran dry %ld times)",
+				       w->leaves[i], m.obs[i], m.launches[i],
+				       m.dry[i]);
 			printf(" (ideal");
 			for (i = 0; i < w->nr_leaves; i++)
-				printf(" %.1f", w->ideal[i]);
-			printf(")\n");
+				printf(" %.2f", w->ideal[i]);
+			printf(")\n# %s %s, vcore_sched's usage:", policies[p],
+			       w->name);
+			for (i = 0; i < w->nr_leaves; i++)
+				printf(" %s %.2f%% (%.2f ms/launch)",
+				       w->leaves[i], m.sched[i],
+				       m.ns_per_launch[i] / 1e6);
+			printf(" (max error %.2f points)\n", m.sched_err);
 			if (!strcmp(policies[p], "fair"))
-				printf("bench vcs.vm.share_err_%s %.1f points\n",
-				       w->metric, err);
+				pfx[0] = 0;
 			else
-				printf("bench vcs.vm.share_err_%s_%s %.1f points\n",
-				       policies[p], w->metric, err);
+				snprintf(pfx, sizeof(pfx), "%s_", policies[p]);
+			printf("bench vcs.vm.share_err_%s%s %.1f points\n",
+			       pfx, w->metric, m.err);
+			printf("bench vcs.vm.share_relerr_min_%s%s %.1f percent\n",
+			       pfx, w->metric, m.relerr_min);
 		}
 
 	if (set_policy(CLASS, "fair")) {
