@@ -198,4 +198,9 @@ int vcs_sysfs_init(void);
 void vcs_sysfs_exit(void);
 int vcs_sysfs_add(struct vcs_class *vc);
 
+/* vcs_debugfs.c */
+void vcs_debugfs_init(void);
+void vcs_debugfs_exit(void);
+void vcs_debugfs_add(struct vcs_class *vc);
+
 #endif /* _VCS_INTERNAL_H */

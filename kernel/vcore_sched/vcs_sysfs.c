@@ -11,8 +11,9 @@
  *   partitions	rw  one per line: UNITS CGROUP [exclusive]; UNITS a list
  *		    ("0-1,3"), CGROUP a path in cgroupfs or "-" (only
  *		    contexts pinned to those units); "none" clears
- *   contexts	ro  one line per context with work on the class
- *   usage	ro  device time of the live contexts per cgroup
+ *
+ * Who uses what - tables, one line per context or cgroup - is in debugfs
+ * (vcs_debugfs.c): sysfs holds one value per file.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,8 +25,6 @@
 #include <linux/sysfs.h>
 
 #include "vcs_internal.h"
-
-#define VCS_MAX_SHOWN		512	/* contexts a read shows */
 
 static struct kobject *vcs_kobj;
 
@@ -235,168 +234,16 @@ static ssize_t partitions_store(struct kobject *kobj,
 	return count;
 }
 
-/**
- * struct vcs_ctx_info - a context's line, taken under the class's lock
- * @id: vaal_core's id of the context ("vaal-ctx-id" in its fdinfo)
- * @pid: its owner's
- * @path: its owner's cgroups
- * @rq: 0 for the pool, 1 + n for partition n
- * @units: its pin
- * @budget: its reservation
- * @period: of the reservation
- * @usage: device time
- * @rt: of which on the reservation
- * @periods: periods that ended with work queued
- * @met: of which with the whole budget used
- */
-struct vcs_ctx_info {
-	u64 id;
-	pid_t pid;
-	struct vcs_path path;
-	unsigned int rq;
-	u64 units, budget, period, usage, rt, periods, met;
-};
-
-struct vcs_snapshot {
-	struct vcs_ctx_info *info;
-	unsigned int room;
-	unsigned int n;
-};
-
-static void vcs_snapshot_fn(void *sched, void *arg)
-{
-	struct vcs_sched *s = sched;
-	struct vcs_snapshot *snap = arg;
-	struct vcs_ctx_info *ci;
-	struct vcs_ctx *c;
-	u64 gen;
-
-	list_for_each_entry(c, &s->ctxs, node) {
-		if (snap->n == snap->room)
-			break;
-		ci = &snap->info[snap->n++];
-		ci->id = c->sctx->id;
-		ci->pid = pid_nr(c->owner->pid);
-		vcs_owner_path(c->owner, &ci->path, &gen);
-		ci->rq = c->rq;
-		ci->units = c->units;
-		ci->budget = c->budget;
-		ci->period = c->period;
-		ci->usage = c->usage_ns;
-		ci->rt = c->rt_ns;
-		ci->periods = c->se.nr_periods;
-		ci->met = c->se.nr_met;
-	}
-}
-
-/* The contexts of a class, or an ERR_PTR(); kvfree() it. */
-static struct vcs_ctx_info *vcs_snapshot(struct vcs_class *vc, unsigned int *n)
-{
-	struct vcs_snapshot snap = { .room = VCS_MAX_SHOWN };
-
-	snap.info = kvcalloc(snap.room, sizeof(*snap.info), GFP_KERNEL);
-	if (!snap.info)
-		return ERR_PTR(-ENOMEM);
-	vaal_sched_class_call(vc->name, &vcs_policy, vcs_snapshot_fn, &snap);
-	*n = snap.n;
-	return snap.info;
-}
-
-static ssize_t contexts_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	struct vcs_ctx_info *info;
-	unsigned int n, i;
-	char name[128];
-	int len = 0;
-
-	info = vcs_snapshot(to_vcs_class(kobj), &n);
-	if (IS_ERR(info))
-		return PTR_ERR(info);
-	for (i = 0; i < n; i++) {
-		struct vcs_ctx_info *ci = &info[i];
-
-		if (!ci->path.depth)
-			strscpy(name, "/");
-		else if (vcs_cgroup_name(ci->path.id[ci->path.depth - 1], name,
-					 sizeof(name)))
-			strscpy(name, "(removed)");
-		len += sysfs_emit_at(buf, len,
-				     "ctx=%llu pid=%d cgroup=%s partition=%d units=%#llx budget_ns=%llu period_ns=%llu usage_ns=%llu rt_ns=%llu periods=%llu met=%llu\n",
-				     ci->id, ci->pid, name, (int)ci->rq - 1,
-				     ci->units, ci->budget, ci->period,
-				     ci->usage, ci->rt, ci->periods, ci->met);
-	}
-	kvfree(info);
-	return len;
-}
-
-/* Add @ns to cgroup @id's line in @ids/@ns (of @n, room @room). */
-static void vcs_usage_add(u64 *ids, u64 *usage, unsigned int *n,
-			  unsigned int room, u64 id, u64 ns)
-{
-	unsigned int i;
-
-	for (i = 0; i < *n && ids[i] != id; i++)
-		;
-	if (i == *n) {
-		if (*n == room)
-			return;
-		ids[(*n)++] = id;
-		usage[i] = 0;
-	}
-	usage[i] += ns;
-}
-
-static ssize_t usage_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	unsigned int n, i, j, nr_cg = 0, room;
-	struct vcs_ctx_info *info;
-	u64 *ids, *usage, total = 0;
-	char name[128];
-	int len;
-
-	info = vcs_snapshot(to_vcs_class(kobj), &n);
-	if (IS_ERR(info))
-		return PTR_ERR(info);
-	room = n * VCS_MAX_DEPTH + 1;
-	ids = kvcalloc(room * 2, sizeof(*ids), GFP_KERNEL);
-	if (!ids) {
-		kvfree(info);
-		return -ENOMEM;
-	}
-	usage = ids + room;
-	for (i = 0; i < n; i++) {
-		total += info[i].usage;
-		for (j = 0; j < info[i].path.depth; j++)
-			vcs_usage_add(ids, usage, &nr_cg, room,
-				      info[i].path.id[j], info[i].usage);
-	}
-	len = sysfs_emit(buf, "/ %llu\n", total);
-	for (i = 0; i < nr_cg; i++)
-		if (!vcs_cgroup_name(ids[i], name, sizeof(name)))
-			len += sysfs_emit_at(buf, len, "%s %llu\n", name,
-					     usage[i]);
-	kvfree(ids);
-	kvfree(info);
-	return len;
-}
-
 static struct kobj_attribute vcs_attr_policy = __ATTR_RW(policy);
 static struct kobj_attribute vcs_attr_rt_limit = __ATTR_RW(rt_limit);
 static struct kobj_attribute vcs_attr_units = __ATTR_RO(units);
 static struct kobj_attribute vcs_attr_partitions = __ATTR_RW(partitions);
-static struct kobj_attribute vcs_attr_contexts = __ATTR_RO(contexts);
-static struct kobj_attribute vcs_attr_usage = __ATTR_RO(usage);
 
 static struct attribute *vcs_class_attrs[] = {
 	&vcs_attr_policy.attr,
 	&vcs_attr_rt_limit.attr,
 	&vcs_attr_units.attr,
 	&vcs_attr_partitions.attr,
-	&vcs_attr_contexts.attr,
-	&vcs_attr_usage.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vcs_class);
@@ -426,13 +273,18 @@ int vcs_sysfs_add(struct vcs_class *vc)
 				   vc->name);
 	if (ret)
 		kobject_put(&vc->kobj);
+	else
+		vcs_debugfs_add(vc);
 	return ret;
 }
 
 int vcs_sysfs_init(void)
 {
 	vcs_kobj = kobject_create_and_add("vcore_sched", kernel_kobj);
-	return vcs_kobj ? 0 : -ENOMEM;
+	if (!vcs_kobj)
+		return -ENOMEM;
+	vcs_debugfs_init();
+	return 0;
 }
 
 /* Module exit: no class uses the policy any more. */
@@ -440,6 +292,8 @@ void vcs_sysfs_exit(void)
 {
 	struct vcs_class *vc, *tmp;
 
+	/* First: its files' readers are done when this returns. */
+	vcs_debugfs_exit();
 	list_for_each_entry_safe(vc, tmp, &vcs_classes, node) {
 		list_del(&vc->node);
 		kobject_put(&vc->kobj);

@@ -14,7 +14,7 @@
  * a loader completes measure the device time it got - by the loader's own
  * count, which it keeps in memory shared with the parent: the shares are
  * measured by the loaders, and vcore_sched's accounting (the device time
- * per cgroup in /sys/kernel/vcore_sched/CLASS/usage, what its fair policy
+ * per cgroup in /sys/kernel/debug/vcore_sched/CLASS/usage, what its fair policy
  * picks by) is only shown beside them.
  *
  * A real-time client (load_start_periodic()) submits one launch at the
@@ -43,6 +43,8 @@
 #define CG_ROOT		"/sys/fs/cgroup"
 #define CG_TEST		CG_ROOT "/vcs_test"
 #define VCS_SYSFS	"/sys/kernel/vcore_sched"
+/* Tables of who uses a class: contexts, usage. */
+#define VCS_DEBUGFS	"/sys/kernel/debug/vcore_sched"
 #define LOAD_DEPTH	48		/* launches in flight per loader */
 #define LOAD_DIM	40		/* matmul size: a ms or two under TCG */
 #define MAX_LOADERS	8
@@ -586,7 +588,7 @@ static inline long long cg_usage(const char *class, const char *cg)
 	char path[128], want[256], buf[8192], *line, *save;
 	long long ns;
 
-	snprintf(path, sizeof(path), VCS_SYSFS "/%s/usage", class);
+	snprintf(path, sizeof(path), VCS_DEBUGFS "/%s/usage", class);
 	snprintf(want, sizeof(want), "/vcs_test/%s", cg);
 	if (read_file(path, buf, sizeof(buf)))
 		return -1;

@@ -6,7 +6,7 @@
  * reference user-space controller (vaal_ctrld), and the device time each
  * cgroup got over a window - the identical launches its loaders completed,
  * by their own count (vcore_sched's accounting of device time, in
- * /sys/kernel/vcore_sched/CLASS/usage, is what its fair policy picks by:
+ * /sys/kernel/debug/vcore_sched/CLASS/usage, is what its fair policy picks by:
  * it is shown beside, not judged) - is compared with the ideal share:
  *
  *  - weights 100:200:400, 1:100 and a nested hierarchy, within 3 points
@@ -333,7 +333,7 @@ TEST_F_TIMEOUT(share, exclusive_partition, 120)
 	sleep_s(RAMP / 2);
 	expect_fair(_metadata, &self->s, "fair, unit 0 p's alone", "uref",
 		    names, split, 2, WINDOW / 2);
-	ASSERT_EQ(0, read_file(VCS_SYSFS "/uref/contexts", buf, sizeof(buf)));
+	ASSERT_EQ(0, read_file(VCS_DEBUGFS "/uref/contexts", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/p partition=0"));
 	EXPECT_NE(NULL, strstr(buf, "cgroup=/vcs_test/q partition=-1"));
 	ASSERT_EQ(0, write_file(VCS_SYSFS "/uref/partitions", "none\n"));
@@ -346,7 +346,7 @@ static int rt_periods(long long ctx, long long *periods, long long *met)
 	char buf[16384], *line, *save;
 	long long id;
 
-	if (read_file(VCS_SYSFS "/cpu/contexts", buf, sizeof(buf)))
+	if (read_file(VCS_DEBUGFS "/cpu/contexts", buf, sizeof(buf)))
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -365,7 +365,7 @@ static long long rt_ctx(void)
 	char buf[16384], *line, *save;
 	long long id = -1, budget;
 
-	if (read_file(VCS_SYSFS "/cpu/contexts", buf, sizeof(buf)))
+	if (read_file(VCS_DEBUGFS "/cpu/contexts", buf, sizeof(buf)))
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -568,7 +568,7 @@ TEST_F_TIMEOUT(share, switches_lose_nothing, 120)
 	ASSERT_EQ(0, write_file(CG_TEST "/b/cgroup.procs", buf));
 	ASSERT_EQ(0, rmdir(CG_TEST "/a"));
 	sleep_s(0.5);
-	ASSERT_EQ(0, read_file(VCS_SYSFS "/cpu/usage", buf, sizeof(buf)));
+	ASSERT_EQ(0, read_file(VCS_DEBUGFS "/cpu/usage", buf, sizeof(buf)));
 	stop_all(_metadata, &self->s);
 }
 

@@ -187,7 +187,7 @@ static const char *run_one(const struct workload *w, const char *policy,
 			   w->nr_leaves, window, m)) {
 		snprintf(msg, len,
 			 "no launches completed, or no device time in %s/usage",
-			 VCS_SYSFS "/" CLASS);
+			 VCS_DEBUGFS "/" CLASS);
 		fail = msg;
 	}
 out:
