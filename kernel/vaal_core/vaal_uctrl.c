@@ -9,8 +9,12 @@
  * and nothing else, and completes it.  A mapping of a unit's argument is
  * filled at fault time from the work the unit holds then, and zapped when
  * the work is completed, so a controller never reaches a buffer after it
- * gave the work back.  Closing the file hands its work to the class's other
- * controllers, or fails it with -EIO.
+ * gave the work back.  The mapping's pages are ordinary pages, which a
+ * device driver or io_uring may pin to use the buffer in place; a pin
+ * outlives the zap (the privileged controller must drop it when it
+ * completes the work) and keeps the pages, never the buffer's other state.
+ * Closing the file hands its work to the class's other controllers, or
+ * fails it with -EIO.
  *
  * mmap offsets: bit 63, the controller's id, the unit and the argument
  * index; each argument spans 4 GiB of offsets (a whole buffer).
@@ -19,7 +23,6 @@
 
 #include <linux/capability.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -383,15 +386,22 @@ static vm_fault_t vaal_uctrl_fault(struct vm_fault *vmf)
 	unsigned int unit, arg;
 	struct vaal_buf *buf;
 	vm_fault_t ret = VM_FAULT_SIGBUS;
+	int err;
 
 	if (!vaal_uctrl_decode(u, vma->vm_pgoff, &unit, &arg))
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&u->map_lock);
 	buf = vaal_uctrl_buf(u, vma, unit, arg);
-	/* Under map_lock: a completion cannot zap before the page is in. */
-	if (buf && idx < buf->nr_pages)
-		ret = vmf_insert_mixed(vma, vmf->address,
-				       page_to_pfn_t(buf->pages[idx]));
+	/*
+	 * The page itself, refcounted, not a special PTE of its frame: a
+	 * GPU's driver or io_uring can pin it (pin_user_pages()) and use
+	 * the buffer in place.  Under map_lock: a completion cannot zap
+	 * before the page is in.
+	 */
+	if (buf && idx < buf->nr_pages) {
+		err = vm_insert_page(vma, vmf->address, buf->pages[idx]);
+		ret = !err || err == -EBUSY ? VM_FAULT_NOPAGE : vmf_error(err);
+	}
 	mutex_unlock(&u->map_lock);
 	return ret;
 }
