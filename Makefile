@@ -170,6 +170,13 @@ $(BUILD)/native/%_test: tools/testing/native/%_test.c $(NATIVE_LIB_SRCS) \
 	$(CC) $(NATIVE_CFLAGS) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $< \
 		$(NATIVE_LIB_SRCS) $(NATIVE_KSRCS) -lpthread
 
+# The tools' JSON writer links nothing else.
+$(BUILD)/native/json_writer_test: tools/testing/native/json_writer_test.c \
+				  tools/lib/json_writer.c tools/lib/json_writer.h \
+				  $(BUILD)/include/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $(filter %.c,$^)
+
 $(BUILD)/native/%_bench: tools/testing/native/%_bench.c $(NATIVE_LIB_SRCS) \
 			 $(LINUX_SRC)/.extracted
 	@mkdir -p $(@D)
