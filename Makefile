@@ -91,8 +91,9 @@ tools: deps $(TOOLS)
 LIBVAAL		:= tools/lib/libvaal.c tools/lib/libvaal.h uapi/linux/vaal.h
 SVNIC_NL	:= tools/lib/svnic_nl.c tools/lib/svnic_nl.h uapi/linux/svnic.h
 VHOST_DRV	:= tools/lib/vhost_drv.c tools/lib/vhost_drv.h
+JSON_WRITER	:= tools/lib/json_writer.c tools/lib/json_writer.h
 
-$(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c $(LIBVAAL)
+$(BUILD)/tools/vaalctl: $(wildcard tools/vaalctl/*.[ch]) $(LIBVAAL) $(JSON_WRITER)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
@@ -123,7 +124,7 @@ $(BUILD)/tools/vaal_ctrld: tools/vaal_ctrld/vaal_ctrld.c $(LIBVAAL) \
 	$(CC) -I$(TOP)/tools/shim/include -I$(TOP)/kernel/vaal_cpu $(UCFLAGS) \
 		-o $@ $(filter %.c,$^) -lpthread
 
-$(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL)
+$(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL) $(JSON_WRITER)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS)
 
