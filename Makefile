@@ -91,8 +91,9 @@ tools: deps $(TOOLS)
 LIBVAAL		:= tools/lib/libvaal.c tools/lib/libvaal.h uapi/linux/vaal.h
 SVNIC_NL	:= tools/lib/svnic_nl.c tools/lib/svnic_nl.h uapi/linux/svnic.h
 VHOST_DRV	:= tools/lib/vhost_drv.c tools/lib/vhost_drv.h
+JSON_WRITER	:= tools/lib/json_writer.c tools/lib/json_writer.h
 
-$(BUILD)/tools/vaalctl: tools/vaalctl/vaalctl.c $(LIBVAAL)
+$(BUILD)/tools/vaalctl: $(wildcard tools/vaalctl/*.[ch]) $(LIBVAAL) $(JSON_WRITER)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
@@ -123,7 +124,7 @@ $(BUILD)/tools/vaal_ctrld: tools/vaal_ctrld/vaal_ctrld.c $(LIBVAAL) \
 	$(CC) -I$(TOP)/tools/shim/include -I$(TOP)/kernel/vaal_cpu $(UCFLAGS) \
 		-o $@ $(filter %.c,$^) -lpthread
 
-$(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL)
+$(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL) $(JSON_WRITER)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS)
 
@@ -169,6 +170,13 @@ $(BUILD)/native/%_test: tools/testing/native/%_test.c $(NATIVE_LIB_SRCS) \
 	@mkdir -p $(@D)
 	$(CC) $(NATIVE_CFLAGS) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $< \
 		$(NATIVE_LIB_SRCS) $(NATIVE_KSRCS) -lpthread
+
+# The tools' JSON writer links nothing else.
+$(BUILD)/native/json_writer_test: tools/testing/native/json_writer_test.c \
+				  tools/lib/json_writer.c tools/lib/json_writer.h \
+				  $(BUILD)/include/kselftest_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $(filter %.c,$^)
 
 $(BUILD)/native/%_bench: tools/testing/native/%_bench.c $(NATIVE_LIB_SRCS) \
 			 $(LINUX_SRC)/.extracted

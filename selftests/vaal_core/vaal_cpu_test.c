@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -563,27 +562,27 @@ TEST_F(cpu, deadline)
 	struct vaal_buffer *D = new_buf(&self->c, 4096);
 	__le32 dims[3] = { htole32(dim), htole32(dim), htole32(dim) };
 	__u32 ms = reg(self->c.fd, "memset", out_only, 1, 4);
-	struct vaal_kernel_register req = {
-		.size = sizeof(req),
+	const struct vaal_kernel_desc d = {
 		.class = "cpu",
 		.name = "matmul_i32",
 		.nr_args = 3,
+		.arg_mode = in_in_out,
 		.scalar_bytes = 12,
-		.arg_mode = { VAAL_ARG_IN, VAAL_ARG_IN, VAAL_ARG_OUT },
 		.timeout_ns = 1000000,
 	};
 	struct vaal_sqe_arg a[3];
 	__le32 byte = htole32(0x33);
+	__u32 id = 0;
 
 	ASSERT_NE(NULL, D);
 	ASSERT_NE(0, ms);
-	ASSERT_EQ(0, ioctl(self->c.fd, VAAL_IOC_KERNEL_REGISTER, &req));
+	ASSERT_EQ(0, vaal_kernel_register_desc(self->c.fd, &d, &id));
 	fill_random(A->map, bytes);
 	a[0] = arg(A, bytes, 0);
 	a[1] = arg(A, bytes, 0);
 	a[2] = arg(C, bytes, 0);
 	/* 57 million multiply-adds: well past 1 ms, even natively. */
-	EXPECT_EQ(-ETIMEDOUT, launch(&self->c, req.id, a, in_in_out, 3, dims, 12));
+	EXPECT_EQ(-ETIMEDOUT, launch(&self->c, id, a, in_in_out, 3, dims, 12));
 	/* The units are back: a launch on another buffer runs. */
 	a[0] = arg(D, 0, 0);
 	EXPECT_EQ(0, launch(&self->c, ms, a, out_only, 1, &byte, 4));

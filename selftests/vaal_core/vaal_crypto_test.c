@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -667,35 +666,35 @@ TEST_F(crypto, deadline)
 	const size_t len = 16 << 20;
 	struct vaal_buffer *data = new_buf(&self->c, len);
 	struct vaal_buffer *out = new_buf(&self->c, 4096);
-	struct vaal_kernel_register req;
+	struct vaal_kernel_desc d = {
+		.class = "crypto",
+		.name = "sha256",
+		.nr_args = 2,
+		.arg_mode = hash_modes,
+		.timeout_ns = 1,
+	};
 	struct vaal_sqe_arg a[2];
 	__u8 want[32];
+	__u32 id = 0;
 	int i;
 
 	ASSERT_NE(NULL, out);
-	memset(&req, 0, sizeof(req));
-	req.size = sizeof(req);
-	snprintf(req.class, sizeof(req.class), "%s", "crypto");
-	snprintf(req.name, sizeof(req.name), "%s", "sha256");
-	req.nr_args = 2;
-	memcpy(req.arg_mode, hash_modes, 2);
-	req.timeout_ns = 1;
-	ASSERT_EQ(0, ioctl(self->c.fd, VAAL_IOC_KERNEL_REGISTER, &req));
+	ASSERT_EQ(0, vaal_kernel_register_desc(self->c.fd, &d, &id));
 	a[0] = arg(data, len, 0);
 	a[1] = arg(out, 32, 0);
-	EXPECT_EQ(-ETIMEDOUT, launch(&self->c, req.id, a, hash_modes, 2,
+	EXPECT_EQ(-ETIMEDOUT, launch(&self->c, id, a, hash_modes, 2,
 				     NULL, 0));
-	ASSERT_EQ(0, vaal_kernel_unregister(self->c.fd, req.id));
+	ASSERT_EQ(0, vaal_kernel_unregister(self->c.fd, id));
 	/* Every unit serves launches again, the late one's included. */
 	memcpy(data->map, "abc", 3);
 	unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
 	      want);
-	req.timeout_ns = 0;
-	ASSERT_EQ(0, ioctl(self->c.fd, VAAL_IOC_KERNEL_REGISTER, &req));
+	d.timeout_ns = 0;
+	ASSERT_EQ(0, vaal_kernel_register_desc(self->c.fd, &d, &id));
 	a[0] = arg(data, 3, 0);
 	for (i = 0; i < 8; i++) {
 		memset(out->map, 0, 32);
-		ASSERT_EQ(0, launch(&self->c, req.id, a, hash_modes, 2, NULL, 0));
+		ASSERT_EQ(0, launch(&self->c, id, a, hash_modes, 2, NULL, 0));
 		EXPECT_EQ(0, memcmp(want, out->map, 32));
 	}
 }

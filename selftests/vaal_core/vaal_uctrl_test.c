@@ -28,7 +28,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -282,23 +281,23 @@ static __u32 reg(struct client *c, const char *class, const char *name,
 	return id;
 }
 
-/* The same with a deadline (libvaal has none): its id, or 0. */
+/* The same with a deadline: its id, or 0. */
 static __u32 reg_timeout(struct client *c, const char *class, const char *name,
 			 const __u8 *modes, unsigned int nr_args,
 			 __u64 timeout_ns)
 {
-	struct vaal_kernel_register req;
+	const struct vaal_kernel_desc d = {
+		.class = class,
+		.name = name,
+		.nr_args = nr_args,
+		.arg_mode = modes,
+		.timeout_ns = timeout_ns,
+	};
+	__u32 id = 0;
 
-	memset(&req, 0, sizeof(req));
-	req.size = sizeof(req);
-	snprintf(req.class, sizeof(req.class), "%s", class);
-	snprintf(req.name, sizeof(req.name), "%s", name);
-	req.nr_args = nr_args;
-	memcpy(req.arg_mode, modes, nr_args);
-	req.timeout_ns = timeout_ns;
-	if (ioctl(c->fd, VAAL_IOC_KERNEL_REGISTER, &req))
+	if (vaal_kernel_register_desc(c->fd, &d, &id))
 		return 0;
-	return req.id;
+	return id;
 }
 
 #define arg(b, len, offset)	vaal_test_arg(b, len, offset)

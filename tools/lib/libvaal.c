@@ -126,7 +126,54 @@ int vaal_buf_destroy(int fd, struct vaal_buffer *buf)
 }
 
 /**
- * vaal_kernel_register - register a kernel with a context
+ * vaal_kernel_register_desc - register a kernel with a context
+ * @fd: the context
+ * @d: the kernel: class, name, signature, code and deadline
+ * @id: the kernel's id on success
+ *
+ *	const __u8 modes[] = { VAAL_ARG_IN, VAAL_ARG_OUT };
+ *	struct vaal_kernel_desc d = {
+ *		.class = "crypto", .name = "sha256",
+ *		.nr_args = 2, .arg_mode = modes,
+ *		.timeout_ns = 10000000,
+ *	};
+ *
+ *	ret = vaal_kernel_register_desc(fd, &d, &id);
+ *
+ * Return: 0 or a negative errno (-ENAMETOOLONG for a name or class that
+ * does not fit the ABI, -EINVAL for more than %VAAL_MAX_ARGS arguments or
+ * a blob past 4 GiB, before asking the kernel; -ERANGE from the kernel for
+ * a deadline past %VAAL_MAX_TIMEOUT_NS).
+ */
+int vaal_kernel_register_desc(int fd, const struct vaal_kernel_desc *d,
+			      __u32 *id)
+{
+	struct vaal_kernel_register req;
+
+	memset(&req, 0, sizeof(req));
+	if (strlen(d->class) >= sizeof(req.class) ||
+	    strlen(d->name) >= sizeof(req.name))
+		return -ENAMETOOLONG;
+	if (d->nr_args > VAAL_MAX_ARGS || d->blob_len > UINT32_MAX)
+		return -EINVAL;
+	req.size = sizeof(req);
+	memcpy(req.class, d->class, strlen(d->class));
+	memcpy(req.name, d->name, strlen(d->name));
+	req.nr_args = d->nr_args;
+	req.scalar_bytes = d->scalar_bytes;
+	if (d->nr_args)
+		memcpy(req.arg_mode, d->arg_mode, d->nr_args);
+	req.blob_len = d->blob_len;
+	req.blob_addr = (__u64)(uintptr_t)d->blob;
+	req.timeout_ns = d->timeout_ns;
+	if (ioctl(fd, VAAL_IOC_KERNEL_REGISTER, &req))
+		return -errno;
+	*id = req.id;
+	return 0;
+}
+
+/**
+ * vaal_kernel_register - register a kernel with the module's deadline
  * @fd: the context
  * @class: accelerator class ("cpu", "crypto", ...)
  * @name: function name
@@ -137,34 +184,27 @@ int vaal_buf_destroy(int fd, struct vaal_buffer *buf)
  * @blob_len: bytes at @blob
  * @id: the kernel's id on success
  *
- * Return: 0 or a negative errno (-ENAMETOOLONG for a name or class that
- * does not fit the ABI, before asking the kernel).
+ * vaal_kernel_register_desc() with a &struct vaal_kernel_desc of these and
+ * no deadline of its own; kept for the callers written before it.
+ *
+ * Return: as vaal_kernel_register_desc().
  */
 int vaal_kernel_register(int fd, const char *class, const char *name,
 			 const __u8 *arg_mode, unsigned int nr_args,
 			 unsigned int scalar_bytes, const void *blob,
 			 size_t blob_len, __u32 *id)
 {
-	struct vaal_kernel_register req;
+	const struct vaal_kernel_desc d = {
+		.class = class,
+		.name = name,
+		.nr_args = nr_args,
+		.arg_mode = arg_mode,
+		.scalar_bytes = scalar_bytes,
+		.blob = blob,
+		.blob_len = blob_len,
+	};
 
-	memset(&req, 0, sizeof(req));
-	if (strlen(class) >= sizeof(req.class) || strlen(name) >= sizeof(req.name))
-		return -ENAMETOOLONG;
-	if (nr_args > VAAL_MAX_ARGS || blob_len > UINT32_MAX)
-		return -EINVAL;
-	req.size = sizeof(req);
-	memcpy(req.class, class, strlen(class));
-	memcpy(req.name, name, strlen(name));
-	req.nr_args = nr_args;
-	req.scalar_bytes = scalar_bytes;
-	if (nr_args)
-		memcpy(req.arg_mode, arg_mode, nr_args);
-	req.blob_len = blob_len;
-	req.blob_addr = (__u64)(uintptr_t)blob;
-	if (ioctl(fd, VAAL_IOC_KERNEL_REGISTER, &req))
-		return -errno;
-	*id = req.id;
-	return 0;
+	return vaal_kernel_register_desc(fd, &d, id);
 }
 
 /**

@@ -36,6 +36,36 @@ int vaal_buf_import(int fd, int memfd, __u64 length, struct vaal_buffer *buf);
 int vaal_buf_map(int fd, struct vaal_buffer *buf);
 int vaal_buf_destroy(int fd, struct vaal_buffer *buf);
 
+/**
+ * struct vaal_kernel_desc - a kernel to register, vaal_kernel_register_desc()
+ * @class: accelerator class ("cpu", "crypto", ...)
+ * @name: function name: a built-in kernel of the class's controllers, or
+ *	the entry point of @blob
+ * @nr_args: buffer arguments a launch passes, at most %VAAL_MAX_ARGS
+ * @arg_mode: %VAAL_ARG_* of each of the @nr_args buffer arguments
+ * @scalar_bytes: bytes of scalar arguments a launch passes
+ * @blob: code blob, or NULL
+ * @blob_len: bytes at @blob
+ * @timeout_ns: the longest a launch may hold a unit of its accelerator
+ *	before it completes with -ETIMEDOUT; 0 for the module's default, at
+ *	most %VAAL_MAX_TIMEOUT_NS
+ *
+ * Members left zero (a designated initializer) take their defaults: no
+ * arguments, no blob, the module's deadline.
+ */
+struct vaal_kernel_desc {
+	const char *class;
+	const char *name;
+	unsigned int nr_args;
+	const __u8 *arg_mode;
+	unsigned int scalar_bytes;
+	const void *blob;
+	size_t blob_len;
+	__u64 timeout_ns;
+};
+
+int vaal_kernel_register_desc(int fd, const struct vaal_kernel_desc *d,
+			      __u32 *id);
 int vaal_kernel_register(int fd, const char *class, const char *name,
 			 const __u8 *arg_mode, unsigned int nr_args,
 			 unsigned int scalar_bytes, const void *blob,

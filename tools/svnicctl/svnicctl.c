@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/json_writer.h"
 #include "../lib/svnic_nl.h"
 
 /* Default burst: 10 ms of traffic at the rate, and at least 64 KiB. */
@@ -35,6 +36,8 @@
 #define FRAME_OVERHEAD		18
 
 static const char *prog = "svnicctl";
+/* -j: the JSON goes through it */
+static struct json_writer *jw;
 
 static void print_usage(FILE *f)
 {
@@ -195,20 +198,6 @@ static void format_rate(char *buf, size_t len, __u64 rate)
 	snprintf(buf, len, "%.0f%s", bits, units[i]);
 }
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static int cmd_info(struct svnic_nl *nl, int json)
 {
 	struct svnic_info info;
@@ -220,10 +209,12 @@ static int cmd_info(struct svnic_nl *nl, int json)
 		return 1;
 	}
 	if (json) {
-		printf("{\"abi_major\":%u,", info.abi_major);
-		printf("\"abi_minor\":%u,", info.abi_minor);
-		printf("\"features\":%llu,", (unsigned long long)info.features);
-		printf("\"nps\":%u}\n", info.nr_nps);
+		jsonw_start_object(jw);
+		jsonw_u64_field(jw, "abi_major", info.abi_major);
+		jsonw_u64_field(jw, "abi_minor", info.abi_minor);
+		jsonw_u64_field(jw, "features", info.features);
+		jsonw_u64_field(jw, "nps", info.nr_nps);
+		jsonw_end_object(jw);
 	} else {
 		printf("abi:      %u.%u\nfeatures: 0x%llx\nnps:      %u\n",
 		       info.abi_major, info.abi_minor,
@@ -234,7 +225,6 @@ static int cmd_info(struct svnic_nl *nl, int json)
 
 struct show {
 	int json;
-	int count;
 };
 
 /* The JSON keys of the counters; a counter without one is not printed. */
@@ -250,21 +240,17 @@ static const char * const stat_names[SVNIC_STAT_MAX + 1] = {
 	[SVNIC_STAT_DROP_RATE]		= "drop_rate",
 };
 
-/* Counters as JSON: ,"stats":{"tx_packets":N,...}. */
+/* Counters as JSON: "stats":{"tx_packets":N,...}. */
 static void print_stats_json(const __u64 *st)
 {
-	const char *sep = "";
 	int i;
 
-	printf(",\"stats\":{");
-	for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++) {
-		if (!stat_names[i])
-			continue;
-		printf("%s\"%s\":%llu", sep, stat_names[i],
-		       (unsigned long long)st[i]);
-		sep = ",";
-	}
-	putchar('}');
+	jsonw_name(jw, "stats");
+	jsonw_start_object(jw);
+	for (i = SVNIC_STAT_TX_PACKETS; i <= SVNIC_STAT_MAX; i++)
+		if (stat_names[i])
+			jsonw_u64_field(jw, stat_names[i], st[i]);
+	jsonw_end_object(jw);
 }
 
 /* Counters as text, two indented lines; @what names whose they are. */
@@ -288,25 +274,25 @@ static int print_np(const struct svnic_np_info *np, void *arg)
 	struct show *show = arg;
 
 	if (show->json) {
-		printf("%s{\"id\":%u,\"name\":", show->count ? "," : "", np->id);
-		json_string(np->name);
-		printf(",\"uplink\":");
+		jsonw_start_object(jw);
+		jsonw_u64_field(jw, "id", np->id);
+		jsonw_string_field(jw, "name", np->name);
 		if (np->uplink[0])
-			json_string(np->uplink);
+			jsonw_string_field(jw, "uplink", np->uplink);
 		else
-			printf("null");
-		printf(",\"sidecore_cpu\":%d,\"vifs\":%u,\"link\":%s",
-		       np->cpu, np->nr_vifs, np->link ? "true" : "false");
+			jsonw_null_field(jw, "uplink");
+		jsonw_s64_field(jw, "sidecore_cpu", np->cpu);
+		jsonw_u64_field(jw, "vifs", np->nr_vifs);
+		jsonw_bool_field(jw, "link", np->link);
 		if (np->has_dp) {
-			printf(",\"backend\":");
-			json_string(np->backend);
-			printf(",\"np_abi_major\":%u,\"np_abi_minor\":%u",
-			       np->abi_major, np->abi_minor);
-			printf(",\"notify_frames\":%u,\"notify_cycles\":%u",
-			       np->notify_frames, np->notify_cycles);
+			jsonw_string_field(jw, "backend", np->backend);
+			jsonw_u64_field(jw, "np_abi_major", np->abi_major);
+			jsonw_u64_field(jw, "np_abi_minor", np->abi_minor);
+			jsonw_u64_field(jw, "notify_frames", np->notify_frames);
+			jsonw_u64_field(jw, "notify_cycles", np->notify_cycles);
 			print_stats_json(np->stats);
 		}
-		putchar('}');
+		jsonw_end_object(jw);
 	} else {
 		printf("np %u: %s uplink %s sidecore-cpu ", np->id, np->name,
 		       np->uplink[0] ? np->uplink : "(gone)");
@@ -323,7 +309,6 @@ static int print_np(const struct svnic_np_info *np, void *arg)
 			print_stats_text(np->stats, "uplink ");
 		}
 	}
-	show->count++;
 	return 0;
 }
 
@@ -355,8 +340,6 @@ static int cmd_np_add(struct svnic_nl *nl, int json, int argc, char **argv)
 		return 1;
 	}
 	print_np(&np, &show);
-	if (json)
-		putchar('\n');
 	return 0;
 }
 
@@ -392,7 +375,7 @@ static int cmd_np_show(struct svnic_nl *nl, int json, int argc, char **argv)
 	if (argc == 1 && parse_np_id(argv[0], &id))
 		return usage_error("np show: not an NP: '%s'", argv[0]);
 	if (json)
-		putchar('[');
+		jsonw_start_array(jw);
 	if (argc == 1) {
 		ret = svnic_nl_np_get(nl, id, &np);
 		if (!ret)
@@ -401,7 +384,7 @@ static int cmd_np_show(struct svnic_nl *nl, int json, int argc, char **argv)
 		ret = svnic_nl_np_dump(nl, print_np, &show);
 	}
 	if (json)
-		printf("]\n");
+		jsonw_end_array(jw);
 	if (ret) {
 		snprintf(what, sizeof(what), "np show%s%s", argc ? " " : "",
 			 argc ? argv[0] : "");
@@ -420,15 +403,17 @@ static int print_vif(const struct svnic_vif_info *vif, void *arg)
 		 vif->mac[0], vif->mac[1], vif->mac[2], vif->mac[3],
 		 vif->mac[4], vif->mac[5]);
 	if (show->json) {
-		printf("%s{\"np\":%u,\"name\":", show->count ? "," : "",
-		       vif->np_id);
-		json_string(vif->name);
+		jsonw_start_object(jw);
+		jsonw_u64_field(jw, "np", vif->np_id);
+		jsonw_string_field(jw, "name", vif->name);
+		jsonw_string_field(jw, "mac", mac);
+		jsonw_u64_field(jw, "mtu", vif->mtu);
 		/* The rate first: "rate":R,"burst":B is what scripts match. */
-		printf(",\"mac\":\"%s\",\"mtu\":%u,\"rate\":%llu,\"burst\":%llu,\"vlan\":%u",
-		       mac, vif->mtu, (unsigned long long)vif->rate,
-		       (unsigned long long)vif->burst, vif->vlan);
+		jsonw_u64_field(jw, "rate", vif->rate);
+		jsonw_u64_field(jw, "burst", vif->burst);
+		jsonw_u64_field(jw, "vlan", vif->vlan);
 		print_stats_json(vif->stats);
-		putchar('}');
+		jsonw_end_object(jw);
 	} else {
 		format_rate(rate, sizeof(rate), vif->rate);
 		printf("%s: np %u mac %s mtu %u rate %s", vif->name,
@@ -441,7 +426,6 @@ static int print_vif(const struct svnic_vif_info *vif, void *arg)
 			printf(" vlan none\n");
 		print_stats_text(vif->stats, "");
 	}
-	show->count++;
 	return 0;
 }
 
@@ -455,7 +439,7 @@ static int cmd_vif_show(struct svnic_nl *nl, int json, int argc, char **argv)
 	if (argc > 1)
 		return usage_error("vif show: unexpected '%s'", argv[1]);
 	if (json)
-		putchar('[');
+		jsonw_start_array(jw);
 	if (argc == 1) {
 		ret = svnic_nl_vif_get(nl, argv[0], &vif);
 		if (!ret)
@@ -464,7 +448,7 @@ static int cmd_vif_show(struct svnic_nl *nl, int json, int argc, char **argv)
 		ret = svnic_nl_vif_dump(nl, -1, print_vif, &show);
 	}
 	if (json)
-		printf("]\n");
+		jsonw_end_array(jw);
 	if (ret) {
 		snprintf(what, sizeof(what), "vif show%s%.63s", argc ? " " : "",
 			 argc ? argv[0] : "");
@@ -700,6 +684,14 @@ int main(int argc, char **argv)
 			ret == -ENOENT ? " (is svnic loaded?)" : "");
 		return 1;
 	}
+	if (json) {
+		jw = jsonw_new(stdout);
+		if (!jw) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			svnic_nl_close(&nl);
+			return 1;
+		}
+	}
 	argc -= optind;
 	argv += optind;
 	if (!strcmp(obj, "info"))
@@ -717,5 +709,11 @@ int main(int argc, char **argv)
 	else
 		ret = cmd_vif_show(&nl, json, argc, argv);
 	svnic_nl_close(&nl);
+	/* JSON left unfinished is a bug of svnicctl's. */
+	if (jsonw_destroy(&jw) && !ret) {
+		fprintf(stderr, "%s: internal error: malformed JSON output\n",
+			prog);
+		ret = 1;
+	}
 	return ret;
 }
