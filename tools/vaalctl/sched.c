@@ -20,7 +20,7 @@
 #include "vaalctl.h"
 
 #define SCHED_TEXT_MAX	(1 << 20)
-#define SCHED_DIR_LEN	(sizeof(VCS_SYSFS) + NAME_MAX + 1)
+#define SCHED_DIR_LEN	(sizeof(VCS_DEBUGFS) + NAME_MAX + 1)
 
 /* A list of units, "0-1,3" ("any": 0), into a mask; -EINVAL. */
 static int parse_units(const char *s, unsigned long long *mask)
@@ -335,8 +335,9 @@ static int sched_usage_parse(char *line, char **cgroup,
 static void sched_bad_line(const char *class, const char *attr,
 			   const char *line)
 {
-	fprintf(stderr, "%s: %s/%s/%s: cannot parse '%s'\n", prog, VCS_SYSFS,
-		class, attr, line);
+	fprintf(stderr, "%s: %s/%s/%s: cannot parse '%s'\n", prog,
+		strcmp(attr, "contexts") && strcmp(attr, "usage") ?
+		VCS_SYSFS : VCS_DEBUGFS, class, attr, line);
 }
 
 /* The lines of @text, each NUL-terminated in place; NULL at the end. */
@@ -504,20 +505,29 @@ static void sched_number_json(const char *class, const char *attr,
 
 static int sched_show_class(const char *class, int first)
 {
-	static const char * const attrs[] = {
-		"policy", "rt_limit", "units", "partitions", "contexts", "usage",
+	/* Settings are sysfs files, who uses what tables in debugfs. */
+	static const struct {
+		const char *root;
+		const char *name;
+	} attrs[] = {
+		{ VCS_SYSFS, "policy" }, { VCS_SYSFS, "rt_limit" },
+		{ VCS_SYSFS, "units" }, { VCS_SYSFS, "partitions" },
+		{ VCS_DEBUGFS, "contexts" }, { VCS_DEBUGFS, "usage" },
 	};
 	char *text[ARRAY_SIZE(attrs)] = { NULL };
 	char dir[SCHED_DIR_LEN];
 	unsigned int i;
 	int ret = 0;
 
-	snprintf(dir, sizeof(dir), "%s/%s", VCS_SYSFS, class);
 	for (i = 0; !ret && i < ARRAY_SIZE(attrs); i++) {
-		ret = sysfs_slurp(dir, attrs[i], &text[i]);
+		snprintf(dir, sizeof(dir), "%s/%s", attrs[i].root, class);
+		ret = sysfs_slurp(dir, attrs[i].name, &text[i]);
 		if (ret)
-			fprintf(stderr, "%s: cannot read %s/%s: %s\n", prog,
-				dir, attrs[i], strerror(-ret));
+			fprintf(stderr, "%s: cannot read %s/%s: %s%s\n", prog,
+				dir, attrs[i].name, strerror(-ret),
+				!strcmp(attrs[i].root, VCS_DEBUGFS) && ret == -ENOENT ?
+				" (is debugfs mounted on /sys/kernel/debug?)" :
+				"");
 	}
 	if (ret)
 		goto out;

@@ -19,6 +19,8 @@
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define VAAL_SYSFS_CTRLS	"/sys/class/misc/" VAAL_DEVICE_NAME "/controllers"
 #define VCS_SYSFS		"/sys/kernel/vcore_sched"
+/* The tables of who uses a class (contexts, usage) are in debugfs. */
+#define VCS_DEBUGFS		"/sys/kernel/debug/vcore_sched"
 
 extern const char *prog;
 /* -d DEVICE, NULL for VAAL_DEFAULT_PATH */
