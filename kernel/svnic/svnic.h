@@ -42,7 +42,10 @@
 #define SVNIC_VQ_CVQ		2	/* the control virtqueue */
 #define SVNIC_QUEUE_MAX		256
 #define SVNIC_MAX_SEGS		64	/* descriptors in one chain */
-/* The MTUs svnic gives a VIF. */
+/*
+ * The MTUs svnic gives a VIF; a VIF of an NP gets the part of this range
+ * that the NP's HELLO reply allows too (&svnic_np.mtu_min, .mtu_max).
+ */
 #define SVNIC_MTU_MIN		68
 #define SVNIC_MTU_MAX		9000
 /* What a VIF receives until its driver says otherwise: every multicast. */
@@ -294,6 +297,8 @@ struct svnic_backend_ops {
  * @abi_major: the NP's ABI version, from its HELLO reply
  * @abi_minor: see @abi_major
  * @caps: the NP's enum np_cap bits
+ * @mtu_min: the smallest MTU a VIF may have: svnic's and the NP's (HELLO)
+ * @mtu_max: the largest: svnic's and the NP's
  * @notify_frames: notification batching, as the NP applies it
  * @notify_cycles: see @notify_frames
  * @node: entry in svnic_nps
@@ -316,6 +321,8 @@ struct svnic_np {
 	u8 abi_major;
 	u8 abi_minor;
 	u64 caps;
+	u16 mtu_min;
+	u16 mtu_max;
 	u32 notify_frames;
 	u32 notify_cycles;
 	struct list_head node;

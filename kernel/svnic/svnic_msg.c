@@ -104,9 +104,12 @@ static int svnic_np_call(struct svnic_np *np, struct np_msg *m)
 }
 
 /**
- * svnic_np_hello - open the NP's control session: its ABI version and
- *	capabilities
+ * svnic_np_hello - open the NP's control session: its ABI version,
+ *	capabilities and MTU range
  * @np: the NP, its backend started
+ *
+ * A VIF's MTU is then one that both svnic (%SVNIC_MTU_MIN to
+ * %SVNIC_MTU_MAX) and the NP allow.
  *
  * Return: 0; -EPROTONOSUPPORT for an NP of another major ABI version, or
  * the error of the exchange.
@@ -125,6 +128,10 @@ int svnic_np_hello(struct svnic_np *np)
 	if (ret)
 		return ret;
 	np->caps = le64_to_cpu(m.body.hello.caps);
+	np->mtu_min = max_t(u16, SVNIC_MTU_MIN,
+			    le16_to_cpu(m.body.hello.mtu_min));
+	np->mtu_max = min_t(u16, SVNIC_MTU_MAX,
+			    le16_to_cpu(m.body.hello.mtu_max));
 	return 0;
 }
 

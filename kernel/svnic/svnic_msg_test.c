@@ -125,7 +125,10 @@ static void svnic_msg_test_exit(struct kunit *test)
 	vfree(t->dp);
 }
 
-/* HELLO: the NP's version and capabilities are recorded. */
+/*
+ * HELLO: the NP's version and capabilities are recorded, and the MTUs
+ * both svnic and the NP allow.
+ */
 static void svnic_msg_hello(struct kunit *test)
 {
 	struct svnic_msg_test *t = test->priv;
@@ -134,6 +137,8 @@ static void svnic_msg_hello(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->np.abi_major, NP_ABI_MAJOR);
 	KUNIT_EXPECT_EQ(test, t->np.abi_minor, NP_ABI_MINOR);
 	KUNIT_EXPECT_TRUE(test, t->np.caps & NP_CAP_VLAN);
+	KUNIT_EXPECT_EQ(test, t->np.mtu_min, max(SVNIC_MTU_MIN, NP_DP_MTU_MIN));
+	KUNIT_EXPECT_EQ(test, t->np.mtu_max, min(SVNIC_MTU_MAX, NP_DP_MTU_MAX));
 }
 
 /* An NP of another major version is refused, and its version recorded. */

@@ -367,7 +367,10 @@ static const struct vdpa_config_ops svnic_vdpa_ops = {
 	.free			= svnic_free,
 };
 
-/* The configuration space a new VIF starts with. */
+/*
+ * The configuration space a new VIF starts with.  Its MTU is one that
+ * svnic and the NP allow (svnic_np_hello()).
+ */
 static int svnic_vif_config(struct svnic_vif *vif,
 			    const struct vdpa_dev_set_config *config)
 {
@@ -376,7 +379,7 @@ static int svnic_vif_config(struct svnic_vif *vif,
 
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU))
 		mtu = config->net.mtu;
-	if (mtu < SVNIC_MTU_MIN || mtu > SVNIC_MTU_MAX)
+	if (mtu < vif->np->mtu_min || mtu > vif->np->mtu_max)
 		return -ERANGE;
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)) {
 		if (!is_valid_ether_addr(config->net.mac))
