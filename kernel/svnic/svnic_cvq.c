@@ -12,7 +12,9 @@
  * VIRTIO_NET_CTRL_MAC_TABLE_SET's multicast table becomes the VIF's
  * multicast filter, or all-multicast reception when it has more entries
  * than the NP's filter holds.  The unicast table has no use: the NP gives
- * each VIF one address.  Anything else is answered VIRTIO_NET_ERR.
+ * each VIF one address.  A command the NP refuses, and anything else, is
+ * answered VIRTIO_NET_ERR; what the VIF records of its state is what the
+ * NP holds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,21 +25,35 @@
 
 #define SVNIC_CVQ_CMD_MAX	512	/* bytes of a command and its data */
 
-/* The receive mode the NP applies: the driver's, and a full filter's. */
-static void svnic_cvq_rx_mode(struct svnic_vif *vif, u16 mode, bool mc_full)
+/*
+ * The receive mode the NP applies: the driver's @mode, and all-multicast
+ * with a full filter (@mc_full).  Return: 0, or the NP's refusal: then
+ * nothing changed.
+ */
+static int svnic_cvq_rx_mode(struct svnic_vif *vif, u16 mode, bool mc_full)
 {
+	int ret;
+
 	mode |= NP_RX_BROADCAST | (mc_full ? NP_RX_ALLMULTI : 0);
 	if (mode == vif->rx_mode)
-		return;
+		return 0;
+	ret = svnic_sc_vif_set(vif, NP_VIF_SET_RX_MODE, NULL, mode);
+	if (ret)
+		return ret;
 	vif->rx_mode = mode;
 	svnic_sc_vif_changed(vif->np, vif, NP_VIF_SET_RX_MODE, NULL, mode);
-	svnic_sc_vif_set(vif, NP_VIF_SET_RX_MODE, NULL, mode);
+	return 0;
 }
 
-/* VIRTIO_NET_CTRL_MAC_TABLE_SET: a unicast table, then a multicast one. */
+/*
+ * VIRTIO_NET_CTRL_MAC_TABLE_SET: a unicast table, then a multicast one.
+ * The filter is replaced, then the receive mode follows it; when the NP
+ * refuses the mode, the filter it took stands and @vif->mc_full says so.
+ */
 static u8 svnic_cvq_mac_table(struct svnic_vif *vif, const u8 *data,
 			      size_t len)
 {
+	bool mc_full;
 	u32 uc, mc;
 
 	if (len < 4)
@@ -51,14 +67,12 @@ static u8 svnic_cvq_mac_table(struct svnic_vif *vif, const u8 *data,
 	if (mc > SVNIC_CVQ_CMD_MAX / ETH_ALEN || len != 4 + (size_t)mc * ETH_ALEN)
 		return VIRTIO_NET_ERR;
 	data += 4;
-	if (mc <= NP_ABI_MCAST_MAX) {
-		svnic_sc_mcast(vif, data, mc);
-		vif->mc_full = false;
-	} else {
-		svnic_sc_mcast(vif, NULL, 0);
-		vif->mc_full = true;
-	}
-	svnic_cvq_rx_mode(vif, vif->rx_mode & ~NP_RX_ALLMULTI, vif->mc_full);
+	mc_full = mc > NP_ABI_MCAST_MAX;
+	if (svnic_sc_mcast(vif, mc_full ? NULL : data, mc_full ? 0 : mc))
+		return VIRTIO_NET_ERR;
+	vif->mc_full = mc_full;
+	if (svnic_cvq_rx_mode(vif, vif->rx_mode & ~NP_RX_ALLMULTI, mc_full))
+		return VIRTIO_NET_ERR;
 	return VIRTIO_NET_OK;
 }
 
@@ -93,7 +107,8 @@ static u8 svnic_cvq_cmd(struct svnic_vif *vif, u8 class, u8 cmd,
 		bit = cmd == VIRTIO_NET_CTRL_RX_PROMISC ? NP_RX_PROMISC :
 							  NP_RX_ALLMULTI;
 		mode = data[0] ? mode | bit : mode & ~bit;
-		svnic_cvq_rx_mode(vif, mode, vif->mc_full);
+		if (svnic_cvq_rx_mode(vif, mode, vif->mc_full))
+			return VIRTIO_NET_ERR;
 		return VIRTIO_NET_OK;
 	}
 	return VIRTIO_NET_ERR;
