@@ -2,16 +2,20 @@
 /*
  * svnic.h - state shared by the files of svnic.ko
  *
- * An NP instance (struct svnic_np) multiplexes one uplink netdev among
- * VIFs (struct svnic_vif), each a vDPA device that virtio_vdpa makes a host
- * netdev and vhost_vdpa hands to QEMU.  The host configures the NP only
- * through the control messages of firmware/ixp2400/np_abi.h, sent through
- * its backend (struct svnic_backend_ops).  The sidecore backend runs the
- * NP data plane (np_dp.h) in a kthread on a chosen CPU: it polls the VIFs'
- * transmit rings and the NP's ingress queue (fed by an rx_handler on the
- * uplink), passes the frames through the data plane's classify stage, its
- * per-VIF queues and its egress scheduler, and signals the VIFs that got
- * used buffers in one pass per cycle.
+ * The NP core.  An NP instance (struct svnic_np) multiplexes one uplink
+ * netdev among VIFs (struct svnic_vif), each a vDPA device that virtio_vdpa
+ * makes a host netdev and vhost_vdpa hands to QEMU.  The host configures
+ * the NP only through the control messages of firmware/ixp2400/np_abi.h
+ * (svnic_msg.c), sent through its backend (struct svnic_backend_ops), which
+ * runs the NP's data plane, the way vdpa_sim's core leaves the device to
+ * its personalities.
+ *
+ * The core (svnic_main.c, svnic_netlink.c, svnic_np.c, svnic_vdpa.c,
+ * svnic_msg.c, svnic_ring.c) calls a backend only through its ops.  A
+ * backend embeds the core's structures first in its own (&svnic_np in its
+ * NP, &svnic_vif in its VIFs: &svnic_backend_ops.np_size and .vif_size)
+ * and keeps its own state there.  The sidecore backend (svnic_sidecore.h)
+ * runs the NP data plane (np_dp.h) in a kthread on a host CPU.
  */
 #ifndef _SVNIC_H
 #define _SVNIC_H
@@ -35,18 +39,15 @@
 #define SVNIC_NR_VQS		3	/* receive, transmit, control */
 #define SVNIC_VQ_RX		0
 #define SVNIC_VQ_TX		1
-#define SVNIC_VQ_CTRL		2
+#define SVNIC_VQ_CVQ		2	/* the control virtqueue */
 #define SVNIC_QUEUE_MAX		256
-#define SVNIC_INGRESS_MAX	1024	/* frames waiting for the sidecore */
-#define SVNIC_BURST		32	/* frames per ring per cycle */
 #define SVNIC_MAX_SEGS		64	/* descriptors in one chain */
-#define SVNIC_FRAME_MAX		(ETH_FRAME_LEN + VLAN_HLEN + 9000)	/* a frame at the largest MTU */
-/* A GSO frame a VIF takes whole (GUEST_TSO4/6). */
-#define SVNIC_GSO_FRAME_MAX	(GSO_LEGACY_MAX_SIZE + VLAN_ETH_HLEN)
-/* Receive buffers one frame may take with MRG_RXBUF: a GSO frame's worth. */
-#define SVNIC_MRG_MAX		128
-#define SVNIC_NP_SLOTS		256	/* frames in each queue of the NP */
-#define SVNIC_MAC_BITS		8	/* hash of the VIFs by MAC address */
+/*
+ * The MTUs svnic gives a VIF; a VIF of an NP gets the part of this range
+ * that the NP's HELLO reply allows too (&svnic_np.mtu_min, .mtu_max).
+ */
+#define SVNIC_MTU_MIN		68
+#define SVNIC_MTU_MAX		9000
 /* What a VIF receives until its driver says otherwise: every multicast. */
 #define SVNIC_RX_DEFAULT	(NP_RX_BROADCAST | NP_RX_ALLMULTI)
 
@@ -191,7 +192,7 @@ struct svnic_np;
  * @vdpa: the vDPA device (first: vdpa_alloc_device() wants it there)
  * @np: its NP
  * @id: its index in the NP (the virtual interrupt identifier's bit)
- * @node: entry in &svnic_np.vifs (RCU for the sidecore)
+ * @node: entry in &svnic_np.vifs (RCU for the backend)
  * @lock: the data path's hold on the rings, against their set up
  * @cfg_lock: serializes the driver's configuration calls
  * @mmu: the software IOMMU: IOVA to physical pages
@@ -202,24 +203,18 @@ struct svnic_np;
  * @status: virtio device status
  * @generation: bumped at each configuration change
  * @config_cb: the driver's configuration change callback
- * @mac_node: entry in &svnic_np.vif_by_mac
- * @hash_mac: the address @mac_node is hashed by
  * @stats: svnic's counters, under @lock
- * @rx_mode: enum np_rx_mode bits the driver asked for (VIRTIO_NET_CTRL_RX),
- *	the sidecore's
+ * @rx_mode: enum np_rx_mode bits the NP applies for the VIF: what its
+ *	driver asked for (VIRTIO_NET_CTRL_RX) and a full multicast filter's;
+ *	changed by the backend's control virtqueue, and by a reset
  * @mc_full: the driver's multicast table did not fit the NP's filter: the
- *	VIF takes every multicast frame (the sidecore's)
+ *	VIF takes every multicast frame
  * @vlan: the VLAN the VIF is an access port of, %NP_VLAN_NONE for none:
  *	what it sends is tagged, what it receives untagged
  * @rate: its egress rate limit in bytes/s (0: none), as the NP applies it
  * @burst: the rate limit's burst in bytes
- * @rx_first: the first receive buffer of a frame spread over several
- *	(MRG_RXBUF), the sidecore's
- * @rx_head: the heads of the receive buffers a frame takes, the sidecore's
- * @rx_used: the bytes written into each, the sidecore's
- * @rx_wait: the frame at the head of the VIF's receive queue waits for
- *	receive buffers, under @lock
- * @rx_wait_idx: the driver's avail index when it began to, under @lock
+ *
+ * A backend's VIF begins with it (&svnic_backend_ops.vif_size).
  */
 struct svnic_vif {
 	struct vdpa_device vdpa;
@@ -236,58 +231,53 @@ struct svnic_vif {
 	u8 status;
 	u32 generation;
 	struct vdpa_callback config_cb;
-	struct hlist_node mac_node;
-	u8 hash_mac[ETH_ALEN];
 	struct svnic_vif_stats stats;
 	u16 rx_mode;
 	bool mc_full;
 	u16 vlan;
 	u64 rate;
 	u64 burst;
-	struct svnic_chain rx_first;
-	u16 rx_head[SVNIC_MRG_MAX];
-	u32 rx_used[SVNIC_MRG_MAX];
-	bool rx_wait;
-	u16 rx_wait_idx;
 };
-
-struct svnic_np;
 
 /**
  * struct svnic_backend_ops - what runs an NP's data plane
  * @name: shown by svnicctl np show
- * @start: set the data plane up and run it
- * @stop: stop it; every frame it holds is freed
+ * @np_size: bytes of the backend's NP, which begins with its &svnic_np
+ * @vif_size: bytes of the backend's VIF, which begins with its &svnic_vif
+ * @create: set the data plane up and run it (&svnic_np.cpu is known);
+ *	before the uplink is attached
+ * @destroy: stop it, the uplink detached; every frame it holds is freed
+ * @attach: take the uplink's frames for the VIFs.  Under RTNL.
+ * @detach: let the uplink go; no frame of it comes after.  Under RTNL.
+ * @kick: the doorbell: a VIF's driver posted buffers or changed its state
  * @msg: carry one control message (np_abi.h) to the NP and its reply back;
  *	the reply's room in, its length out, through the last argument.  Sleeps.
  *	Return: 0 when a reply came (its status is the NP's answer), or the
  *	errno of the transport.
+ * @vif_add: a VIF the NP accepted is in &svnic_np.vifs now (optional)
+ * @vif_del: a VIF leaves, before it leaves &svnic_np.vifs (optional)
+ * @vif_set: the NP accepted a VIF's new address (%NP_VIF_SET_MAC) or
+ *	receive mode (%NP_VIF_SET_RX_MODE); maybe under the VIF's lock, does
+ *	not sleep (optional)
+ * @uplink_stats: the backend's own counters of the uplink's frames, the
+ *	ones dropped before they reached the NP (optional)
  */
 struct svnic_backend_ops {
 	const char *name;
-	int (*start)(struct svnic_np *np);
-	void (*stop)(struct svnic_np *np);
+	size_t np_size;
+	size_t vif_size;
+	int (*create)(struct svnic_np *np);
+	void (*destroy)(struct svnic_np *np);
+	int (*attach)(struct svnic_np *np, struct net_device *uplink);
+	void (*detach)(struct svnic_np *np, struct net_device *uplink);
+	void (*kick)(struct svnic_np *np);
 	int (*msg)(struct svnic_np *np, const struct np_msg *req,
 		   struct np_msg *reply, size_t *reply_len);
-};
-
-/**
- * struct svnic_mbox - the sidecore's control mailbox: one request at a
- *	time, handled between two poll cycles
- * @lock: one sender at a time
- * @req: the request
- * @reply: its reply
- * @reply_len: the reply's length
- * @pending: a request waits for the sidecore
- * @done: the sidecore answered
- */
-struct svnic_mbox {
-	struct mutex lock;
-	struct np_msg req;
-	struct np_msg reply;
-	size_t reply_len;
-	atomic_t pending;
-	struct completion done;
+	void (*vif_add)(struct svnic_np *np, struct svnic_vif *vif);
+	void (*vif_del)(struct svnic_np *np, struct svnic_vif *vif);
+	void (*vif_set)(struct svnic_np *np, struct svnic_vif *vif, u32 change,
+			const u8 *mac, u16 rx_mode);
+	void (*uplink_stats)(struct svnic_np *np, struct svnic_vif_stats *st);
 };
 
 /**
@@ -297,33 +287,23 @@ struct svnic_mbox {
  * @mdev_dev: the management device's struct device
  * @mdev: the vDPA management device VIFs are created through
  * @lock: serializes VIF creation and removal
- * @vifs: the VIFs, RCU-traversed by the sidecore
+ * @vifs: the VIFs, RCU-traversed by the backend
  * @nr_vifs: entries in @vifs
  * @vif_ids: allocator of &svnic_vif.id
- * @vif_by_id: the VIFs by id, RCU for the sidecore
- * @vif_by_mac: the VIFs by MAC address, RCU for the rx_handler
- * @mac_lock: serializes the writers of @vif_by_mac
- * @promisc_vifs: VIFs in promiscuous mode: the rx_handler copies them
- *	the unicast for other addresses
- * @ingress_drops: frames the rx_handler found no room for in @ingress
+ * @vif_by_id: the VIFs by id, RCU for the backend
  * @ops: the backend
+ * @cpu: the host CPU the backend runs on (the sidecore's), -1 for any
  * @seq: sequence number of the last control message
  * @abi_major: the NP's ABI version, from its HELLO reply
  * @abi_minor: see @abi_major
  * @caps: the NP's enum np_cap bits
+ * @mtu_min: the smallest MTU a VIF may have: svnic's and the NP's (HELLO)
+ * @mtu_max: the largest: svnic's and the NP's
  * @notify_frames: notification batching, as the NP applies it
  * @notify_cycles: see @notify_frames
- * @dp: the NP data plane the sidecore runs
- * @pool: the sidecore's pages for the frames the VIFs send
- * @mbox: the sidecore's control mailbox
- * @ingress: frames from the uplink for the VIFs
- * @thread: the sidecore kthread
- * @cpu: its CPU
- * @wait: where the sidecore sleeps when idle
- * @kicked: work came while it looked elsewhere
- * @idle_since: when the sidecore last found work (adaptive back-off)
- * @polling: the VIFs are told not to kick (the sidecore polls them)
  * @node: entry in svnic_nps
+ *
+ * A backend's NP begins with it (&svnic_backend_ops.np_size).
  */
 struct svnic_np {
 	unsigned int id;
@@ -335,27 +315,16 @@ struct svnic_np {
 	unsigned int nr_vifs;
 	struct ida vif_ids;
 	struct svnic_vif __rcu *vif_by_id[NP_MAX_VIFS];
-	struct hlist_head vif_by_mac[1 << SVNIC_MAC_BITS];
-	spinlock_t mac_lock;
-	atomic_t promisc_vifs;
-	atomic64_t ingress_drops;
 	const struct svnic_backend_ops *ops;
+	int cpu;
 	atomic_t seq;
 	u8 abi_major;
 	u8 abi_minor;
 	u64 caps;
+	u16 mtu_min;
+	u16 mtu_max;
 	u32 notify_frames;
 	u32 notify_cycles;
-	struct np_dp *dp;
-	struct page_pool *pool;
-	struct svnic_mbox mbox;
-	struct sk_buff_head ingress;
-	struct task_struct *thread;
-	int cpu;
-	wait_queue_head_t wait;
-	atomic_t kicked;
-	u64 idle_since;
-	bool polling;
 	struct list_head node;
 };
 
@@ -366,9 +335,9 @@ int svnic_nl_init(void);
 void svnic_nl_exit(void);
 
 /* svnic_np.c */
-struct svnic_np *svnic_np_create(const char *uplink, int cpu);
+struct svnic_np *svnic_np_create(const struct svnic_backend_ops *ops,
+				 const char *uplink, int cpu);
 void svnic_np_destroy(struct svnic_np *np);
-void svnic_np_kick(struct svnic_np *np);
 void svnic_np_destroy_all(void);
 int svnic_np_del(u32 id);
 extern struct mutex svnic_nps_lock;
@@ -377,10 +346,9 @@ int svnic_np_init(void);
 void svnic_np_exit(void);
 
 /* svnic_vdpa.c */
-extern const struct vdpa_mgmtdev_ops svnic_mgmtdev_ops;
+int svnic_mgmtdev_register(struct svnic_np *np);
+void svnic_mgmtdev_unregister(struct svnic_np *np);
 int svnic_vif_set_mac(struct svnic_vif *vif, const u8 *mac);
-extern struct virtio_device_id svnic_id_table[];
-u64 svnic_supported_features(void);
 
 /* svnic_ring.c */
 void svnic_mmu_reset(struct svnic_mmu *mmu);
@@ -406,9 +374,6 @@ ssize_t svnic_chain_fill(struct svnic_ring *r, const struct svnic_chain *c,
 
 int svnic_ring_pending(struct svnic_ring *r);
 
-/* svnic_ctrl.c */
-unsigned int svnic_vif_ctrl(struct svnic_vif *vif);
-
 /* svnic_msg.c: the host side of the control protocol */
 int svnic_np_hello(struct svnic_np *np);
 int svnic_np_vif_add(struct svnic_np *np, struct svnic_vif *vif);
@@ -423,33 +388,24 @@ int svnic_np_mcast(struct svnic_np *np, struct svnic_vif *vif,
 int svnic_np_stats(struct svnic_np *np, struct svnic_vif *vif,
 		   struct svnic_stats *st);
 void svnic_msg_init(struct np_msg *m, u16 type, u32 seq);
+size_t svnic_msg_len(const struct np_msg *m);
+void svnic_msg_vif_set(struct np_msg *m, struct svnic_vif *vif, u32 change,
+		       const u8 *mac, u16 vlan, u16 rx_mode);
+void svnic_msg_mcast(struct np_msg *m, struct svnic_vif *vif,
+		     const u8 *addrs, unsigned int n);
 int svnic_msg_reply_check(const struct np_msg *req, const struct np_msg *reply,
 			  size_t len);
-int svnic_dp_vif_set(struct svnic_vif *vif, u32 change, const u8 *mac,
-		      u16 rx_mode);
-void svnic_dp_mcast(struct svnic_vif *vif, const u8 *addrs,
-		    unsigned int n);
 
-/* svnic_sidecore.c: the sidecore backend */
+/* The backends */
 extern const struct svnic_backend_ops svnic_sidecore_ops;
 
-/* svnic_datapath.c: the sidecore's frames */
-struct np_frame *svnic_frame(struct sk_buff *skb);
-unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif);
-unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif);
-unsigned int svnic_ingress(struct svnic_np *np);
-unsigned int svnic_egress(struct svnic_np *np);
-rx_handler_result_t svnic_rx_handler(struct sk_buff **pskb);
-void svnic_vif_mac_hash(struct svnic_vif *vif, const u8 *mac);
-
-/*
- * @vq got used buffers: the sidecore signals it with the next batch of the
- * virtual interrupt identifier, once its VIF is marked (np_dp_mark()),
- * outside the VIF's lock.  Under the VIF's lock.
+/**
+ * svnic_np_kick - ring @np's doorbell: its backend looks for work
+ * @np: the NP
  */
-static inline void svnic_vq_mark(struct svnic_vq *vq)
+static inline void svnic_np_kick(struct svnic_np *np)
 {
-	vq->notify = true;
+	np->ops->kick(np);
 }
 
 /*

@@ -19,7 +19,6 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
-#include <linux/jhash.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/rculist.h>
@@ -28,7 +27,7 @@
 #include <net/gso.h>
 #include <net/page_pool/helpers.h>
 
-#include "svnic.h"
+#include "svnic_sidecore.h"
 
 #define SVNIC_HDR_LEN		sizeof(struct virtio_net_hdr_mrg_rxbuf)
 #define SVNIC_INGRESS_BURST	(SVNIC_BURST * 4)	/* uplink frames per cycle */
@@ -178,7 +177,7 @@ static unsigned int svnic_tx_offload(struct svnic_vif *vif, struct sk_buff *skb,
  * zeroes every page (init_on_alloc) and costs more than the frame's copy.
  * With BHs off.
  */
-static struct sk_buff *svnic_tx_skb(struct svnic_np *np, u32 len)
+static struct sk_buff *svnic_tx_skb(struct svnic_sidecore *sc, u32 len)
 {
 	unsigned int size = SKB_HEAD_ALIGN(NET_SKB_PAD + len);
 	struct sk_buff *skb;
@@ -186,12 +185,12 @@ static struct sk_buff *svnic_tx_skb(struct svnic_np *np, u32 len)
 
 	if (size > PAGE_SIZE)
 		return netdev_alloc_skb(NULL, len);
-	va = page_pool_dev_alloc_va(np->pool, &size);
+	va = page_pool_dev_alloc_va(sc->pool, &size);
 	if (!va)
 		return NULL;
 	skb = napi_build_skb(va, size);
 	if (!skb) {
-		page_pool_free_va(np->pool, va, true);
+		page_pool_free_va(sc->pool, va, true);
 		return NULL;
 	}
 	skb_mark_for_recycle(skb);
@@ -222,7 +221,7 @@ static unsigned int svnic_tx_frame(struct svnic_vif *vif, struct svnic_vq *vq,
 		vif->stats.drop_too_big++;
 		return 0;
 	}
-	skb = svnic_tx_skb(vif->np, len);
+	skb = svnic_tx_skb(svnic_sc(vif->np), len);
 	if (!skb) {
 		vif->stats.drop_no_buffer++;
 		return 0;
@@ -244,7 +243,7 @@ out_malformed:
 }
 
 /* Hand the frames in @list to the data plane, a burst at a time. */
-static void svnic_tx_to_np(struct svnic_np *np, struct svnic_vif *vif,
+static void svnic_tx_to_np(struct svnic_sidecore *sc, struct svnic_vif *vif,
 			   struct sk_buff_head *list)
 {
 	struct np_frame *frames[SVNIC_BURST];
@@ -254,17 +253,17 @@ static void svnic_tx_to_np(struct svnic_np *np, struct svnic_vif *vif,
 	while ((skb = __skb_dequeue(list))) {
 		frames[nf] = svnic_frame(skb);
 		if (frames[nf] && ++nf == SVNIC_BURST) {
-			np_dp_rx_from_vif(np->dp, vif->id, frames, nf);
+			np_dp_rx_from_vif(sc->dp, vif->id, frames, nf);
 			nf = 0;
 		}
 	}
 	if (nf)
-		np_dp_rx_from_vif(np->dp, vif->id, frames, nf);
+		np_dp_rx_from_vif(sc->dp, vif->id, frames, nf);
 }
 
 /**
  * svnic_vif_tx - frames from @vif's transmit ring into the data plane
- * @np: the NP
+ * @sc: the sidecore
  * @vif: the VIF
  *
  * No more are taken than its egress queue has room for, up to
@@ -274,9 +273,9 @@ static void svnic_tx_to_np(struct svnic_np *np, struct svnic_vif *vif,
  *
  * Return: descriptor chains taken.
  */
-unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif)
+unsigned int svnic_vif_tx(struct svnic_sidecore *sc, struct svnic_vif *vif)
 {
-	unsigned int free = np_dp_tx_room(np->dp, vif->id);
+	unsigned int free = np_dp_tx_room(sc->dp, vif->id);
 	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_TX];
 	unsigned int room = free > SVNIC_NP_SLOTS - SVNIC_TXQ_FILL ?
 			    free - (SVNIC_NP_SLOTS - SVNIC_TXQ_FILL) : 0;
@@ -302,9 +301,9 @@ unsigned int svnic_vif_tx(struct svnic_np *np, struct svnic_vif *vif)
 		svnic_vq_mark(vq);
 	}
 	svnic_rings_unlock(vif);
-	svnic_tx_to_np(np, vif, &list);
+	svnic_tx_to_np(sc, vif, &list);
 	if (n)
-		np_dp_mark(np->dp, vif->id, 0);
+		np_dp_mark(sc->dp, vif->id, 0);
 	return n;
 }
 
@@ -454,14 +453,14 @@ static unsigned int svnic_rx_src(struct svnic_vif *vif, struct sk_buff *skb,
 	return SVNIC_HDR_LEN + skb->len - s->skip;
 }
 
-/* The @n chains taken for a frame go back used, @vif->rx_used[i] bytes each. */
-static void svnic_rx_used(struct svnic_vif *vif, struct svnic_vq *vq,
+/* The @n chains taken for a frame go back used, @scv->rx_used[i] bytes each. */
+static void svnic_rx_used(struct svnic_sc_vif *scv, struct svnic_vq *vq,
 			  unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		svnic_ring_push(&vq->ring, vif->rx_head[i], vif->rx_used[i]);
+		svnic_ring_push(&vq->ring, scv->rx_head[i], scv->rx_used[i]);
 }
 
 /*
@@ -475,6 +474,7 @@ static int svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
 			 struct svnic_rx_src *s, unsigned int total)
 {
 	bool mrg = vif->features & BIT_ULL(VIRTIO_NET_F_MRG_RXBUF);
+	struct svnic_sc_vif *scv = svnic_sc_vif(vif);
 	unsigned int done = 0, k = 0;
 	struct svnic_chain *c;
 	u32 part;
@@ -483,30 +483,30 @@ static int svnic_deliver(struct svnic_vif *vif, struct svnic_vq *vq,
 	while (done < total) {
 		if (k == (mrg ? SVNIC_MRG_MAX : 1))
 			goto out_no_room;
-		c = k ? &vq->chain : &vif->rx_first;
+		c = k ? &vq->chain : &scv->rx_first;
 		ret = svnic_ring_pop(&vq->ring, c);
 		if (ret == 0 && k < vq->ring.num)
 			goto out_wait;
 		if (ret == 0 || ret == -EIO)
 			goto out_no_buffer;
-		vif->rx_head[k] = c->head;
-		vif->rx_used[k++] = 0;
+		scv->rx_head[k] = c->head;
+		scv->rx_used[k++] = 0;
 		if (ret < 0 || c->rlen)
 			goto out_malformed;
 		part = min_t(u32, c->wlen, total - done);
 		if ((!mrg && part < total) ||
 		    svnic_chain_fill(&vq->ring, c, svnic_rx_fill, s, done, part) < 0)
 			goto out_no_room;
-		vif->rx_used[k - 1] = part;
+		scv->rx_used[k - 1] = part;
 		done += part;
 	}
 	if (k > 1) {
 		s->hdr.num_buffers = __cpu_to_virtio16(true, k);
-		if (svnic_chain_push(&vq->ring, &vif->rx_first, &s->hdr,
+		if (svnic_chain_push(&vq->ring, &scv->rx_first, &s->hdr,
 				     SVNIC_HDR_LEN) < 0)
 			goto out_no_room;
 	}
-	svnic_rx_used(vif, vq, k);
+	svnic_rx_used(scv, vq, k);
 	return 0;
 
 out_wait:
@@ -520,14 +520,14 @@ out_no_buffer:
 out_no_room:
 	/* Buffers too small for it, even all the driver could post. */
 	vif->stats.drop_no_buffer++;
-	memset(vif->rx_used, 0, k * sizeof(*vif->rx_used));
-	svnic_rx_used(vif, vq, k);
+	memset(scv->rx_used, 0, k * sizeof(*scv->rx_used));
+	svnic_rx_used(scv, vq, k);
 	return -ENOSPC;
 out_malformed:
 	/* A malformed chain, and those before it, go back empty. */
 	vif->stats.drop_malformed++;
-	memset(vif->rx_used, 0, k * sizeof(*vif->rx_used));
-	svnic_rx_used(vif, vq, k);
+	memset(scv->rx_used, 0, k * sizeof(*scv->rx_used));
+	svnic_rx_used(scv, vq, k);
 	return -EINVAL;
 }
 
@@ -598,7 +598,7 @@ static int svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
 
 /**
  * svnic_vif_rx - the data plane's frames for @vif into its receive buffers
- * @np: the NP
+ * @sc: the sidecore
  * @vif: the VIF
  *
  * Frames are taken from the VIF's receive queue of the NP as far as the
@@ -609,8 +609,9 @@ static int svnic_deliver_frame(struct svnic_vif *vif, struct svnic_vq *vq,
  *
  * Return: frames taken.
  */
-unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
+unsigned int svnic_vif_rx(struct svnic_sidecore *sc, struct svnic_vif *vif)
 {
+	struct svnic_sc_vif *scv = svnic_sc_vif(vif);
 	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_RX];
 	struct np_frame *frames[SVNIC_BURST];
 	u16 vlan = READ_ONCE(vif->vlan);
@@ -618,18 +619,18 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 	bool live;
 	int ret;
 
-	n = np_dp_rx_peek(np->dp, vif->id, frames, SVNIC_BURST);
+	n = np_dp_rx_peek(sc->dp, vif->id, frames, SVNIC_BURST);
 	if (!n)
 		return 0;
 	svnic_rings_lock(vif);
 	live = svnic_vq_live(vif, vq);
-	vif->rx_wait = false;
+	scv->rx_wait = false;
 	for (i = 0; i < n; i++) {
 		ret = live ? svnic_deliver_frame(vif, vq, frames[i]->priv, vlan) :
 			     -ENODEV;
 		if (ret == -EAGAIN) {
-			vif->rx_wait = true;
-			vif->rx_wait_idx = vq->ring.avail_idx;
+			scv->rx_wait = true;
+			scv->rx_wait_idx = vq->ring.avail_idx;
 			break;
 		}
 		if (ret == -ENODEV)
@@ -644,12 +645,12 @@ unsigned int svnic_vif_rx(struct svnic_np *np, struct svnic_vif *vif)
 		svnic_vq_mark(vq);
 	}
 	svnic_rings_unlock(vif);
-	n = np_dp_rx_take(np->dp, vif->id, frames, i);
+	n = np_dp_rx_take(sc->dp, vif->id, frames, i);
 	for (i = 0; i < n; i++)
 		consume_skb(frames[i]->priv);
 	/* Marked once its used buffers are written: a due batch goes now. */
 	if (live && n)
-		np_dp_mark(np->dp, vif->id, n);
+		np_dp_mark(sc->dp, vif->id, n);
 	return n;
 }
 
@@ -671,27 +672,27 @@ static struct sk_buff *svnic_ingress_prep(struct sk_buff *skb)
 
 /**
  * svnic_ingress - frames the uplink's rx_handler queued, into the data plane
- * @np: the NP
+ * @sc: the sidecore
  *
  * Return: frames taken from the queue.
  */
-unsigned int svnic_ingress(struct svnic_np *np)
+unsigned int svnic_ingress(struct svnic_sidecore *sc)
 {
 	struct np_frame *frames[SVNIC_BURST];
 	unsigned int n = 0, nf = 0;
 	struct sk_buff *skb;
 
-	while (n < SVNIC_INGRESS_BURST && (skb = skb_dequeue(&np->ingress))) {
+	while (n < SVNIC_INGRESS_BURST && (skb = skb_dequeue(&sc->ingress))) {
 		n++;
 		skb = svnic_ingress_prep(skb);
 		frames[nf] = skb ? svnic_frame(skb) : NULL;
 		if (frames[nf] && ++nf == SVNIC_BURST) {
-			np_dp_rx_from_uplink(np->dp, frames, nf);
+			np_dp_rx_from_uplink(sc->dp, frames, nf);
 			nf = 0;
 		}
 	}
 	if (nf)
-		np_dp_rx_from_uplink(np->dp, frames, nf);
+		np_dp_rx_from_uplink(sc->dp, frames, nf);
 	return n;
 }
 
@@ -713,55 +714,19 @@ static void svnic_xmit(void *arg, struct np_frame *f)
 
 /**
  * svnic_egress - the egress scheduler's frames out on the uplink
- * @np: the NP
+ * @sc: the sidecore
  *
  * Return: frames sent.
  */
-unsigned int svnic_egress(struct svnic_np *np)
+unsigned int svnic_egress(struct svnic_sidecore *sc)
 {
 	unsigned int n;
 
 	rcu_read_lock();
-	n = np_dp_egress(np->dp, ktime_get_ns(), SVNIC_INGRESS_BURST,
-			 svnic_xmit, rcu_dereference(np->uplink));
+	n = np_dp_egress(sc->dp, ktime_get_ns(), SVNIC_INGRESS_BURST,
+			 svnic_xmit, rcu_dereference(sc->np.uplink));
 	rcu_read_unlock();
 	return n;
-}
-
-static u32 svnic_mac_hash(const u8 *mac)
-{
-	return jhash(mac, ETH_ALEN, 0) & (BIT(SVNIC_MAC_BITS) - 1);
-}
-
-/**
- * svnic_vif_mac_hash - the rx_handler finds @vif by @mac from now on
- * @vif: the VIF
- * @mac: its address; NULL: it is found no more
- */
-void svnic_vif_mac_hash(struct svnic_vif *vif, const u8 *mac)
-{
-	struct svnic_np *np = vif->np;
-
-	spin_lock_bh(&np->mac_lock);
-	if (!hlist_unhashed(&vif->mac_node))
-		hlist_del_init_rcu(&vif->mac_node);
-	if (mac) {
-		ether_addr_copy(vif->hash_mac, mac);
-		hlist_add_head_rcu(&vif->mac_node,
-				   &np->vif_by_mac[svnic_mac_hash(mac)]);
-	}
-	spin_unlock_bh(&np->mac_lock);
-}
-
-static bool svnic_mac_is_vif(struct svnic_np *np, const u8 *mac)
-{
-	struct svnic_vif *vif;
-
-	hlist_for_each_entry_rcu(vif, &np->vif_by_mac[svnic_mac_hash(mac)],
-				 mac_node)
-		if (ether_addr_equal(vif->hash_mac, mac))
-			return true;
-	return false;
 }
 
 /**
@@ -777,12 +742,12 @@ static bool svnic_mac_is_vif(struct svnic_np *np, const u8 *mac)
 rx_handler_result_t svnic_rx_handler(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
-	struct svnic_np *np = rcu_dereference(skb->dev->rx_handler_data);
+	struct svnic_sidecore *sc = rcu_dereference(skb->dev->rx_handler_data);
 	const u8 *dst = eth_hdr(skb)->h_dest;
 	bool copy = is_multicast_ether_addr(dst);
 
-	if (!copy && !svnic_mac_is_vif(np, dst)) {
-		if (!atomic_read(&np->promisc_vifs))
+	if (!copy && !svnic_sc_mac_is_vif(sc, dst)) {
+		if (!atomic_read(&sc->promisc_vifs))
 			return RX_HANDLER_PASS;
 		copy = true;
 	}
@@ -792,12 +757,12 @@ rx_handler_result_t svnic_rx_handler(struct sk_buff **pskb)
 			return RX_HANDLER_PASS;
 	}
 	skb_push(skb, skb->data - skb_mac_header(skb));
-	if (skb_queue_len(&np->ingress) >= SVNIC_INGRESS_MAX) {
-		atomic64_inc(&np->ingress_drops);
+	if (skb_queue_len(&sc->ingress) >= SVNIC_INGRESS_MAX) {
+		atomic64_inc(&sc->ingress_drops);
 		kfree_skb(skb);
 	} else {
-		skb_queue_tail(&np->ingress, skb);
+		skb_queue_tail(&sc->ingress, skb);
 	}
-	svnic_np_kick(np);
+	svnic_sidecore_kick(sc);
 	return copy ? RX_HANDLER_PASS : RX_HANDLER_CONSUMED;
 }

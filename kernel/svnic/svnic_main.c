@@ -39,7 +39,8 @@ static int __init svnic_init(void)
 		goto out_np;
 	}
 	if (svnic_uplink && *svnic_uplink) {
-		np = svnic_np_create(svnic_uplink, svnic_sidecore_cpu);
+		np = svnic_np_create(&svnic_sidecore_ops, svnic_uplink,
+				     svnic_sidecore_cpu);
 		ret = PTR_ERR_OR_ZERO(np);
 		if (ret) {
 			pr_err("uplink=%s: cannot make an NP: %d\n",

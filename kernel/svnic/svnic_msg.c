@@ -9,16 +9,16 @@
  * sidecore: the VIF logic does not know which.  A reply is checked before
  * it is believed: its type, sequence number, length and ABI version.
  *
- * The sidecore's own work on the data plane (a driver's control-queue
- * commands) builds the same messages and hands them to np_ctl_handle()
- * directly: it is the NP's side.
+ * The sidecore's own work on the data plane (a driver's control virtqueue
+ * commands) builds the same messages (svnic_msg_vif_set(),
+ * svnic_msg_mcast()) and hands them to np_ctl_handle() directly: it is the
+ * NP's side.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
 
 #include "svnic.h"
-#include "np_ctl.h"
 
 /**
  * svnic_msg_init - a request's header and an empty body
@@ -35,8 +35,13 @@ void svnic_msg_init(struct np_msg *m, u16 type, u32 seq)
 	m->hdr.seq = cpu_to_le32(seq);
 }
 
-/* A request's length, its header included (its type is one np_abi.h defines). */
-static size_t svnic_msg_len(const struct np_msg *m)
+/**
+ * svnic_msg_len - a request's length, its header included
+ * @m: the request, of a type np_abi.h defines
+ *
+ * Return: the length.
+ */
+size_t svnic_msg_len(const struct np_msg *m)
 {
 	return sizeof(m->hdr) + np_msg_body_len(le16_to_cpu(m->hdr.type), false);
 }
@@ -99,9 +104,12 @@ static int svnic_np_call(struct svnic_np *np, struct np_msg *m)
 }
 
 /**
- * svnic_np_hello - open the NP's control session: its ABI version and
- *	capabilities
+ * svnic_np_hello - open the NP's control session: its ABI version,
+ *	capabilities and MTU range
  * @np: the NP, its backend started
+ *
+ * A VIF's MTU is then one that both svnic (%SVNIC_MTU_MIN to
+ * %SVNIC_MTU_MAX) and the NP allow.
  *
  * Return: 0; -EPROTONOSUPPORT for an NP of another major ABI version, or
  * the error of the exchange.
@@ -120,6 +128,10 @@ int svnic_np_hello(struct svnic_np *np)
 	if (ret)
 		return ret;
 	np->caps = le64_to_cpu(m.body.hello.caps);
+	np->mtu_min = max_t(u16, SVNIC_MTU_MIN,
+			    le16_to_cpu(m.body.hello.mtu_min));
+	np->mtu_max = min_t(u16, SVNIC_MTU_MAX,
+			    le16_to_cpu(m.body.hello.mtu_max));
 	return 0;
 }
 
@@ -167,12 +179,18 @@ int svnic_np_vif_del(struct svnic_np *np, struct svnic_vif *vif)
 	return svnic_np_call(np, &m);
 }
 
-/*
- * A VIF_SET request for @vif: the fields @change names take @mac, @vlan
- * and @rx_mode, the others are 0 as the ABI wants.
+/**
+ * svnic_msg_vif_set - a VIF_SET request for @vif: the fields @change names
+ *	take @mac, @vlan and @rx_mode, the others are 0 as the ABI wants
+ * @m: the request
+ * @vif: the VIF
+ * @change: enum np_vif_change bits
+ * @mac: the new address, with %NP_VIF_SET_MAC
+ * @vlan: the new VLAN, with %NP_VIF_SET_VLAN
+ * @rx_mode: the new receive mode, with %NP_VIF_SET_RX_MODE
  */
-static void svnic_msg_vif_set(struct np_msg *m, struct svnic_vif *vif,
-			      u32 change, const u8 *mac, u16 vlan, u16 rx_mode)
+void svnic_msg_vif_set(struct np_msg *m, struct svnic_vif *vif, u32 change,
+		       const u8 *mac, u16 vlan, u16 rx_mode)
 {
 	static const u8 zero[ETH_ALEN];
 
@@ -245,9 +263,15 @@ int svnic_np_notify_set(struct svnic_np *np, u32 frames, u32 cycles)
 	return svnic_np_call(np, &m);
 }
 
-/* A multicast filter request for @vif: @n addresses at @addrs. */
-static void svnic_msg_mcast(struct np_msg *m, struct svnic_vif *vif,
-			    const u8 *addrs, unsigned int n)
+/**
+ * svnic_msg_mcast - a multicast filter request for @vif
+ * @m: the request
+ * @vif: the VIF
+ * @addrs: the addresses
+ * @n: how many, at most %NP_ABI_MCAST_MAX
+ */
+void svnic_msg_mcast(struct np_msg *m, struct svnic_vif *vif,
+		     const u8 *addrs, unsigned int n)
 {
 	svnic_msg_init(m, NP_MSG_MCAST_SET, 0);
 	m->body.mcast_set.vif = cpu_to_le32(vif->id);
@@ -278,7 +302,8 @@ int svnic_np_mcast(struct svnic_np *np, struct svnic_vif *vif,
  * svnic_np_stats - the counters of @vif, or of the uplink
  * @np: the NP
  * @vif: the VIF, NULL for the uplink
- * @st: where they go: the NP's and svnic's own
+ * @st: where they go: the NP's and svnic's own (the backend's, for the
+ *	uplink)
  *
  * Return: 0, or the error of the exchange.
  */
@@ -306,52 +331,8 @@ int svnic_np_stats(struct svnic_np *np, struct svnic_vif *vif,
 		spin_lock_bh(&vif->lock);
 		st->host = vif->stats;
 		spin_unlock_bh(&vif->lock);
+	} else if (np->ops->uplink_stats) {
+		np->ops->uplink_stats(np, &st->host);
 	}
 	return 0;
-}
-
-/* The sidecore applies @m to its own data plane. */
-static int svnic_dp_call(struct svnic_np *np, struct np_msg *m)
-{
-	size_t len = svnic_msg_len(m);
-	struct np_msg reply;
-	size_t reply_len = sizeof(reply);
-
-	m->hdr.len = cpu_to_le16(len);
-	return np_ctl_handle(np->dp, m, len, &reply, &reply_len);
-}
-
-/**
- * svnic_dp_vif_set - the sidecore changes @vif's address or receive mode,
- *	as its driver asked through the control queue
- * @vif: the VIF
- * @change: %NP_VIF_SET_MAC and/or %NP_VIF_SET_RX_MODE
- * @mac: the new address
- * @rx_mode: the new mode
- *
- * Return: 0, or the data plane's refusal (-EADDRINUSE: another VIF's
- * address).
- */
-int svnic_dp_vif_set(struct svnic_vif *vif, u32 change, const u8 *mac,
-		      u16 rx_mode)
-{
-	struct np_msg m;
-
-	svnic_msg_vif_set(&m, vif, change, mac, 0, rx_mode);
-	return svnic_dp_call(vif->np, &m);
-}
-
-/**
- * svnic_dp_mcast - the sidecore replaces @vif's multicast filter
- * @vif: the VIF
- * @addrs: multicast addresses
- * @n: how many, at most %NP_ABI_MCAST_MAX
- */
-void svnic_dp_mcast(struct svnic_vif *vif, const u8 *addrs,
-		    unsigned int n)
-{
-	struct np_msg m;
-
-	svnic_msg_mcast(&m, vif, addrs, n);
-	svnic_dp_call(vif->np, &m);
 }

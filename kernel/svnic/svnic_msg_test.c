@@ -36,6 +36,7 @@ enum svnic_test_spoil {
 
 struct svnic_msg_test {
 	struct svnic_np np;
+	struct np_dp *dp;
 	struct svnic_vif vif;
 	enum svnic_test_spoil spoil;
 	unsigned int calls;
@@ -63,7 +64,7 @@ static int svnic_test_msg(struct svnic_np *np, const struct np_msg *req,
 	t->calls++;
 	if (t->spoil == SPOIL_TRANSPORT)
 		return -ETIMEDOUT;
-	np_ctl_handle(np->dp, req, le16_to_cpu(req->hdr.len), reply, reply_len);
+	np_ctl_handle(t->dp, req, le16_to_cpu(req->hdr.len), reply, reply_len);
 	switch (t->spoil) {
 	case SPOIL_MAJOR:
 		reply->hdr.abi_major++;
@@ -102,9 +103,9 @@ static int svnic_msg_test_init(struct kunit *test)
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	t->np.dp = vzalloc(np_dp_bytes(SVNIC_TEST_SLOTS));
-	KUNIT_ASSERT_NOT_NULL(test, t->np.dp);
-	KUNIT_ASSERT_EQ(test, np_dp_init(t->np.dp, SVNIC_TEST_SLOTS, &ops), 0);
+	t->dp = vzalloc(np_dp_bytes(SVNIC_TEST_SLOTS));
+	KUNIT_ASSERT_NOT_NULL(test, t->dp);
+	KUNIT_ASSERT_EQ(test, np_dp_init(t->dp, SVNIC_TEST_SLOTS, &ops), 0);
 	t->np.ops = &svnic_test_ops;
 	t->vif.np = &t->np;
 	t->vif.id = 3;
@@ -121,10 +122,13 @@ static void svnic_msg_test_exit(struct kunit *test)
 {
 	struct svnic_msg_test *t = test->priv;
 
-	vfree(t->np.dp);
+	vfree(t->dp);
 }
 
-/* HELLO: the NP's version and capabilities are recorded. */
+/*
+ * HELLO: the NP's version and capabilities are recorded, and the MTUs
+ * both svnic and the NP allow.
+ */
 static void svnic_msg_hello(struct kunit *test)
 {
 	struct svnic_msg_test *t = test->priv;
@@ -133,6 +137,8 @@ static void svnic_msg_hello(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->np.abi_major, NP_ABI_MAJOR);
 	KUNIT_EXPECT_EQ(test, t->np.abi_minor, NP_ABI_MINOR);
 	KUNIT_EXPECT_TRUE(test, t->np.caps & NP_CAP_VLAN);
+	KUNIT_EXPECT_EQ(test, t->np.mtu_min, max(SVNIC_MTU_MIN, NP_DP_MTU_MIN));
+	KUNIT_EXPECT_EQ(test, t->np.mtu_max, min(SVNIC_MTU_MAX, NP_DP_MTU_MAX));
 }
 
 /* An NP of another major version is refused, and its version recorded. */
@@ -181,15 +187,15 @@ static void svnic_msg_vif_life(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, svnic_np_vif_add(&t->np, other), -EADDRINUSE);
 	KUNIT_EXPECT_EQ(test, svnic_np_vif_set(&t->np, &t->vif, NP_VIF_SET_VLAN,
 					       NULL, 10, 0), 0);
-	KUNIT_EXPECT_EQ(test, t->np.dp->vif[3].cfg.vlan, 10);
+	KUNIT_EXPECT_EQ(test, t->dp->vif[3].cfg.vlan, 10);
 	/* Now on VLAN 10, the address is free on no VLAN. */
 	KUNIT_EXPECT_EQ(test, svnic_np_vif_add(&t->np, other), 0);
 	KUNIT_EXPECT_EQ(test, svnic_np_rate(&t->np, &t->vif, 125000, 3000), 0);
-	KUNIT_EXPECT_EQ(test, t->np.dp->vif[3].flow.tb.rate, 125000);
+	KUNIT_EXPECT_EQ(test, t->dp->vif[3].flow.tb.rate, 125000);
 	KUNIT_EXPECT_EQ(test, svnic_np_rate(&t->np, &t->vif, 125000, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, svnic_np_notify_set(&t->np, 16, 4), 0);
 	KUNIT_EXPECT_EQ(test, svnic_np_notify_set(&t->np, 16, 0), -EINVAL);
-	t->np.dp->vif[3].stats.tx_packets = 42;
+	t->dp->vif[3].stats.tx_packets = 42;
 	t->vif.stats.drop_malformed = 5;
 	KUNIT_ASSERT_EQ(test, svnic_np_stats(&t->np, &t->vif, &st), 0);
 	KUNIT_EXPECT_EQ(test, st.np.tx_packets, 42);

@@ -116,7 +116,6 @@ static int svnic_fill_np(struct sk_buff *skb, struct svnic_np *np)
 	ret = svnic_np_stats(np, NULL, &st);
 	if (ret)
 		return ret;
-	st.host.drop_no_buffer = atomic64_read(&np->ingress_drops);
 	return svnic_fill_stats(skb, &st);
 }
 
@@ -194,7 +193,8 @@ static int svnic_nl_np_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[SVNIC_A_SIDECORE_CPU])
 		cpu = nla_get_s32(tb[SVNIC_A_SIDECORE_CPU]);
-	np = svnic_np_create(nla_data(tb[SVNIC_A_UPLINK]), cpu);
+	np = svnic_np_create(&svnic_sidecore_ops, nla_data(tb[SVNIC_A_UPLINK]),
+			     cpu);
 	if (IS_ERR(np)) {
 		switch (PTR_ERR(np)) {
 		case -ENODEV:

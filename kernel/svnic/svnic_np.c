@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * svnic_np.c - NP instances: an uplink, a vDPA management device through
- * which VIFs are made, and the sidecore that runs their data path
+ * which VIFs are made, and the backend that runs their data path
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hashtable.h>
 #include <linux/rculist.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
-#include <uapi/linux/vdpa.h>
 
 #include "svnic.h"
 
@@ -17,24 +15,13 @@ DEFINE_MUTEX(svnic_nps_lock);
 LIST_HEAD(svnic_nps);
 static DEFINE_IDA(svnic_np_ida);
 
-/**
- * svnic_np_kick - have the sidecore look for work
- * @np: the NP
- */
-void svnic_np_kick(struct svnic_np *np)
-{
-	atomic_set(&np->kicked, 1);
-	/* Orders the flag before the look at the queue. */
-	if (wq_has_sleeper(&np->wait))
-		wake_up(&np->wait);
-}
-
 static void svnic_np_release(struct device *dev)
 {
 	struct svnic_np *np = container_of(dev, struct svnic_np, mdev_dev);
 
 	ida_free(&svnic_np_ida, np->id);
 	ida_destroy(&np->vif_ids);
+	/* The backend's NP, which begins with @np. */
 	kfree(np);
 }
 
@@ -44,7 +31,7 @@ static int svnic_np_attach(struct svnic_np *np, struct net_device *dev)
 	int ret;
 
 	ASSERT_RTNL();
-	ret = netdev_rx_handler_register(dev, svnic_rx_handler, np);
+	ret = np->ops->attach(np, dev);
 	if (ret)
 		return ret;
 	dev_hold(dev);
@@ -59,44 +46,22 @@ static void svnic_np_detach(struct svnic_np *np)
 
 	if (!dev)
 		return;
-	netdev_rx_handler_unregister(dev);
+	np->ops->detach(np, dev);
 	RCU_INIT_POINTER(np->uplink, NULL);
 	synchronize_net();
 	dev_put(dev);
-	skb_queue_purge(&np->ingress);
-}
-
-static int svnic_np_mgmtdev(struct svnic_np *np)
-{
-	int ret;
-
-	ret = dev_set_name(&np->mdev_dev, "svnic-np%u", np->id);
-	if (ret)
-		return ret;
-	ret = device_add(&np->mdev_dev);
-	if (ret)
-		return ret;
-	np->mdev.device = &np->mdev_dev;
-	np->mdev.ops = &svnic_mgmtdev_ops;
-	np->mdev.id_table = svnic_id_table;
-	np->mdev.config_attr_mask = BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR) |
-				    BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU);
-	np->mdev.max_supported_vqs = SVNIC_NR_VQS;
-	np->mdev.supported_features = svnic_supported_features();
-	ret = vdpa_mgmtdev_register(&np->mdev);
-	if (ret)
-		device_del(&np->mdev_dev);
-	return ret;
 }
 
 /**
- * svnic_np_create - an NP on an uplink, with its sidecore
+ * svnic_np_create - an NP on an uplink, run by a backend
+ * @ops: the backend
  * @uplink: the uplink netdev's name (in the initial namespace)
- * @cpu: the sidecore's CPU, or -1 for any
+ * @cpu: the backend's host CPU, or -1 for any
  *
  * Return: the NP, or an ERR_PTR().
  */
-struct svnic_np *svnic_np_create(const char *uplink, int cpu)
+struct svnic_np *svnic_np_create(const struct svnic_backend_ops *ops,
+				 const char *uplink, int cpu)
 {
 	struct net_device *dev;
 	struct svnic_np *np;
@@ -104,7 +69,7 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu)
 
 	if (cpu >= 0 && (cpu >= nr_cpu_ids || !cpu_online(cpu)))
 		return ERR_PTR(-EINVAL);
-	np = kzalloc(sizeof(*np), GFP_KERNEL);
+	np = kzalloc(max(ops->np_size, sizeof(*np)), GFP_KERNEL);
 	if (!np)
 		return ERR_PTR(-ENOMEM);
 	ret = ida_alloc(&svnic_np_ida, GFP_KERNEL);
@@ -116,52 +81,47 @@ struct svnic_np *svnic_np_create(const char *uplink, int cpu)
 	np->cpu = cpu;
 	mutex_init(&np->lock);
 	INIT_LIST_HEAD(&np->vifs);
-	skb_queue_head_init(&np->ingress);
-	init_waitqueue_head(&np->wait);
 	ida_init(&np->vif_ids);
-	spin_lock_init(&np->mac_lock);
-	hash_init(np->vif_by_mac);
-	np->ops = &svnic_sidecore_ops;
+	np->ops = ops;
 	np->notify_cycles = 1;
 	device_initialize(&np->mdev_dev);
 	/* From here on, the last put frees the NP (and its index). */
 	np->mdev_dev.release = svnic_np_release;
 
+	ret = ops->create(np);
+	if (ret)
+		goto out_put;
 	rtnl_lock();
 	dev = __dev_get_by_name(&init_net, uplink);
 	ret = dev ? svnic_np_attach(np, dev) : -ENODEV;
 	rtnl_unlock();
 	if (ret)
-		goto out_put;
-
-	ret = np->ops->start(np);
-	if (ret)
-		goto out_detach;
+		goto out_destroy;
 	ret = svnic_np_hello(np);
 	if (ret) {
 		pr_err("svnic-np%u: the NP's control ABI is %u.%u, svnic's %u.%u: %d\n",
 		       np->id, np->abi_major, np->abi_minor, NP_ABI_MAJOR,
 		       NP_ABI_MINOR, ret);
-		goto out_stop;
+		goto out_detach;
 	}
-	ret = svnic_np_mgmtdev(np);
+	ret = svnic_mgmtdev_register(np);
 	if (ret)
-		goto out_stop;
+		goto out_detach;
 	mutex_lock(&svnic_nps_lock);
 	list_add_tail(&np->node, &svnic_nps);
 	mutex_unlock(&svnic_nps_lock);
 	atomic_inc(&svnic_nr_nps);
 	pr_info("svnic-np%u: uplink %s, %s backend on %s%d, NP ABI %u.%u\n",
-		np->id, uplink, np->ops->name, cpu >= 0 ? "CPU " : "any CPU",
+		np->id, uplink, ops->name, cpu >= 0 ? "CPU " : "any CPU",
 		cpu >= 0 ? cpu : 0, np->abi_major, np->abi_minor);
 	return np;
 
-out_stop:
-	np->ops->stop(np);
 out_detach:
 	rtnl_lock();
 	svnic_np_detach(np);
 	rtnl_unlock();
+out_destroy:
+	ops->destroy(np);
 out_put:
 	put_device(&np->mdev_dev);
 	return ERR_PTR(ret);
@@ -174,11 +134,11 @@ out_put:
 void svnic_np_destroy(struct svnic_np *np)
 {
 	/* Removes every VIF (dev_del) first. */
-	vdpa_mgmtdev_unregister(&np->mdev);
-	np->ops->stop(np);
+	svnic_mgmtdev_unregister(np);
 	rtnl_lock();
 	svnic_np_detach(np);
 	rtnl_unlock();
+	np->ops->destroy(np);
 	atomic_dec(&svnic_nr_nps);
 	device_unregister(&np->mdev_dev);
 }

@@ -29,10 +29,8 @@
 #define SVNIC_IOTLB_MAX		UINT_MAX
 
 #define SVNIC_VENDOR_ID		0x1af4	/* virtio's: a standard device */
-#define SVNIC_MTU_MIN		68
-#define SVNIC_MTU_MAX		9000
 
-u64 svnic_supported_features(void)
+static u64 svnic_supported_features(void)
 {
 	return BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM) |
 	       BIT_ULL(VIRTIO_NET_F_MAC) | BIT_ULL(VIRTIO_NET_F_MTU) |
@@ -240,9 +238,10 @@ static int svnic_reset(struct vdpa_device *vdpa)
 	vif->features = 0;
 	WRITE_ONCE(vif->status, 0);
 	vif->config_cb.callback = NULL;
-	if (vif->rx_mode & NP_RX_PROMISC)
-		atomic_dec(&vif->np->promisc_vifs);
 	vif->rx_mode = SVNIC_RX_DEFAULT;
+	if (vif->np->ops->vif_set)
+		vif->np->ops->vif_set(vif->np, vif, NP_VIF_SET_RX_MODE, NULL,
+				      SVNIC_RX_DEFAULT);
 	vif->mc_full = false;
 	vif->generation++;
 	spin_unlock_bh(&vif->lock);
@@ -368,7 +367,10 @@ static const struct vdpa_config_ops svnic_vdpa_ops = {
 	.free			= svnic_free,
 };
 
-/* The configuration space a new VIF starts with. */
+/*
+ * The configuration space a new VIF starts with.  Its MTU is one that
+ * svnic and the NP allow (svnic_np_hello()).
+ */
 static int svnic_vif_config(struct svnic_vif *vif,
 			    const struct vdpa_dev_set_config *config)
 {
@@ -377,7 +379,7 @@ static int svnic_vif_config(struct svnic_vif *vif,
 
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU))
 		mtu = config->net.mtu;
-	if (mtu < SVNIC_MTU_MIN || mtu > SVNIC_MTU_MAX)
+	if (mtu < vif->np->mtu_min || mtu > vif->np->mtu_max)
 		return -ERANGE;
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)) {
 		if (!is_valid_ether_addr(config->net.mac))
@@ -391,22 +393,28 @@ static int svnic_vif_config(struct svnic_vif *vif,
 	return 0;
 }
 
-/* A new VIF's memory, set up but not registered. */
+/*
+ * A new VIF's memory, set up but not registered: the backend's VIF, which
+ * begins with it (as vdpa_alloc_device() does for one struct).
+ */
 static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 					 const struct vdpa_dev_set_config *config)
 {
+	size_t size = max(np->ops->vif_size, sizeof(struct svnic_vif));
+	struct vdpa_device *vdpa;
 	struct svnic_vif *vif;
 	int ret;
 
-	vif = vdpa_alloc_device(struct svnic_vif, vdpa, &np->mdev_dev,
-				&svnic_vdpa_ops, 1, 1, name, false);
-	if (IS_ERR(vif))
-		return vif;
+	BUILD_BUG_ON(offsetof(struct svnic_vif, vdpa));
+	vdpa = __vdpa_alloc_device(&np->mdev_dev, &svnic_vdpa_ops, 1, 1, size,
+				   name, false);
+	if (IS_ERR(vdpa))
+		return ERR_CAST(vdpa);
+	vif = vdpa_to_vif(vdpa);
 	vif->np = np;
 	vif->vdpa.mdev = &np->mdev;
 	vif->vlan = NP_VLAN_NONE;
 	vif->rx_mode = SVNIC_RX_DEFAULT;
-	INIT_HLIST_NODE(&vif->mac_node);
 	spin_lock_init(&vif->lock);
 	mutex_init(&vif->cfg_lock);
 	spin_lock_init(&vif->mmu.lock);
@@ -427,19 +435,18 @@ static struct svnic_vif *svnic_vif_alloc(struct svnic_np *np, const char *name,
 }
 
 /*
- * Take @vif out of the NP: out of the lists the sidecore and the
- * rx_handler walk, then out of the data plane, with the frames it holds.
+ * Take @vif out of the NP: out of the backend's tables and the lists it
+ * walks, then out of the data plane, with the frames it holds.
  */
 static void svnic_vif_unlink(struct svnic_np *np, struct svnic_vif *vif)
 {
-	svnic_vif_mac_hash(vif, NULL);
+	if (np->ops->vif_del)
+		np->ops->vif_del(np, vif);
 	mutex_lock(&np->lock);
 	list_del_rcu(&vif->node);
 	RCU_INIT_POINTER(np->vif_by_id[vif->id], NULL);
 	mutex_unlock(&np->lock);
 	synchronize_rcu();
-	if (vif->rx_mode & NP_RX_PROMISC)
-		atomic_dec(&np->promisc_vifs);
 	vif->rx_mode = 0;
 	svnic_np_vif_del(np, vif);
 }
@@ -476,7 +483,8 @@ static int svnic_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	list_add_tail_rcu(&vif->node, &np->vifs);
 	rcu_assign_pointer(np->vif_by_id[vif->id], vif);
 	mutex_unlock(&np->lock);
-	svnic_vif_mac_hash(vif, vif->config.mac);
+	if (np->ops->vif_add)
+		np->ops->vif_add(np, vif);
 	ret = _vdpa_register_device(&vif->vdpa, SVNIC_NR_VQS);
 	if (!ret)
 		return 0;
@@ -496,7 +504,7 @@ static void svnic_dev_del(struct vdpa_mgmt_dev *mdev, struct vdpa_device *dev)
 	struct svnic_np *np = container_of(mdev, struct svnic_np, mdev);
 	struct svnic_vif *vif = vdpa_to_vif(dev);
 
-	/* The sidecore lets go of it before its driver does. */
+	/* The backend lets go of it before its driver does. */
 	svnic_vif_unlink(np, vif);
 	mutex_lock(&np->lock);
 	np->nr_vifs--;
@@ -524,7 +532,8 @@ int svnic_vif_set_mac(struct svnic_vif *vif, const u8 *mac)
 	ret = svnic_np_vif_set(vif->np, vif, NP_VIF_SET_MAC, mac, 0, 0);
 	if (ret)
 		return ret;
-	svnic_vif_mac_hash(vif, mac);
+	if (vif->np->ops->vif_set)
+		vif->np->ops->vif_set(vif->np, vif, NP_VIF_SET_MAC, mac, 0);
 	spin_lock_bh(&vif->lock);
 	ether_addr_copy(vif->config.mac, mac);
 	vif->generation++;
@@ -546,13 +555,53 @@ static int svnic_dev_set_attr(struct vdpa_mgmt_dev *mdev,
 	return svnic_vif_set_mac(vif, config->net.mac);
 }
 
-const struct vdpa_mgmtdev_ops svnic_mgmtdev_ops = {
+static const struct vdpa_mgmtdev_ops svnic_mgmtdev_ops = {
 	.dev_add	= svnic_dev_add,
 	.dev_del	= svnic_dev_del,
 	.dev_set_attr	= svnic_dev_set_attr,
 };
 
-struct virtio_device_id svnic_id_table[] = {
+static struct virtio_device_id svnic_id_table[] = {
 	{ VIRTIO_ID_NET, VIRTIO_DEV_ANY_ID },
 	{ 0 },
 };
+
+/**
+ * svnic_mgmtdev_register - make @np's vDPA management device, through
+ *	which its VIFs are made
+ * @np: the NP, its control session open (svnic_np_hello())
+ *
+ * Return: 0, or an errno.
+ */
+int svnic_mgmtdev_register(struct svnic_np *np)
+{
+	int ret;
+
+	ret = dev_set_name(&np->mdev_dev, "svnic-np%u", np->id);
+	if (ret)
+		return ret;
+	ret = device_add(&np->mdev_dev);
+	if (ret)
+		return ret;
+	np->mdev.device = &np->mdev_dev;
+	np->mdev.ops = &svnic_mgmtdev_ops;
+	np->mdev.id_table = svnic_id_table;
+	np->mdev.config_attr_mask = BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR) |
+				    BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU);
+	np->mdev.max_supported_vqs = SVNIC_NR_VQS;
+	np->mdev.supported_features = svnic_supported_features();
+	ret = vdpa_mgmtdev_register(&np->mdev);
+	if (ret)
+		device_del(&np->mdev_dev);
+	return ret;
+}
+
+/**
+ * svnic_mgmtdev_unregister - remove @np's management device, and every
+ *	VIF made through it
+ * @np: the NP
+ */
+void svnic_mgmtdev_unregister(struct svnic_np *np)
+{
+	vdpa_mgmtdev_unregister(&np->mdev);
+}

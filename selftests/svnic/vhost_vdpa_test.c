@@ -671,6 +671,70 @@ TEST_F(vhost, reset_keeps_user_map)
 	EXPECT_TRUE(good_frame_passes(d, self->wire, 601));
 }
 
+/*
+ * One command on the control queue: @class, @cmd and @len bytes of @data,
+ * then the device's ack.  Return: the ack (VIRTIO_NET_OK or
+ * VIRTIO_NET_ERR), or -1 when the device did not answer.
+ */
+static int cvq_cmd(struct vdrv *d, __u8 class, __u8 cmd, const void *data,
+		   size_t len)
+{
+	__u16 out = vdrv_new_desc(d, VDRV_CVQ), in = vdrv_new_desc(d, VDRV_CVQ);
+	unsigned char *p = vdrv_buf(d, VDRV_CVQ, out);
+	volatile unsigned char *ack = vdrv_buf(d, VDRV_CVQ, in);
+
+	p[0] = class;
+	p[1] = cmd;
+	memcpy(p + 2, data, len);
+	*ack = 0xff;
+	vdrv_desc(d, VDRV_CVQ, out, vdrv_addr(d, vdrv_buf_off(VDRV_CVQ, out)),
+		  2 + len, VRING_DESC_F_NEXT, in);
+	vdrv_desc(d, VDRV_CVQ, in, vdrv_addr(d, vdrv_buf_off(VDRV_CVQ, in)),
+		  1, VRING_DESC_F_WRITE, 0);
+	vdrv_post(d, VDRV_CVQ, out);
+	vdrv_kick(d, VDRV_CVQ);
+	if (vdrv_wait_used(d, VDRV_CVQ, 5000))
+		return -1;
+	return *ack;
+}
+
+/*
+ * The control queue's answers are the NP's: a multicast table with a
+ * unicast address in it, which the NP refuses, is answered VIRTIO_NET_ERR
+ * (it was answered OK); a table of multicast addresses, and promiscuous
+ * mode on and off, are answered OK; the VIF carries on.
+ */
+TEST_F(vhost, cvq_answers_the_nps_refusal)
+{
+	static const unsigned char mc1[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
+	static const unsigned char mc2[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0, 0, 2 };
+	static const unsigned char uc[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 9 };
+	/* Unicast table: 0 entries; multicast table: 2 entries. */
+	unsigned char tbl[4 + 4 + 2 * ETH_ALEN] = { [4] = 2 };
+	struct vdrv *d = &self->vif[0];
+	__u8 on = 1, off = 0;
+	int ret;
+
+	d->extra_features = (1ULL << VIRTIO_NET_F_CTRL_VQ) |
+			    (1ULL << VIRTIO_NET_F_CTRL_RX);
+	ret = vdrv_reset(d);
+	ASSERT_EQ(0, ret) TH_LOG("bring-up with a control queue: step %d", ret);
+	memcpy(tbl + 8, mc1, ETH_ALEN);
+	memcpy(tbl + 8 + ETH_ALEN, uc, ETH_ALEN);
+	EXPECT_EQ(VIRTIO_NET_ERR, cvq_cmd(d, VIRTIO_NET_CTRL_MAC,
+					  VIRTIO_NET_CTRL_MAC_TABLE_SET,
+					  tbl, sizeof(tbl)));
+	memcpy(tbl + 8 + ETH_ALEN, mc2, ETH_ALEN);
+	EXPECT_EQ(VIRTIO_NET_OK, cvq_cmd(d, VIRTIO_NET_CTRL_MAC,
+					 VIRTIO_NET_CTRL_MAC_TABLE_SET,
+					 tbl, sizeof(tbl)));
+	EXPECT_EQ(VIRTIO_NET_OK, cvq_cmd(d, VIRTIO_NET_CTRL_RX,
+					 VIRTIO_NET_CTRL_RX_PROMISC, &on, 1));
+	EXPECT_EQ(VIRTIO_NET_OK, cvq_cmd(d, VIRTIO_NET_CTRL_RX,
+					 VIRTIO_NET_CTRL_RX_PROMISC, &off, 1));
+	EXPECT_TRUE(good_frame_passes(d, self->wire, 700));
+}
+
 /* One IOTLB message of vhost-vdpa's v2 format; 0 or -errno. */
 static int iotlb_msg(int fd, __u8 type, __u64 iova, __u64 size, void *uaddr)
 {

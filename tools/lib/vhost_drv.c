@@ -145,16 +145,20 @@ static int vdrv_iotlb(struct vdrv *d, __u8 type, __u64 iova, __u64 size,
 }
 
 /*
- * Both rings: size, addresses, base, kick and call eventfds, and the
- * backend that serves them (vhost-vdpa: the ring enabled; vhost-net: the
- * tap).  0 or a negative step.
+ * The rings (receive, transmit, and the control queue when asked for):
+ * size, addresses, base, kick and call eventfds, and the backend that
+ * serves them (vhost-vdpa: the ring enabled; vhost-net: the tap).  0 or a
+ * negative step.
  */
 static int vdrv_rings(struct vdrv *d)
 {
-	int q;
+	int q, nr = VDRV_CVQ;
 
+	if (d->kind == VDRV_VDPA &&
+	    (d->extra_features & (1ULL << VIRTIO_NET_F_CTRL_VQ)))
+		nr = VDRV_NR_VQS;
 	memset(d->mem, 0, VDRV_MEM_SIZE);
-	for (q = 0; q < VDRV_NR_VQS; q++) {
+	for (q = 0; q < nr; q++) {
 		unsigned long off = vdrv_ring_off(q);
 		struct vhost_vring_addr a = {
 			.index = q,

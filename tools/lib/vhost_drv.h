@@ -20,7 +20,8 @@
 
 #define VDRV_RX		0
 #define VDRV_TX		1
-#define VDRV_NR_VQS	2
+#define VDRV_CVQ	2	/* with VIRTIO_NET_F_CTRL_VQ in extra_features */
+#define VDRV_NR_VQS	3
 #define VDRV_QNUM	256		/* entries of each queue */
 #define VDRV_MEM_SIZE	(2UL << 20)	/* the region */
 #define VDRV_IOVA_BASE	0x40000000ULL	/* where the device sees it */
@@ -68,7 +69,7 @@ struct vdrv_vq {
  * @fd: the vhost file, -1 when closed
  * @tap: vhost-net's tap, -1 when none
  * @mem: the region (%VDRV_MEM_SIZE bytes)
- * @vq: receive and transmit queue
+ * @vq: receive and transmit queue; the control queue, when set up
  * @mac: the device's MAC: vhost-vdpa's configuration space, or the one
  *	 given to vdrv_open_net()
  * @backend_features: vhost backend features negotiated (vhost-vdpa)
@@ -77,7 +78,8 @@ struct vdrv_vq {
  *	  IOTLB maps; vhost-vdpa only)
  * @extra_features: features to negotiate at the next start besides the
  *	  base set (VERSION_1, ACCESS_PLATFORM, MAC, MTU, STATUS), when the
- *	  device offers them, e.g. MRG_RXBUF; vhost-vdpa only
+ *	  device offers them, e.g. MRG_RXBUF; vhost-vdpa only.  With
+ *	  CTRL_VQ, the control queue (%VDRV_CVQ) is set up too
  */
 struct vdrv {
 	enum vdrv_kind kind;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * svnic_ctrl.c - a VIF's control virtqueue: the driver's MAC address and
+ * svnic_cvq.c - a VIF's control virtqueue: the driver's MAC address and
  * receive-mode commands, handled by the sidecore
  *
  * The sidecore applies them to the NP data plane with the same control
- * messages the host sends (svnic_dp_vif_set(), svnic_dp_mcast()):
+ * messages the host sends (svnic_sc_vif_set(), svnic_sc_mcast()):
  * VIRTIO_NET_CTRL_MAC_ADDR_SET moves the VIF's address in the NP's
  * forwarding table (what "ip link set ... address" does in a guest), and
  * is refused when another VIF of the NP has the address;
@@ -12,87 +12,94 @@
  * VIRTIO_NET_CTRL_MAC_TABLE_SET's multicast table becomes the VIF's
  * multicast filter, or all-multicast reception when it has more entries
  * than the NP's filter holds.  The unicast table has no use: the NP gives
- * each VIF one address.  Anything else is answered VIRTIO_NET_ERR.
+ * each VIF one address.  A command the NP refuses, and anything else, is
+ * answered VIRTIO_NET_ERR; what the VIF records of its state is what the
+ * NP holds.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
 #include <linux/unaligned.h>
 
-#include "svnic.h"
+#include "svnic_sidecore.h"
 
-#define SVNIC_CTRL_MAX		512	/* bytes of a command and its data */
+#define SVNIC_CVQ_CMD_MAX	512	/* bytes of a command and its data */
 
-/* The receive mode the NP applies: the driver's, and a full filter's. */
-static void svnic_ctrl_rx_mode(struct svnic_vif *vif, u16 mode, bool mc_full)
+/*
+ * The receive mode the NP applies: the driver's @mode, and all-multicast
+ * with a full filter (@mc_full).  Return: 0, or the NP's refusal: then
+ * nothing changed.
+ */
+static int svnic_cvq_rx_mode(struct svnic_vif *vif, u16 mode, bool mc_full)
 {
-	u16 old = vif->rx_mode;
+	int ret;
 
 	mode |= NP_RX_BROADCAST | (mc_full ? NP_RX_ALLMULTI : 0);
-	if (mode == old)
-		return;
-	if ((mode ^ old) & NP_RX_PROMISC) {
-		if (mode & NP_RX_PROMISC)
-			atomic_inc(&vif->np->promisc_vifs);
-		else
-			atomic_dec(&vif->np->promisc_vifs);
-	}
+	if (mode == vif->rx_mode)
+		return 0;
+	ret = svnic_sc_vif_set(vif, NP_VIF_SET_RX_MODE, NULL, mode);
+	if (ret)
+		return ret;
 	vif->rx_mode = mode;
-	svnic_dp_vif_set(vif, NP_VIF_SET_RX_MODE, NULL, mode);
+	svnic_sc_vif_changed(vif->np, vif, NP_VIF_SET_RX_MODE, NULL, mode);
+	return 0;
 }
 
-/* VIRTIO_NET_CTRL_MAC_TABLE_SET: a unicast table, then a multicast one. */
-static u8 svnic_ctrl_mac_table(struct svnic_vif *vif, const u8 *data,
-			       size_t len)
+/*
+ * VIRTIO_NET_CTRL_MAC_TABLE_SET: a unicast table, then a multicast one.
+ * The filter is replaced, then the receive mode follows it; when the NP
+ * refuses the mode, the filter it took stands and @vif->mc_full says so.
+ */
+static u8 svnic_cvq_mac_table(struct svnic_vif *vif, const u8 *data,
+			      size_t len)
 {
+	bool mc_full;
 	u32 uc, mc;
 
 	if (len < 4)
 		return VIRTIO_NET_ERR;
 	uc = get_unaligned_le32(data);
-	if (uc > SVNIC_CTRL_MAX / ETH_ALEN || len < 8 + (size_t)uc * ETH_ALEN)
+	if (uc > SVNIC_CVQ_CMD_MAX / ETH_ALEN || len < 8 + (size_t)uc * ETH_ALEN)
 		return VIRTIO_NET_ERR;
 	data += 4 + uc * ETH_ALEN;
 	len -= 4 + uc * ETH_ALEN;
 	mc = get_unaligned_le32(data);
-	if (mc > SVNIC_CTRL_MAX / ETH_ALEN || len != 4 + (size_t)mc * ETH_ALEN)
+	if (mc > SVNIC_CVQ_CMD_MAX / ETH_ALEN || len != 4 + (size_t)mc * ETH_ALEN)
 		return VIRTIO_NET_ERR;
 	data += 4;
-	if (mc <= NP_ABI_MCAST_MAX) {
-		svnic_dp_mcast(vif, data, mc);
-		vif->mc_full = false;
-	} else {
-		svnic_dp_mcast(vif, NULL, 0);
-		vif->mc_full = true;
-	}
-	svnic_ctrl_rx_mode(vif, vif->rx_mode & ~NP_RX_ALLMULTI, vif->mc_full);
+	mc_full = mc > NP_ABI_MCAST_MAX;
+	if (svnic_sc_mcast(vif, mc_full ? NULL : data, mc_full ? 0 : mc))
+		return VIRTIO_NET_ERR;
+	vif->mc_full = mc_full;
+	if (svnic_cvq_rx_mode(vif, vif->rx_mode & ~NP_RX_ALLMULTI, mc_full))
+		return VIRTIO_NET_ERR;
 	return VIRTIO_NET_OK;
 }
 
-static u8 svnic_ctrl_mac(struct svnic_vif *vif, u8 cmd, const u8 *data,
+static u8 svnic_cvq_mac(struct svnic_vif *vif, u8 cmd, const u8 *data,
 			 size_t len)
 {
 	if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET)
-		return svnic_ctrl_mac_table(vif, data, len);
+		return svnic_cvq_mac_table(vif, data, len);
 	if (cmd != VIRTIO_NET_CTRL_MAC_ADDR_SET || len != ETH_ALEN ||
 	    !is_valid_ether_addr(data) ||
-	    svnic_dp_vif_set(vif, NP_VIF_SET_MAC, data, 0))
+	    svnic_sc_vif_set(vif, NP_VIF_SET_MAC, data, 0))
 		return VIRTIO_NET_ERR;
-	svnic_vif_mac_hash(vif, data);
+	svnic_sc_vif_changed(vif->np, vif, NP_VIF_SET_MAC, data, 0);
 	ether_addr_copy(vif->config.mac, data);
 	vif->generation++;
 	return VIRTIO_NET_OK;
 }
 
 /* Carry out one command of class @class, @cmd with @len bytes at @data. */
-static u8 svnic_ctrl_cmd(struct svnic_vif *vif, u8 class, u8 cmd,
-			 const u8 *data, size_t len)
+static u8 svnic_cvq_cmd(struct svnic_vif *vif, u8 class, u8 cmd,
+			const u8 *data, size_t len)
 {
 	u16 mode = vif->rx_mode, bit;
 
 	switch (class) {
 	case VIRTIO_NET_CTRL_MAC:
-		return svnic_ctrl_mac(vif, cmd, data, len);
+		return svnic_cvq_mac(vif, cmd, data, len);
 	case VIRTIO_NET_CTRL_RX:
 		if (len != 1 || (cmd != VIRTIO_NET_CTRL_RX_PROMISC &&
 				 cmd != VIRTIO_NET_CTRL_RX_ALLMULTI))
@@ -100,22 +107,23 @@ static u8 svnic_ctrl_cmd(struct svnic_vif *vif, u8 class, u8 cmd,
 		bit = cmd == VIRTIO_NET_CTRL_RX_PROMISC ? NP_RX_PROMISC :
 							  NP_RX_ALLMULTI;
 		mode = data[0] ? mode | bit : mode & ~bit;
-		svnic_ctrl_rx_mode(vif, mode, vif->mc_full);
+		if (svnic_cvq_rx_mode(vif, mode, vif->mc_full))
+			return VIRTIO_NET_ERR;
 		return VIRTIO_NET_OK;
 	}
 	return VIRTIO_NET_ERR;
 }
 
 /**
- * svnic_vif_ctrl - answer the commands waiting in @vif's control queue
+ * svnic_vif_cvq - answer the commands waiting in @vif's control virtqueue
  * @vif: the VIF
  *
  * Return: commands answered.
  */
-unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
+unsigned int svnic_vif_cvq(struct svnic_vif *vif)
 {
-	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_CTRL];
-	u8 buf[SVNIC_CTRL_MAX], ack;
+	struct svnic_vq *vq = &vif->vqs[SVNIC_VQ_CVQ];
+	u8 buf[SVNIC_CVQ_CMD_MAX], ack;
 	unsigned int n = 0;
 	ssize_t len;
 	int ret;
@@ -132,7 +140,7 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 		len = ret < 0 ? -EINVAL :
 		      svnic_chain_pull(&vq->ring, &vq->chain, buf, sizeof(buf));
 		if (len >= 2)
-			ack = svnic_ctrl_cmd(vif, buf[0], buf[1], buf + 2, len - 2);
+			ack = svnic_cvq_cmd(vif, buf[0], buf[1], buf + 2, len - 2);
 		else
 			vif->stats.drop_malformed++;
 		len = ret < 0 ? -EINVAL :
@@ -146,6 +154,6 @@ unsigned int svnic_vif_ctrl(struct svnic_vif *vif)
 	}
 	svnic_rings_unlock(vif);
 	if (n)
-		np_dp_mark(vif->np->dp, vif->id, 0);
+		np_dp_mark(svnic_sc(vif->np)->dp, vif->id, 0);
 	return n;
 }
