@@ -39,7 +39,7 @@ SRC_FILES	 = $(shell git -C $(TOP) ls-files -co --exclude-standard \
 		     '*.c' '*.h' 2>/dev/null)
 
 .PHONY: all deps modules debug-modules tools selftests native lint check check-debug \
-	vm-run vm-shell demo bench bench-report clean FORCE
+	vm-run vm-shell demo bench bench-report docs clean FORCE
 
 all: modules tools selftests
 
@@ -222,6 +222,11 @@ bench: deps native modules tools
 # The markdown table of the last "make bench" (README's figures).
 bench-report:
 	@$(TOP)/scripts/bench-report.sh $(BUILD)/bench.out
+
+# Documentation/: kernel-doc of the headers it pulls in, then Sphinx's HTML
+# in build/docs/html (scripts/docs.sh).
+docs: deps $(LINUX_SRC)/.extracted
+	@LINUX_SRC=$(LINUX_SRC) $(TOP)/scripts/docs.sh
 
 clean:
 	rm -rf $(BUILD)

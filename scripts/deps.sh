@@ -18,6 +18,8 @@ PKGS=(
 	pkg-config libnl-3-dev libnl-genl-3-dev
 	iproute2 ethtool iperf3 socat iputils-ping procps
 	valgrind python3
+	# make docs: Sphinx (with docutils) for the kernel's kerneldoc extension
+	python3-sphinx
 	# the StarPU peer of vaal_core's native DAG bench
 	libstarpu-dev
 )
