@@ -18,6 +18,8 @@ PKGS=(
 	pkg-config libnl-3-dev libnl-genl-3-dev
 	iproute2 ethtool iperf3 socat iputils-ping procps
 	valgrind python3
+	# the kernel's YNL CLI and its spec validation (svnic_ynl_test.sh)
+	python3-yaml python3-jsonschema
 	# the StarPU peer of vaal_core's native DAG bench
 	libstarpu-dev
 )
