@@ -20,6 +20,8 @@ PKGS=(
 	valgrind python3
 	# make docs: Sphinx (with docutils) for the kernel's kerneldoc extension
 	python3-sphinx
+	# the kernel's YNL CLI and its spec validation (svnic_ynl_test.sh)
+	python3-yaml python3-jsonschema
 	# the StarPU peer of vaal_core's native DAG bench
 	libstarpu-dev
 )
