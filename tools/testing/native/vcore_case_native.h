@@ -19,6 +19,7 @@
 #define _VCORE_CASE_NATIVE_H
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "vcore_case.h"
 
@@ -69,9 +70,17 @@
 	(((struct __test_metadata *)(ctx))->exit_code == KSFT_FAIL)
 /*
  * Each test runs in a child process of its own, which exits after it: what
- * a case allocates goes with it.
+ * a case allocates goes with it.  Aligned to a cache line, as structures
+ * that ask for it (____cacheline_aligned) need.
  */
-#define CASE_ZALLOC(ctx, size)	((void)(ctx), calloc(1, size))
+static inline void *vcore_case_zalloc(size_t size)
+{
+	void *p = aligned_alloc(64, (size + 63) & ~(size_t)63);
+
+	return p ? memset(p, 0, size) : NULL;
+}
+
+#define CASE_ZALLOC(ctx, size)	((void)(ctx), vcore_case_zalloc(size))
 
 /*
  * VCORE_NATIVE_CASES() - fixture @fixture, with one variant per entry of
