@@ -165,7 +165,12 @@ NATIVE_BENCHES	:= $(patsubst tools/testing/native/%.c,$(BUILD)/native/%,\
 
 native: deps $(NATIVE_TESTS) $(NATIVE_BENCHES)
 
+# The cases each shares with its KUnit suite (kernel/include/vcore_case.h).
+NATIVE_CASES	:= kernel/include/vcore_case.h tools/testing/native/vcore_case_native.h \
+		   $(wildcard kernel/*/*_cases.h firmware/*/*_cases.h)
+
 $(BUILD)/native/%_test: tools/testing/native/%_test.c $(NATIVE_LIB_SRCS) \
+			$(NATIVE_CASES) \
 			$(BUILD)/include/kselftest_harness.h $(LINUX_SRC)/.extracted
 	@mkdir -p $(@D)
 	$(CC) $(NATIVE_CFLAGS) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $< \

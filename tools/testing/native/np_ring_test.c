@@ -2,7 +2,8 @@
 /*
  * np_ring_test.c - the NP data plane ring, built natively in user space from
  * the same source as the kernel (firmware/ixp2400/np_ring.c), run under
- * ASan and UBSan.
+ * ASan and UBSan: the cases of np_ring_cases.h (shared with the KUnit
+ * suite) and a producer thread against a consumer.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -11,6 +12,8 @@
 
 #include "np_ring.h"
 #include "kselftest_harness.h"
+#include "vcore_case_native.h"
+#include "np_ring_cases.h"
 
 static struct np_ring *ring_new(uint32_t nr_slots)
 {
@@ -25,85 +28,8 @@ static struct np_ring *ring_new(uint32_t nr_slots)
 	return ring;
 }
 
-TEST(init_rejects_bad_sizes)
-{
-	struct np_ring ring;
-
-	EXPECT_EQ(-EINVAL, np_ring_init(&ring, 0));
-	EXPECT_EQ(-EINVAL, np_ring_init(&ring, 3));
-	EXPECT_EQ(-EINVAL, np_ring_init(&ring, 1000));
-	EXPECT_EQ(-EINVAL, np_ring_init(&ring, NP_RING_MAX_SLOTS * 2));
-	EXPECT_EQ(0, np_ring_init(&ring, 1));
-}
-
-/* Peeking copies from the head and takes nothing; across the wrap too. */
-TEST(peek_leaves_the_items)
-{
-	struct np_ring *ring = ring_new(4);
-	void *in[4], *out[4];
-	uintptr_t i;
-
-	ASSERT_NE(NULL, ring);
-	for (i = 0; i < 4; i++)
-		in[i] = (void *)(i + 1);
-	EXPECT_EQ(0, np_ring_peek_burst(ring, out, 4));
-	EXPECT_EQ(3, np_ring_enqueue_burst(ring, in, 3));
-	EXPECT_EQ(2, np_ring_dequeue_burst(ring, out, 2));
-	EXPECT_EQ(3, np_ring_enqueue_burst(ring, in, 3));	/* wraps */
-	EXPECT_EQ(4, np_ring_peek_burst(ring, out, 8));
-	EXPECT_EQ(in[2], out[0]);
-	EXPECT_EQ(in[0], out[1]);
-	EXPECT_EQ(in[2], out[3]);
-	EXPECT_EQ(1, np_ring_peek_burst(ring, out, 1));
-	EXPECT_EQ(in[2], out[0]);
-	EXPECT_EQ(4, np_ring_count(ring));
-	EXPECT_EQ(4, np_ring_dequeue_burst(ring, out, 4));
-	EXPECT_EQ(in[2], out[0]);
-	EXPECT_EQ(in[2], out[3]);
-	free(ring);
-}
-
-TEST(fill_and_drain)
-{
-	struct np_ring *ring = ring_new(8);
-	void *in[10], *out[10];
-	uintptr_t i;
-
-	ASSERT_NE(NULL, ring);
-	for (i = 0; i < 10; i++)
-		in[i] = (void *)(i + 1);
-	EXPECT_EQ(8, np_ring_enqueue_burst(ring, in, 10));
-	EXPECT_EQ(8, np_ring_count(ring));
-	EXPECT_EQ(0, np_ring_enqueue_burst(ring, in, 1));
-	EXPECT_EQ(3, np_ring_dequeue_burst(ring, out, 3));
-	EXPECT_EQ(2, np_ring_enqueue_burst(ring, in + 8, 2));
-	EXPECT_EQ(7, np_ring_dequeue_burst(ring, out + 3, 10));
-	for (i = 0; i < 8; i++)
-		EXPECT_EQ(in[i], out[i]);
-	EXPECT_EQ(in[8], out[8]);
-	EXPECT_EQ(in[9], out[9]);
-	EXPECT_EQ(0, np_ring_dequeue_burst(ring, out, 1));
-	free(ring);
-}
-
-/* Free-running indices wrap at 2^32 without losing or reordering. */
-TEST(index_wrap)
-{
-	struct np_ring *ring = ring_new(4);
-	uintptr_t i;
-	void *obj;
-
-	ASSERT_NE(NULL, ring);
-	ring->head = ring->tail = UINT32_MAX - 5;
-	for (i = 1; i <= 20; i++) {
-		obj = (void *)i;
-		ASSERT_EQ(1, np_ring_enqueue_burst(ring, &obj, 1));
-		ASSERT_EQ(1, np_ring_dequeue_burst(ring, &obj, 1));
-		EXPECT_EQ((void *)i, obj);
-	}
-	EXPECT_EQ(0, np_ring_count(ring));
-	free(ring);
-}
+/* The hand-written cases, firmware/ixp2400/np_ring_cases.h. */
+VCORE_NATIVE_CASES(np_ring, np_ring_cases)
 
 #define ITEMS 2000000UL
 

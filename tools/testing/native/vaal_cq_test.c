@@ -4,8 +4,9 @@
  * vaal_cq.c) natively under ASan and UBSan: random completion orders and a
  * slow reaper against the rules - every completion reaped exactly once, in
  * submission order when ordered, in completion order otherwise - plus a
- * corrupted head, a missing spare, a full reorder buffer, and a consumer
- * thread.
+ * consumer thread, and the hand-written cases of vaal_cq_cases.h (shared
+ * with the KUnit suite): overflow, a corrupted head, a missing spare, the
+ * reorder buffer's order and bound.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,6 +15,8 @@
 
 #include "vaal_cq.h"
 #include "kselftest_harness.h"
+#include "vcore_case_native.h"
+#include "vaal_cq_cases.h"
 
 #define ENTRIES		8
 #define INFLIGHT	32
@@ -163,71 +166,8 @@ TEST(ordered_retires_in_submission_order)
 		ASSERT_EQ(0, simulate(seed, 1)) TH_LOG("seed %u", seed);
 }
 
-TEST(overflow_counts_and_needs_a_spare)
-{
-	struct harness *h = harness_new(1);
-	struct vaal_cqe cqe = { 0 };
-	u64 out[ENTRIES * 3];
-	int i;
-
-	for (i = 0; i < ENTRIES + 5; i++) {
-		cqe.user_data = i;
-		ASSERT_EQ(0, post(h, &cqe));
-	}
-	EXPECT_EQ(5, h->cq.nr_overflow);
-	EXPECT_EQ(5, h->ring->overflow);
-	cqe.user_data = 99;
-	EXPECT_EQ(-ENOSPC, vaal_cq_post(&h->cq, &cqe, NULL));
-	EXPECT_EQ(ENTRIES, reap(h, out, ENTRIES * 3));
-	EXPECT_EQ(5, vaal_cq_flush(&h->cq, free_ovf, h));
-	EXPECT_EQ(5, reap(h, out + ENTRIES, ENTRIES * 3));
-	for (i = 0; i < ENTRIES + 5; i++)
-		EXPECT_EQ(i, out[i]);
-	EXPECT_EQ(0, h->nodes);
-	harness_free(h);
-}
-
-/* User space scribbles on head: the ring looks full, nothing is lost. */
-TEST(corrupted_head_cannot_cause_harm)
-{
-	struct harness *h = harness_new(1);
-	struct vaal_cqe cqe = { .user_data = 7 };
-	u64 out[4];
-
-	h->ring->head = 0x80000000;
-	ASSERT_EQ(0, post(h, &cqe));
-	EXPECT_EQ(0, h->ring->tail);
-	EXPECT_EQ(1, h->cq.nr_overflow);
-	EXPECT_EQ(0, vaal_cq_flush(&h->cq, free_ovf, h));
-	h->ring->head = 0;		/* sanity comes back */
-	EXPECT_EQ(1, vaal_cq_flush(&h->cq, free_ovf, h));
-	EXPECT_EQ(1, reap(h, out, 4));
-	EXPECT_EQ(7, out[0]);
-	harness_free(h);
-}
-
-TEST(rob_bounds_inflight)
-{
-	struct harness *h = harness_new(1);
-	struct vaal_cqe cqe = { 0 };
-	u32 seq;
-	int i;
-
-	for (i = 0; i < INFLIGHT; i++)
-		ASSERT_EQ(0, vaal_rob_reserve(&h->rob, &seq));
-	EXPECT_EQ(-EBUSY, vaal_rob_reserve(&h->rob, &seq));
-	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
-	vaal_rob_complete(&h->rob, 1, &cqe, NULL);	/* the second: not yet */
-	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
-	vaal_rob_complete(&h->rob, 0, &cqe, NULL);
-	EXPECT_NE(NULL, vaal_rob_peek(&h->rob));
-	vaal_rob_retire(&h->rob);
-	EXPECT_NE(NULL, vaal_rob_peek(&h->rob));
-	vaal_rob_retire(&h->rob);
-	EXPECT_EQ(NULL, vaal_rob_peek(&h->rob));
-	EXPECT_EQ(0, vaal_rob_reserve(&h->rob, &seq));
-	harness_free(h);
-}
+/* The hand-written cases, kernel/vaal_core/vaal_cq_cases.h. */
+VCORE_NATIVE_CASES(vaal_cq, vaal_cq_cases)
 
 struct consumer {
 	struct harness *h;

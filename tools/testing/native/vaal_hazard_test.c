@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vaal_hazard_test.c - the hazard scoreboard of vaal_core, built natively
- * from kernel/vaal_core/vaal_hazard.c, under ASan and UBSan: hand-written
- * cases for each hazard, then random job streams checked step by step
- * against an exact reference: a job may run iff every conflicting job
+ * from kernel/vaal_core/vaal_hazard.c, under ASan and UBSan: the
+ * hand-written cases of vaal_hazard_cases.h (shared with the KUnit suite),
+ * then random job streams checked step by step against an exact reference: a job may run iff every conflicting job
  * submitted before it, and live then, has finished; it is cancelled iff one
  * of those that wrote what it reads failed or was cancelled.
  */
@@ -13,151 +13,16 @@
 
 #include "vaal_hazard.h"
 #include "kselftest_harness.h"
+#include "vcore_case_native.h"
+#include "vaal_hazard_cases.h"
 
 #define R	VAAL_HZ_READ
 #define W	VAAL_HZ_WRITE
 #define RW	(VAAL_HZ_READ | VAAL_HZ_WRITE)
 
-static void set_acc(struct vaal_hz_job *job, struct vaal_hz_buf *buf,
-		    u64 start, u64 end, u8 mode)
-{
-	struct vaal_hz_access *a = &job->acc[job->nr_acc++];
+/* --- the hand-written cases, kernel/vaal_core/vaal_hazard_cases.h ----- */
 
-	a->buf = buf;
-	a->start = start;
-	a->end = end;
-	a->mode = mode;
-}
-
-static int is_ready(struct vaal_hz *hz, struct vaal_hz_job *job)
-{
-	struct vaal_hz_job *j;
-
-	list_for_each_entry(j, &hz->ready, ready_node)
-		if (j == job)
-			return 1;
-	return 0;
-}
-
-FIXTURE(hz) {
-	struct vaal_hz hz;
-	struct vaal_hz_buf buf[2];
-	struct vaal_hz_job job[4];
-	struct vaal_hz_access acc[4][VAAL_HZ_MAX_ARGS];
-};
-
-FIXTURE_SETUP(hz)
-{
-	int i;
-
-	memset(self, 0, sizeof(*self));
-	for (i = 0; i < 4; i++)
-		self->job[i].acc = self->acc[i];
-	vaal_hz_init(&self->hz);
-	vaal_hz_buf_init(&self->buf[0]);
-	vaal_hz_buf_init(&self->buf[1]);
-}
-
-FIXTURE_TEARDOWN(hz)
-{
-}
-
-/* submit_pair: job 0 then job 1, one access each on buffer 0. */
-static void submit_pair(struct _test_data_hz *self, u64 s0, u64 e0, u8 m0,
-			u64 s1, u64 e1, u8 m1)
-{
-	set_acc(&self->job[0], &self->buf[0], s0, e0, m0);
-	set_acc(&self->job[1], &self->buf[0], s1, e1, m1);
-	vaal_hz_submit(&self->hz, &self->job[0]);
-	vaal_hz_submit(&self->hz, &self->job[1]);
-}
-
-TEST_F(hz, raw_waits)
-{
-	submit_pair(self, 0, 64, W, 0, 64, R);
-	EXPECT_TRUE(is_ready(&self->hz, &self->job[0]));
-	EXPECT_FALSE(is_ready(&self->hz, &self->job[1]));
-	EXPECT_EQ(&self->job[0], vaal_hz_pop_ready(&self->hz));
-	vaal_hz_complete(&self->hz, &self->job[0], 0);
-	EXPECT_EQ(&self->job[1], vaal_hz_pop_ready(&self->hz));
-	EXPECT_EQ(0, self->job[1].status);
-}
-
-TEST_F(hz, war_waits)
-{
-	submit_pair(self, 0, 64, R, 32, 40, W);
-	EXPECT_FALSE(is_ready(&self->hz, &self->job[1]));
-}
-
-TEST_F(hz, waw_waits)
-{
-	submit_pair(self, 0, 8, W, 7, 9, RW);
-	EXPECT_FALSE(is_ready(&self->hz, &self->job[1]));
-}
-
-TEST_F(hz, rar_runs_in_parallel)
-{
-	submit_pair(self, 0, 64, R, 0, 64, R);
-	EXPECT_TRUE(is_ready(&self->hz, &self->job[1]));
-}
-
-TEST_F(hz, disjoint_ranges_run_in_parallel)
-{
-	submit_pair(self, 0, 32, W, 32, 64, W);
-	EXPECT_TRUE(is_ready(&self->hz, &self->job[1]));
-}
-
-/* A job may name one buffer twice: it must not wait for itself. */
-TEST_F(hz, own_accesses_do_not_conflict)
-{
-	set_acc(&self->job[0], &self->buf[0], 0, 64, R);
-	set_acc(&self->job[0], &self->buf[0], 0, 64, W);
-	vaal_hz_submit(&self->hz, &self->job[0]);
-	EXPECT_EQ(&self->job[0], vaal_hz_pop_ready(&self->hz));
-	vaal_hz_complete(&self->hz, &self->job[0], 0);
-	EXPECT_FALSE(vaal_hz_buf_busy(&self->buf[0]));
-}
-
-TEST_F(hz, barrier_orders_unrelated_jobs)
-{
-	set_acc(&self->job[0], &self->buf[0], 0, 8, W);
-	self->job[1].barrier = true;
-	set_acc(&self->job[2], &self->buf[1], 0, 8, W);
-	vaal_hz_submit(&self->hz, &self->job[0]);
-	vaal_hz_submit(&self->hz, &self->job[1]);
-	vaal_hz_submit(&self->hz, &self->job[2]);
-	EXPECT_EQ(&self->job[0], vaal_hz_pop_ready(&self->hz));
-	EXPECT_EQ(NULL, vaal_hz_pop_ready(&self->hz));
-	vaal_hz_complete(&self->hz, &self->job[0], 0);
-	EXPECT_EQ(&self->job[1], vaal_hz_pop_ready(&self->hz));
-	EXPECT_EQ(NULL, vaal_hz_pop_ready(&self->hz));
-	vaal_hz_complete(&self->hz, &self->job[1], 0);
-	EXPECT_EQ(&self->job[2], vaal_hz_pop_ready(&self->hz));
-}
-
-/* A failed producer cancels its consumer and, through it, the next one. */
-TEST_F(hz, failure_cancels_dependents)
-{
-	set_acc(&self->job[0], &self->buf[0], 0, 8, W);
-	set_acc(&self->job[1], &self->buf[0], 0, 8, R);
-	set_acc(&self->job[1], &self->buf[1], 0, 8, W);
-	set_acc(&self->job[2], &self->buf[1], 4, 5, R);
-	set_acc(&self->job[3], &self->buf[1], 8, 16, R);	/* unrelated */
-	for (int i = 0; i < 4; i++)
-		vaal_hz_submit(&self->hz, &self->job[i]);
-	EXPECT_EQ(&self->job[0], vaal_hz_pop_ready(&self->hz));
-	EXPECT_EQ(&self->job[3], vaal_hz_pop_ready(&self->hz));
-	vaal_hz_complete(&self->hz, &self->job[0], -EIO);
-	EXPECT_EQ(&self->job[1], vaal_hz_pop_ready(&self->hz));
-	EXPECT_EQ(-ECANCELED, self->job[1].status);
-	vaal_hz_complete(&self->hz, &self->job[1], self->job[1].status);
-	EXPECT_EQ(&self->job[2], vaal_hz_pop_ready(&self->hz));
-	EXPECT_EQ(-ECANCELED, self->job[2].status);
-	vaal_hz_complete(&self->hz, &self->job[2], self->job[2].status);
-	vaal_hz_complete(&self->hz, &self->job[3], 0);
-	EXPECT_EQ(0, self->job[3].status);
-	EXPECT_FALSE(vaal_hz_buf_busy(&self->buf[1]));
-}
+VCORE_NATIVE_CASES(vaal_hazard, vaal_hazard_cases)
 
 /* --- random streams against the reference -------------------------------- */
 
@@ -257,7 +122,8 @@ static void make_job(struct sim *s, struct vaal_hz_job *j)
 			a = b;
 			b = t;
 		}
-		set_acc(j, &s->buf[rnd(s, NBUF)], a, b + 1, modes[rnd(s, 3)]);
+		vaal_hz_case_acc(j, &s->buf[rnd(s, NBUF)], a, b + 1,
+				 modes[rnd(s, 3)]);
 	}
 }
 

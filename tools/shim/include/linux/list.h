@@ -104,7 +104,7 @@ static inline void list_splice_tail_init(struct list_head *list,
 	     pos = list_next_entry(pos, member))
 
 #define list_for_each_entry_safe(pos, n, head, member)			\
-	for (pos = list_entry((head)->next, __typeof__(*(pos)), member),	\
+	for (pos = list_first_entry(head, __typeof__(*(pos)), member),	\
 	     n = list_next_entry(pos, member);				\
 	     !list_entry_is_head(pos, head, member);			\
 	     pos = n, n = list_next_entry(n, member))
