@@ -327,8 +327,9 @@ long vaal_ioc_ctrl_complete(struct vaal_ctx *ctx, void __user *uarg)
 			     VAAL_CTRL_COMPLETE_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
-	if (req.flags || req.reserved0 ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if (req.flags & ~VAAL_COMPLETE_FLAGS_ALL || req.reserved0 ||
+	    req.reserved ||
+	    (!(req.flags & VAAL_COMPLETE_DEVICE_NS) && req.device_ns))
 		return -EINVAL;
 	if (req.res > 0 || req.res < -MAX_ERRNO)
 		return -EINVAL;
@@ -345,7 +346,9 @@ long vaal_ioc_ctrl_complete(struct vaal_ctx *ctx, void __user *uarg)
 	u->units[unit].job = NULL;
 	vaal_uctrl_zap(u, unit);
 	mutex_unlock(&u->map_lock);
-	vaal_work_done(&job->work, req.res);
+	vaal_work_done_ns(&job->work, req.res,
+			  req.flags & VAAL_COMPLETE_DEVICE_NS ? req.device_ns :
+			  U64_MAX);
 	return 0;
 }
 

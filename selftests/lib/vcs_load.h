@@ -46,7 +46,12 @@
 /* Tables of who uses a class: contexts, usage. */
 #define VCS_DEBUGFS	"/sys/kernel/debug/vcore_sched"
 #define LOAD_DEPTH	48		/* launches in flight per loader */
-#define LOAD_DIM	40		/* matmul size: a ms or two under TCG */
+/*
+ * matmul size: a few ms under TCG, so that what a launch costs besides
+ * its work (cold caches and TLB of a context that ran long ago) weighs
+ * little: the loaders' launch counts measure device time.
+ */
+#define LOAD_DIM	64
 #define MAX_LOADERS	8
 
 /**

@@ -883,10 +883,36 @@ int vaal_ctrl_pull(int fd, unsigned int flags, struct vaal_ctrl_pull *p)
 }
 
 /**
+ * vaal_ctrl_complete_ns - give pulled work back, done, with its device time
+ * @fd: the controller's context
+ * @token: the work's token, from vaal_ctrl_pull()
+ * @res: 0 or a negative errno, for the submitter's completion
+ * @device_ns: the time the work used the device, as the controller
+ *	measured it; charged to the submitter and reported in its completion
+ *
+ * Return: 0 or a negative errno (-ENOENT: a token the controller does not
+ * hold).
+ */
+int vaal_ctrl_complete_ns(int fd, __u64 token, int res, __u64 device_ns)
+{
+	struct vaal_ctrl_complete req = {
+		.size = sizeof(req),
+		.flags = VAAL_COMPLETE_DEVICE_NS,
+		.token = token,
+		.res = res,
+		.device_ns = device_ns,
+	};
+
+	return ioctl(fd, VAAL_IOC_CTRL_COMPLETE, &req) ? -errno : 0;
+}
+
+/**
  * vaal_ctrl_complete - give pulled work back, done
  * @fd: the controller's context
  * @token: the work's token, from vaal_ctrl_pull()
  * @res: 0 or a negative errno, for the submitter's completion
+ *
+ * The device time is the time the unit held the work.
  *
  * Return: 0 or a negative errno (-ENOENT: a token the controller does not
  * hold).

@@ -186,6 +186,7 @@ int vaal_ctrl_register(int fd, const char *name, const char *class,
 		       unsigned int nr_units, __u32 *id);
 int vaal_ctrl_pull(int fd, unsigned int flags, struct vaal_ctrl_pull *p);
 int vaal_ctrl_complete(int fd, __u64 token, int res);
+int vaal_ctrl_complete_ns(int fd, __u64 token, int res, __u64 device_ns);
 
 /*
  * Scheduling attributes of a context on one class (vcore_sched): a

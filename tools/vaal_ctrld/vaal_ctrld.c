@@ -189,6 +189,15 @@ static int run_work(const struct vaal_ctrl_pull *p)
 }
 
 /* Hold pulled work without completing it until told to stop (--hang). */
+/* The CPU time the calling thread has run, in ns. */
+static __u64 thread_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void hang(void)
 {
 	while (!is_stopping())
@@ -201,6 +210,7 @@ static void *worker(void *unused)
 	unsigned long n;
 	sigset_t set;
 	int ret, res;
+	__u64 t0;
 
 	/* SIGUSR1 from the main thread breaks a blocked pull. */
 	sigemptyset(&set);
@@ -234,8 +244,11 @@ static void *worker(void *unused)
 			break;
 		}
 
+		/* Its device time: the CPU time this thread ran it. */
+		t0 = thread_ns();
 		res = run_work(&p);
-		ret = vaal_ctrl_complete(ctrl_fd, p.token, res);
+		ret = vaal_ctrl_complete_ns(ctrl_fd, p.token, res,
+					    thread_ns() - t0);
 		if (ret)
 			fprintf(stderr, "%s: %s: unit %u: complete %s: %s\n",
 				prog, opt_name, p.unit, p.name, strerror(-ret));

@@ -644,13 +644,26 @@ struct vaal_ctrl_pull {
 
 #define VAAL_CTRL_PULL_SIZE_VER0	400
 
+/* Flags of &vaal_ctrl_complete.flags. */
+
+/* &vaal_ctrl_complete.device_ns holds the time the work used the device. */
+#define VAAL_COMPLETE_DEVICE_NS	(1U << 0)
+
+#define VAAL_COMPLETE_FLAGS_ALL	(VAAL_COMPLETE_DEVICE_NS)
+
 /**
  * struct vaal_ctrl_complete - give work back, %VAAL_IOC_CTRL_COMPLETE
  * @size: in: sizeof(struct vaal_ctrl_complete) as the caller knows it
- * @flags: in: must be zero
+ * @flags: in: %VAAL_COMPLETE_* flags
  * @token: in: from %VAAL_IOC_CTRL_PULL
  * @res: in: 0 or a negative errno, for the submitter's completion
  * @reserved0: in: must be zero
+ * @device_ns: in: with %VAAL_COMPLETE_DEVICE_NS, the time the work used the
+ *	device, as the controller measured it (a CPU thread's run time, a
+ *	GPU's or an OpenCL runtime's event timestamps); the context is
+ *	charged it and its completion reports it, at most the time the unit
+ *	held the work.  Without the flag, the unit's time holding it.  Must
+ *	be zero without the flag (ABI 0.6)
  * @reserved: in: must be zero
  *
  * -ENOENT for a token the controller does not hold (completed already, or
@@ -662,7 +675,8 @@ struct vaal_ctrl_complete {
 	__u64 token;
 	__s32 res;
 	__u32 reserved0;
-	__u64 reserved[2];
+	__u64 device_ns;
+	__u64 reserved;
 };
 
 #define VAAL_CTRL_COMPLETE_SIZE_VER0	40
