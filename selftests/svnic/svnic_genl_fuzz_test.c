@@ -24,28 +24,8 @@
 #include <netlink/attr.h>
 
 #include "../../tools/lib/svnic_nl.h"
+#include "../lib/fuzz.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static uint64_t rng;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int below(unsigned int n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static int chance(unsigned int percent)
-{
-	return below(100) < percent;
-}
 
 static struct svnic_nl nl;
 static unsigned int ops, refused;
@@ -176,29 +156,6 @@ static unsigned int remove_nps(void)
 	return ids[0];
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int failed, n;
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	failed += !ok;
-	printf("%sok %d ", ok ? "" : "not ", ++n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
 /* A fresh NP on a fresh uplink takes a VIF, which VIF_GET lists. */
 static int family_works(void)
 {
@@ -263,5 +220,5 @@ int main(void)
 	tap(family_works(), "the family still makes an NP whose VIF is listed");
 	sh("ip link del fzu0 >/dev/null 2>&1; ip link del fzu2 >/dev/null 2>&1");
 	svnic_nl_close(&nl);
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }
