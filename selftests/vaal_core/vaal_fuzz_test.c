@@ -273,16 +273,35 @@ static void op_setup(struct fz_ctx *c)
 }
 
 /* A launch of a registered kernel over the context's buffers. */
+/*
+ * One of @n slots of @size bytes at @base whose first __u32 is not zero
+ * (a live handle or id), mostly; any slot else.
+ */
+static void *pick_live(void *base, unsigned int n, size_t size)
+{
+	unsigned int i, start = below(n);
+	void *slot;
+
+	for (i = 0; chance(90) && i < n; i++) {
+		slot = base + (start + i) % n * size;
+		if (*(__u32 *)slot)
+			return slot;
+	}
+	return base + start * size;
+}
+
 static void put_launch(struct fz_ctx *c)
 {
-	struct fz_kernel *k = &c->kernels[below(FZ_KERNELS)];
+	struct fz_kernel *k = pick_live(c->kernels, FZ_KERNELS,
+					sizeof(c->kernels[0]));
 	struct vaal_sqe_arg args[VAAL_MAX_ARGS] = {};
 	__u8 scalars[VAAL_MAX_SCALAR_BYTES] = {};
 	unsigned int i;
 	struct fz_buf *b;
 
+	/* Mostly launches that run: work queues up on the controllers. */
 	for (i = 0; i < k->nr_args; i++) {
-		b = &c->bufs[below(FZ_BUFS)];
+		b = pick_live(c->bufs, FZ_BUFS, sizeof(c->bufs[0]));
 		args[i].handle = fuzz_u64(b->handle);
 		args[i].length = chance(70) ? 0 : below(b->len + 2);
 		args[i].offset = chance(80) ? 0 : fuzz_u64(below(b->len + 1));
@@ -356,8 +375,9 @@ static void op_ctrl_register(struct fz_ctx *c)
 	if (c->uctrl)
 		return;
 	snprintf(req.name, sizeof(req.name), "fz%d-%u", getpid(), below(1000));
+	/* Into an existing class, beside an in-kernel controller, half the time. */
 	snprintf(req.class, sizeof(req.class), "%s",
-		 classes[below(ARRAY_SIZE(classes))]);
+		 chance(50) ? "cpu" : classes[below(ARRAY_SIZE(classes))]);
 	if (!ioctl(c->fd, VAAL_IOC_CTRL_REGISTER, &req))
 		c->uctrl = 1;
 }
