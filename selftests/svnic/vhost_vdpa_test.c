@@ -681,12 +681,12 @@ static int cvq_cmd(struct vdrv *d, __u8 class, __u8 cmd, const void *data,
 {
 	__u16 out = vdrv_new_desc(d, VDRV_CVQ), in = vdrv_new_desc(d, VDRV_CVQ);
 	unsigned char *p = vdrv_buf(d, VDRV_CVQ, out);
-	volatile unsigned char *ack = vdrv_buf(d, VDRV_CVQ, in);
+	unsigned char *ack = vdrv_buf(d, VDRV_CVQ, in);
 
 	p[0] = class;
 	p[1] = cmd;
 	memcpy(p + 2, data, len);
-	*ack = 0xff;
+	__atomic_store_n(ack, 0xff, __ATOMIC_RELAXED);
 	vdrv_desc(d, VDRV_CVQ, out, vdrv_addr(d, vdrv_buf_off(VDRV_CVQ, out)),
 		  2 + len, VRING_DESC_F_NEXT, in);
 	vdrv_desc(d, VDRV_CVQ, in, vdrv_addr(d, vdrv_buf_off(VDRV_CVQ, in)),
@@ -695,7 +695,8 @@ static int cvq_cmd(struct vdrv *d, __u8 class, __u8 cmd, const void *data,
 	vdrv_kick(d, VDRV_CVQ);
 	if (vdrv_wait_used(d, VDRV_CVQ, 5000))
 		return -1;
-	return *ack;
+	/* Written by the device: read after the used index. */
+	return __atomic_load_n(ack, __ATOMIC_ACQUIRE);
 }
 
 /*

@@ -813,14 +813,14 @@ static double rtt(struct vdrv *d, struct result *r)
 	return ret;
 }
 
-/* All measurements of side @side on an open device. */
-static int measure(struct vdrv *d, enum side side, int stats,
+/* All measurements of side @which on an open device. */
+static int measure(struct vdrv *d, enum side which, int stats,
 		   struct result *r)
 {
 	pid_t worker;
 	int ret;
 
-	cur_side = side;
+	cur_side = which;
 	if (pin(0, opt.cpu)) {
 		fprintf(stderr, "%s: cannot pin to CPU %d: %s\n", prog, opt.cpu,
 			strerror(errno));
@@ -830,17 +830,17 @@ static int measure(struct vdrv *d, enum side side, int stats,
 	dev_tid = d->kind == VDRV_NET ? worker : sidecore_tid();
 	if (!dev_tid) {
 		fprintf(stderr, "%s: %s: no device thread (%s) found\n", prog,
-			side_name[side], d->kind == VDRV_NET ? "vhost-PID" : "svnic-npN");
+			side_name[which], d->kind == VDRV_NET ? "vhost-PID" : "svnic-npN");
 		return -1;
 	}
 	if (worker && opt.worker_cpu >= 0 && pin(worker, opt.worker_cpu))
 		fprintf(stderr, "%s: cannot pin vhost-net's worker: %s\n", prog,
 			strerror(errno));
 	if (d->kind == VDRV_NET) {
-		ret = vdrv_busyloop(d, side == VN ? opt.busyloop_us : 0);
+		ret = vdrv_busyloop(d, which == VN ? opt.busyloop_us : 0);
 		if (ret) {
 			fprintf(stderr, "%s: %s: busy-loop timeout not set: %s\n",
-				prog, side_name[side], strerror(-ret));
+				prog, side_name[which], strerror(-ret));
 			return -1;
 		}
 	}
