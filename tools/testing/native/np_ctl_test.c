@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * np_ctl_test.c - the NP side of the host<->NP control protocol
- * (firmware/ixp2400/np_ctl.c, np_abi.h) natively under ASan and UBSan:
- * HELLO and versions, every header check, every payload field of every
- * message refused with its errno (and nothing applied), replies that do not
- * fit, requests at odd alignments, and random garbage.
+ * (firmware/ixp2400/np_ctl.c, np_abi.h) natively under ASan and UBSan: the
+ * cases of firmware/ixp2400/np_ctl_cases.h (shared with the KUnit suite),
+ * and its own: HELLO and versions, every header check, every payload field
+ * of every message refused with its errno (and nothing applied), replies
+ * that do not fit, requests at odd alignments, and random garbage.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +15,19 @@
 #include "np_ctl.h"
 #include "np_dp.h"
 #include "kselftest_harness.h"
+#include "vcore_case_native.h"
+
+/* A case's data plane, freed when the case's process exits. */
+static struct np_dp *np_ctlc_alloc_dp(struct vcore_case_ctx *ctx,
+				      size_t bytes)
+{
+	return CASE_ZALLOC(ctx, bytes);
+}
+
+#include "np_ctl_cases.h"
+
+/* The hand-written cases, firmware/ixp2400/np_ctl_cases.h. */
+VCORE_NATIVE_CASES(np_ctl, np_ctl_cases)
 
 #define HDR	sizeof(struct np_msg_hdr)
 

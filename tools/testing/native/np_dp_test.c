@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * np_dp_test.c - the NP data plane pipeline (firmware/ixp2400/np_dp.c)
- * natively under ASan and UBSan: frames from the uplink and from VIFs to
- * VIFs and to the uplink, replication and its clone counts, every drop
- * reason, DRR fairness among backlogged VIFs, token-bucket accuracy over a
- * simulated second, batched notifications, and VIF removal.  Every frame is
- * tracked: each must come back exactly once (xmit, drain or drop).
+ * natively under ASan and UBSan: the cases of
+ * firmware/ixp2400/np_dp_cases.h (shared with the KUnit suite), and its
+ * own: frames from the uplink and from VIFs to VIFs and to the uplink,
+ * replication and its clone counts, every drop reason, DRR fairness among
+ * backlogged VIFs, token-bucket accuracy over a simulated second, batched
+ * notifications, and VIF removal.  Every frame is tracked: each must come
+ * back exactly once (xmit, drain or drop).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +16,18 @@
 
 #include "np_dp.h"
 #include "kselftest_harness.h"
+#include "vcore_case_native.h"
+
+/* A case's memory, freed when the case's process exits. */
+static void *np_dpc_alloc(struct vcore_case_ctx *ctx, size_t bytes)
+{
+	return CASE_ZALLOC(ctx, bytes);
+}
+
+#include "np_dp_cases.h"
+
+/* The hand-written cases, firmware/ixp2400/np_dp_cases.h. */
+VCORE_NATIVE_CASES(np_dp, np_dp_cases)
 
 #define POOL		4096
 #define SLOTS		64
