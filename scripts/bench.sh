@@ -118,7 +118,6 @@ echo "# cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1
 echo "# cores: $(nproc)"
 echo "# memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo "# kernel: $(uname -sr)"
-echo "# vm: $([ -w /dev/kvm ] && echo KVM || echo "TCG (no /dev/kvm)")"
 
 for burst in 1 32; do
 	figure "np.native.ring_instr_per_item_burst$burst" instr/item \
@@ -232,6 +231,11 @@ done
 KDIR=${KDIR:-}
 figure harness.vm.boot_run_true_s s \
 	elapsed "$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} -q -- true
+# What the harness ran it under: it says so as it boots ("(tcg)").
+accel=$("$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} -- true 2>&1 |
+	sed -n 's/^vcore-vm: booting .*(\([a-z]*\)).*/\1/p' | head -n 1)
+[ -n "$accel" ] || { broken "the VM's accelerator: no boot line"; exit 1; }
+echo "# vm: $accel"
 
 # vm_bench TIMEOUT COMMAND...: the bench lines of COMMAND run in the VM;
 # all it printed, and the end of this script, when it fails or prints no

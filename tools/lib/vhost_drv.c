@@ -439,7 +439,7 @@ int vdrv_reset(struct vdrv *d)
 /**
  * vdrv_busyloop - how long the device busy-polls a ring before it sleeps
  * @d: an open device
- * @us: microseconds, on both queues (0: it does not poll)
+ * @us: microseconds, on both data queues (0: it does not poll)
  *
  * VHOST_SET_VRING_BUSYLOOP_TIMEOUT, what QEMU's poll-us sets: vhost-net's
  * worker, out of descriptors to send or of frames to receive, polls the
@@ -453,7 +453,8 @@ int vdrv_busyloop(struct vdrv *d, unsigned int us)
 	struct vhost_vring_state s;
 	int q;
 
-	for (q = 0; q < VDRV_NR_VQS; q++) {
+	/* The data queues: vhost-net has no control queue. */
+	for (q = VDRV_RX; q <= VDRV_TX; q++) {
 		if (vdrv_vring_ioctl(d, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, q, us))
 			return -errno;
 		s = (struct vhost_vring_state){ .index = q };
