@@ -24,6 +24,7 @@
 #ifndef _VCS_LOAD_H
 #define _VCS_LOAD_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -623,8 +624,49 @@ static inline long long cg_usage(const char *class, const char *cg)
  * @min: the cgroup whose ideal share is the smallest
  * @relerr_min: |@obs - ideal| / ideal of @min, percent
  */
+/*
+ * The CPU time the threads of @l's process that run launches for it (its
+ * vaal_core workers, "vaal-w*": the CPU class runs its launches there, in
+ * its cgroup) have run, in ns, from their schedstat: the loader's own clock
+ * of the device time it got, kept by the CPU scheduler, not vcore_sched.
+ * -1 when unreadable.
+ */
+static inline long long load_worker_ns(const struct loader *l)
+{
+	char path[320], comm[32], line[128];
+	long long sum = 0;
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", l->pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", l->pid,
+			 e->d_name);
+		if (read_file(path, comm, sizeof(comm)) ||
+		    strncmp(comm, "vaal-w", 6))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat",
+			 l->pid, e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(line, sizeof(line), f))
+			sum += strtoll(line, NULL, 10);
+		fclose(f);
+	}
+	closedir(d);
+	return sum;
+}
+
 struct shares {
 	long launches[MAX_LOADERS], dry[MAX_LOADERS];
+	long long cpu_ns[MAX_LOADERS];
 	double obs[MAX_LOADERS], sched[MAX_LOADERS];
 	double ns_per_launch[MAX_LOADERS];
 	double err, sched_err, relerr_min;
@@ -651,18 +693,22 @@ static inline int measure_shares(const char *class, const struct loader *l,
 {
 	long c0[MAX_LOADERS], c1[MAX_LOADERS], d0[MAX_LOADERS], total = 0;
 	long long u0[MAX_LOADERS], u1[MAX_LOADERS], utotal = 0;
+	long long w0[MAX_LOADERS], w1[MAX_LOADERS], wtotal = 0;
 	int i, j;
 
 	memset(s, 0, sizeof(*s));
 	for (j = 0; j < nr_loaders; j++) {
 		c0[j] = load_completed(&l[j]);
 		d0[j] = load_dry(&l[j]);
+		w0[j] = load_worker_ns(&l[j]);
 	}
 	for (i = 0; i < n; i++)
 		u0[i] = cg_usage(class, cgs[i]);
 	sleep_s(window);
-	for (j = 0; j < nr_loaders; j++)
+	for (j = 0; j < nr_loaders; j++) {
 		c1[j] = load_completed(&l[j]);
+		w1[j] = load_worker_ns(&l[j]);
+	}
 	for (i = 0; i < n; i++)
 		u1[i] = cg_usage(class, cgs[i]);
 
@@ -671,18 +717,30 @@ static inline int measure_shares(const char *class, const struct loader *l,
 			if (!strcmp(l[j].cgroup, cgs[i])) {
 				s->launches[i] += c1[j] - c0[j];
 				s->dry[i] += load_dry(&l[j]) - d0[j];
+				if (w0[j] >= 0 && w1[j] >= w0[j])
+					s->cpu_ns[i] += w1[j] - w0[j];
 			}
 		if (u0[i] < 0 || u1[i] < u0[i] || s->launches[i] < 0)
 			return -1;
 		total += s->launches[i];
 		utotal += u1[i] - u0[i];
+		wtotal += s->cpu_ns[i];
 		if (ideal[i] < ideal[s->min])
 			s->min = i;
 	}
 	if (!total || !utotal)
 		return -1;
 	for (i = 0; i < n; i++) {
-		s->obs[i] = 100.0 * s->launches[i] / total;
+		/*
+		 * Where the loaders' own threads ran the launches (the CPU
+		 * class), the CPU time they ran is the device time each got:
+		 * identical launches cost more or less under TCG, by what
+		 * ran on the unit before (a switch of address space empties
+		 * the soft TLB).  Elsewhere (a user-space controller's
+		 * threads run them), the launches each completed.
+		 */
+		s->obs[i] = wtotal ? 100.0 * s->cpu_ns[i] / wtotal :
+			    100.0 * s->launches[i] / total;
 		s->sched[i] = 100.0 * (u1[i] - u0[i]) / utotal;
 		s->ns_per_launch[i] = s->launches[i] ?
 			(double)(u1[i] - u0[i]) / s->launches[i] : 0;
