@@ -609,21 +609,6 @@ static inline long long cg_usage(const char *class, const char *cg)
 	return 0;
 }
 
-/**
- * struct shares - who got how much of a class over a window
- * @launches: launches the loaders of each cgroup completed in the window,
- *	by their own count
- * @dry: times in the window its loaders found nothing of theirs in flight
- * @obs: each cgroup's share of all those launches, percent: what the
- *	loaders observed
- * @sched: its share of the device time vcore_sched accounted to the
- *	cgroups (its usage file) over the same window, percent
- * @ns_per_launch: that device time over its launches
- * @err: the largest |@obs - ideal|, points
- * @sched_err: the largest |@sched - ideal|, points
- * @min: the cgroup whose ideal share is the smallest
- * @relerr_min: |@obs - ideal| / ideal of @min, percent
- */
 /*
  * The CPU time the threads of @l's process that run launches for it (its
  * vaal_core workers, "vaal-w*": the CPU class runs its launches there, in
@@ -664,6 +649,23 @@ static inline long long load_worker_ns(const struct loader *l)
 	return sum;
 }
 
+/**
+ * struct shares - who got how much of a class over a window
+ * @launches: launches the loaders of each cgroup completed in the window,
+ *	by their own count
+ * @cpu_ns: CPU time the worker threads of each cgroup's loaders ran in the
+ *	window (load_worker_ns())
+ * @dry: times in the window its loaders found nothing of theirs in flight
+ * @obs: each cgroup's share of all those launches, percent: what the
+ *	loaders observed
+ * @sched: its share of the device time vcore_sched accounted to the
+ *	cgroups (its usage file) over the same window, percent
+ * @ns_per_launch: that device time over its launches
+ * @err: the largest |@obs - ideal|, points
+ * @sched_err: the largest |@sched - ideal|, points
+ * @min: the cgroup whose ideal share is the smallest
+ * @relerr_min: |@obs - ideal| / ideal of @min, percent
+ */
 struct shares {
 	long launches[MAX_LOADERS], dry[MAX_LOADERS];
 	long long cpu_ns[MAX_LOADERS];
