@@ -656,8 +656,8 @@ static inline long long load_worker_ns(const struct loader *l)
  * @cpu_ns: CPU time the worker threads of each cgroup's loaders ran in the
  *	window (load_worker_ns())
  * @dry: times in the window its loaders found nothing of theirs in flight
- * @obs: each cgroup's share of all those launches, percent: what the
- *	loaders observed
+ * @obs: each cgroup's share, percent, as the loaders observed it: of
+ *	@cpu_ns where their own threads ran the launches, else of @launches
  * @sched: its share of the device time vcore_sched accounted to the
  *	cgroups (its usage file) over the same window, percent
  * @ns_per_launch: that device time over its launches
