@@ -175,7 +175,7 @@ vm_tier() {
 
 tier_vm() {
 	banner "vm: selftests on the stock kernel"
-	vm_tier vm --timeout 1500 -- "$TOP/selftests/run_tests.sh" --build "$BUILD"
+	vm_tier vm --timeout 2100 -- "$TOP/selftests/run_tests.sh" --build "$BUILD"
 }
 
 # The demo (scripts/demo.sh, scripts/demo-guest.sh) prints "  [ok]   STEP"
@@ -221,7 +221,7 @@ tier_debug() {
 	add debug-leak
 	SECONDS=0
 	banner "debug: KUnit and selftests in $kver"
-	vm_tier debug --timeout 2400 --mem 3072 "${kargs[@]}" --kmemleak -- \
+	vm_tier debug --timeout 3300 --mem 3072 "${kargs[@]}" --kmemleak -- \
 		"$TOP/selftests/run_tests.sh" --build "$BUILD" --suite "$BUILD/debug" --kunit
 }
 
