@@ -22,6 +22,8 @@ PKGS=(
 	python3-sphinx
 	# the kernel's YNL CLI and its spec validation (svnic_ynl_test.sh)
 	python3-yaml python3-jsonschema
+	# guests: mediated devices (mdevctl), lspci in the nested guest, uuidgen
+	mdevctl pciutils uuid-runtime
 	# the StarPU peer of vaal_core's native DAG bench
 	libstarpu-dev
 )

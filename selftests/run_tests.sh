@@ -15,7 +15,7 @@
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-COMPONENTS=(vaal_core vcore_sched svnic tools modules)
+COMPONENTS=(vaal_core vcore_sched vaal_mdev svnic tools modules)
 build=$TOP/build
 suite=
 kunit=0
