@@ -18,11 +18,26 @@
  * no controller ever touches a freed page.
  *
  * The calls take kernel copies of the structures of <linux/vaal.h>, check
- * them exactly as the ioctls do and return the same errnos.  They may
- * sleep, and must be called from the task that created the context (or
- * one sharing its mm), as the ioctls must: the context's workers and
- * polling thread are threads of that process, so their CPU time is
- * charged to its cgroups.
+ * them exactly as the ioctls do (the ioctls run the same code) and return
+ * the same errnos.  A structure's size field is the caller's, as user
+ * space passes it: at least the first version's (the %..._SIZE_VER0 of
+ * <linux/vaal.h>; -EINVAL below), fields past it zero as the ioctls make
+ * them; out, it is clamped to the kernel's.  They may sleep, and must be
+ * called from the task that created the context (or one sharing its mm),
+ * as the ioctls must: the context's workers and polling thread are threads
+ * of that process, so their CPU time is charged to its cgroups; from
+ * another task they fail with -EIO, as the ioctls do (the only errno not
+ * listed below).  Exceptions, callable from any task (an administrator's
+ * write to sysfs, the exit path of the process, where current->mm is
+ * already NULL): vaal_client_close(), vaal_client_sched_attr() (as the
+ * SCHED ioctls serve any holder of the file), vaal_client_notify(),
+ * vaal_client_stats(), vaal_client_query() and
+ * vaal_client_query_controllers().
+ *
+ * Privileges (CAP_SYS_NICE for a reservation or %VAAL_SETUP_SQPOLL) are
+ * those of the current task's subjective credentials, current_cred(), as
+ * for the ioctls: a client acting for an administrator may
+ * override_creds() with the administrator's credentials around the call.
  */
 #ifndef _VAAL_CLIENT_H
 #define _VAAL_CLIENT_H
@@ -40,10 +55,13 @@ struct vaal_ctx;
 /**
  * vaal_client_open - a new context for the current task
  * @label: who the context belongs to, shown with the context in vcore_sched's
- *	debugfs tables and vaalctl (e.g. "mdev:UUID"); copied
+ *	debugfs tables and vaalctl (e.g. "mdev:UUID"); copied, cut at
+ *	%VAAL_CLIENT_LABEL_LEN - 1 bytes, each space or unprintable
+ *	character made a '?'; NULL for none
  *
  * Return: the context, or ERR_PTR(-EMFILE), ERR_PTR(-EDQUOT),
- * ERR_PTR(-ENOMEM) as open() of /dev/vaal fails.
+ * ERR_PTR(-ENOMEM) as open() of /dev/vaal fails; ERR_PTR(-EINVAL) from a
+ * kernel thread (no mm).
  */
 struct vaal_ctx *vaal_client_open(const char *label);
 
@@ -52,7 +70,8 @@ struct vaal_ctx *vaal_client_open(const char *label);
  * @ctx: the context
  *
  * Work not running yet is cancelled; running work finishes on its own and
- * posts nothing.  Remove the notifier first.  @ctx must not be used after.
+ * posts nothing.  Remove the notifier first (one left is removed, with a
+ * warning).  @ctx must not be used after.
  */
 void vaal_client_close(struct vaal_ctx *ctx);
 
@@ -72,7 +91,7 @@ int vaal_client_query(struct vaal_ctx *ctx, struct vaal_query *q);
  * @info: room for @q->count entries of @q->entry_size bytes; @q->addr is
  *	ignored
  *
- * Return: 0 or -EINVAL, as the ioctl.
+ * Return: 0, -EINVAL or -ENOMEM, as the ioctl.
  */
 int vaal_client_query_controllers(struct vaal_query_controllers *q,
 				  void *info);
@@ -86,7 +105,8 @@ int vaal_client_query_controllers(struct vaal_query_controllers *q,
  *	reference on each and dirties them when it goes
  * @nr_pages: entries in @pages, which must be exactly that many
  *
- * Return: 0, -EINVAL, -ENOSPC past the context's allowance, -ENOMEM.
+ * Return: 0, -EINVAL (also for @pages NULL or not that many), -E2BIG past
+ * 4 GiB, -ENOSPC past the context's allowance, -ENOMEM.
  */
 int vaal_client_buf_create(struct vaal_ctx *ctx, struct vaal_buf_create *req,
 			   struct page **pages, unsigned long nr_pages);
@@ -96,7 +116,9 @@ int vaal_client_buf_create(struct vaal_ctx *ctx, struct vaal_buf_create *req,
  * @ctx: the context
  * @req: the request, as user space passes it
  *
- * Return: 0, -EINVAL or -EBADF.
+ * The pages go once no in-flight kernel uses them.
+ *
+ * Return: 0, -EINVAL, or -ENOENT for no such handle (as the ioctl).
  */
 int vaal_client_buf_destroy(struct vaal_ctx *ctx,
 			    const struct vaal_buf_destroy *req);
@@ -144,8 +166,10 @@ int vaal_client_ring_bytes(struct vaal_setup *req);
  *	takes a reference on each and zeroes them
  * @nr_pages: entries in @pages
  *
- * Return: 0, -EBUSY when set up already, -ENOSPC for too few pages,
- * -EINVAL, -EPERM, -ENOMEM.
+ * More pages than that are fine: the rest are not used.
+ *
+ * Return: 0, -EBUSY when set up already, -ENOSPC for too few pages (@pages
+ * NULL included), -EINVAL, -EPERM, -ENOMEM.
  */
 int vaal_client_setup(struct vaal_ctx *ctx, struct vaal_setup *req,
 		      struct page **pages, unsigned long nr_pages);
@@ -156,6 +180,13 @@ int vaal_client_setup(struct vaal_ctx *ctx, struct vaal_setup *req,
  * @ctx: the context
  * @to_submit: submission ring entries to consume
  * @flags: 0 or %VAAL_ENTER_SQ_WAKEUP
+ *
+ * Completions parked while the completion ring was full (the core never
+ * drops one) also move into the room its consumer made since, and the
+ * notifier is called for them: %VAAL_ENTER_GETEVENTS does that for user
+ * space.  So call it, with @to_submit 0 if nothing is queued, after the
+ * consumer made room in a ring whose overflow counter moved, or before the
+ * consumer waits for completions.
  *
  * Return: submissions consumed, or -EINVAL, -EBUSY, -EBADFD as the ioctl.
  */
@@ -176,11 +207,17 @@ int vaal_client_sched_attr(struct vaal_ctx *ctx, struct vaal_sched_attr *attr,
  * vaal_client_notify - be told when completions are posted
  * @ctx: the context
  * @wait: an entry whose function is called, from any context (interrupts
- *	off included), each time completions are posted; NULL to remove the
- *	one added
+ *	off included), each time completions are posted, and only then (a
+ *	client turns each call into an interrupt: a call with nothing new in
+ *	the ring is a spurious one); NULL to remove the one added
  *
- * One entry per context.  The function must not sleep (eventfd_signal()
- * does not).
+ * One entry per context: adding one replaces the one there.  The function
+ * is called with the queue's lock held: it must not sleep
+ * (eventfd_signal() does not) nor call this.  Completions posted before
+ * the entry was added told nobody: look at the ring after adding it.  Once
+ * vaal_client_notify(@ctx, NULL) returns, the function of the entry
+ * removed is not running and is not called again, so that the client may
+ * free the entry.
  */
 void vaal_client_notify(struct vaal_ctx *ctx, struct wait_queue_entry *wait);
 

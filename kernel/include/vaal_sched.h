@@ -20,6 +20,7 @@
 #define VAAL_SCHED_NAME_LEN	16
 #define VAAL_SCHED_MAX_CLASSES	16
 #define VAAL_SCHED_DRAIN	(~0U)
+#define VAAL_SCHED_LABEL_LEN	48	/* = VAAL_CLIENT_LABEL_LEN */
 
 struct vaal_work;
 
@@ -27,6 +28,10 @@ struct vaal_work;
  * struct vaal_sched_ctx - a context as scheduling policies see it
  * @id: unique among the contexts the module ever had (fdinfo "vaal-ctx")
  * @owner: thread group of the task that opened it
+ * @label: who the context belongs to when an in-kernel client opened it
+ *	(vaal_client.h; e.g. "mdev:UUID"), printable characters without
+ *	spaces; empty for the context of an open file.  Set before the
+ *	context has any work, never changed.
  * @priv: one word per class id for the class's policy, NULL at first; a
  *	policy clears the words it set when it is released
  *
@@ -36,6 +41,7 @@ struct vaal_work;
 struct vaal_sched_ctx {
 	u64 id;
 	struct pid *owner;
+	char label[VAAL_SCHED_LABEL_LEN];
 	void *priv[VAAL_SCHED_MAX_CLASSES];
 };
 

@@ -5,7 +5,8 @@
  * A buffer is an array of pages, mapped once into the kernel (vmap) for
  * in-kernel controllers and into user space on mmap() of the context's
  * file.  New buffers take fresh zeroed pages charged to the memory cgroup
- * of the creating task; imported ones share the pages of a memfd.  Either
+ * of the creating task; imported ones share the pages of a memfd, and
+ * those of an in-kernel client (vaal_client.c) the pages it gives.  Either
  * way the bytes count against the context's allowance until the last user
  * (handle, mapping, in-flight kernel) lets go.
  */
@@ -149,8 +150,24 @@ out_put_file:
 	return ret;
 }
 
+/* A client's pages, a reference taken on each. */
+static void vaal_buf_lent_pages(struct vaal_buf *buf, struct page **pages)
+{
+	unsigned long i;
+
+	for (i = 0; i < buf->nr_pages; i++) {
+		get_page(pages[i]);
+		buf->pages[i] = pages[i];
+	}
+}
+
+/*
+ * A buffer of @req's length: of @pages when a client gives them (as many
+ * as the length takes), of the memfd of an import, or fresh.
+ */
 static struct vaal_buf *vaal_buf_new(struct vaal_ctx *ctx,
-				     const struct vaal_buf_create *req)
+				     const struct vaal_buf_create *req,
+				     struct page **pages)
 {
 	struct vaal_buf *buf;
 	int ret;
@@ -160,7 +177,7 @@ static struct vaal_buf *vaal_buf_new(struct vaal_ctx *ctx,
 		return ERR_PTR(-ENOMEM);
 	kref_init(&buf->ref);
 	buf->ctx = ctx;
-	buf->imported = req->flags & VAAL_BUF_IMPORT;
+	buf->imported = pages || req->flags & VAAL_BUF_IMPORT;
 	buf->nr_pages = DIV_ROUND_UP(req->length, PAGE_SIZE);
 	buf->length = (u64)buf->nr_pages << PAGE_SHIFT;
 	vaal_hz_buf_init(&buf->hz);
@@ -174,7 +191,9 @@ static struct vaal_buf *vaal_buf_new(struct vaal_ctx *ctx,
 		ret = -ENOMEM;
 		goto out_uncharge;
 	}
-	if (buf->imported)
+	if (pages)
+		vaal_buf_lent_pages(buf, pages);
+	else if (buf->imported)
 		ret = vaal_buf_import_pages(buf, req->memfd);
 	else
 		ret = vaal_buf_alloc_pages(buf);
@@ -209,7 +228,7 @@ struct vaal_buf *vaal_buf_version(struct vaal_buf *buf)
 {
 	struct vaal_buf_create req = { .length = buf->length };
 
-	return vaal_buf_new(buf->ctx, &req);
+	return vaal_buf_new(buf->ctx, &req, NULL);
 }
 
 static int vaal_buf_check_create(const struct vaal_buf_create *req)
@@ -226,47 +245,106 @@ static int vaal_buf_check_create(const struct vaal_buf_create *req)
 	return 0;
 }
 
+/* The buffer of vaal_buf_create(), its handle's; or an ERR_PTR(). */
+static struct vaal_buf *__vaal_buf_create(struct vaal_ctx *ctx,
+					  struct vaal_buf_create *req,
+					  struct page **pages,
+					  unsigned long nr_pages)
+{
+	struct vaal_buf *buf;
+	u32 handle;
+	int ret;
+
+	if (req->size < VAAL_BUF_CREATE_SIZE_VER0)
+		return ERR_PTR(-EINVAL);
+	ret = vaal_buf_check_create(req);
+	if (ret)
+		return ERR_PTR(ret);
+	if (nr_pages != (pages ? DIV_ROUND_UP(req->length, PAGE_SIZE) : 0) ||
+	    (pages && req->flags & VAAL_BUF_IMPORT))
+		return ERR_PTR(-EINVAL);
+
+	buf = vaal_buf_new(ctx, req, pages);
+	if (IS_ERR(buf))
+		return buf;
+	ret = xa_alloc(&ctx->bufs, &handle, buf, xa_limit_31b, GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		vaal_buf_put(buf);
+		return ERR_PTR(ret);
+	}
+	req->handle = handle;
+	req->mmap_offset = pages ? 0 : (u64)handle << VAAL_BUF_MMAP_SHIFT;
+	return buf;
+}
+
+/**
+ * vaal_buf_create - %VAAL_IOC_BUF_CREATE on the kernel's copy of its
+ *	argument
+ * @ctx: the context
+ * @req: in: size, flags, length, memfd; out: handle and mmap_offset (0 for
+ *	a client's pages, which are not mapped)
+ * @pages: a client's pages, DIV_ROUND_UP(@req->length, PAGE_SIZE) of them
+ *	(then no %VAAL_BUF_IMPORT), or NULL for the ioctl's buffers
+ * @nr_pages: entries in @pages
+ *
+ * Return: 0, -EINVAL, -E2BIG, -ENOSPC past the context's allowance,
+ * -ENOMEM, or an import's errno.
+ */
+int vaal_buf_create(struct vaal_ctx *ctx, struct vaal_buf_create *req,
+		    struct page **pages, unsigned long nr_pages)
+{
+	return PTR_ERR_OR_ZERO(__vaal_buf_create(ctx, req, pages, nr_pages));
+}
+
 long vaal_ioc_buf_create(struct vaal_ctx *ctx, void __user *uarg)
 {
 	struct vaal_buf_create req;
 	struct vaal_buf *buf;
-	u32 usize, handle;
+	u32 usize;
 	int ret;
 
 	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_BUF_CREATE_SIZE_VER0,
 			     &usize);
 	if (ret)
 		return ret;
-	ret = vaal_buf_check_create(&req);
-	if (ret)
-		return ret;
-
-	buf = vaal_buf_new(ctx, &req);
+	buf = __vaal_buf_create(ctx, &req, NULL, 0);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = xa_alloc(&ctx->bufs, &handle, buf, xa_limit_31b, GFP_KERNEL_ACCOUNT);
-	if (ret)
-		goto out_put_buf;
-
-	req.handle = handle;
-	req.mmap_offset = (u64)handle << VAAL_BUF_MMAP_SHIFT;
 	if (copy_to_user(uarg, &req, min_t(u32, usize, sizeof(req)))) {
-		ret = -EFAULT;
-		goto out_erase;
+		/* Unless another thread destroyed the handle meanwhile. */
+		if (xa_cmpxchg(&ctx->bufs, req.handle, buf, NULL, 0) == buf)
+			vaal_buf_put(buf);
+		return -EFAULT;
 	}
 	return 0;
+}
 
-out_erase:
-	xa_erase(&ctx->bufs, handle);
-out_put_buf:
+/**
+ * vaal_buf_destroy - %VAAL_IOC_BUF_DESTROY on the kernel's copy of its
+ *	argument
+ * @ctx: the context
+ * @req: the request
+ *
+ * Return: 0, -EINVAL or -ENOENT.
+ */
+int vaal_buf_destroy(struct vaal_ctx *ctx, const struct vaal_buf_destroy *req)
+{
+	struct vaal_buf *buf;
+
+	if (req->size < VAAL_BUF_DESTROY_SIZE_VER0 || req->flags ||
+	    req->reserved0 || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+
+	buf = xa_erase(&ctx->bufs, req->handle);
+	if (!buf)
+		return -ENOENT;
 	vaal_buf_put(buf);
-	return ret;
+	return 0;
 }
 
 long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg)
 {
 	struct vaal_buf_destroy req;
-	struct vaal_buf *buf;
 	u32 usize;
 	int ret;
 
@@ -274,15 +352,7 @@ long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg)
 			     &usize);
 	if (ret)
 		return ret;
-	if (req.flags || req.reserved0 ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return -EINVAL;
-
-	buf = xa_erase(&ctx->bufs, req.handle);
-	if (!buf)
-		return -ENOENT;
-	vaal_buf_put(buf);
-	return 0;
+	return vaal_buf_destroy(ctx, &req);
 }
 
 /**

@@ -152,16 +152,20 @@ static void vaal_free_ovf(struct vaal_cq_ovf *ovf, void *arg)
  * vaal_cq_flush_ctx - move parked completions into the room user space made
  * @ctx: the context, set up
  * @may_sleep: the caller may sleep (not so in a wait condition)
+ *
+ * Return: how many moved; waking waiters for them is the caller's call.
  */
-void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep)
+unsigned int vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep)
 {
 	unsigned long flags;
+	unsigned int n;
 	LIST_HEAD(free);
 
 	spin_lock_irqsave(&ctx->job_lock, flags);
-	vaal_cq_flush(&ctx->cq, vaal_free_ovf, &free);
+	n = vaal_cq_flush(&ctx->cq, vaal_free_ovf, &free);
 	spin_unlock_irqrestore(&ctx->job_lock, flags);
 	vaal_jobs_release(&free, may_sleep);
+	return n;
 }
 
 /**
@@ -185,8 +189,11 @@ void vaal_cq_close(struct vaal_ctx *ctx)
 }
 
 /**
- * vaal_cq_wake - wake the tasks waiting for completions of a context
+ * vaal_cq_wake - wake the tasks waiting for completions of a context, and
+ *	call its client's notifier
  * @ctx: the context
+ *
+ * From any context.  A client's entry on the queue counts as a sleeper.
  */
 void vaal_cq_wake(struct vaal_ctx *ctx)
 {

@@ -667,11 +667,59 @@ static unsigned int vaal_ctrl_list(struct vaal_controller_info *info,
 	return n;
 }
 
+/* Entry @i of a QUERY_CONTROLLERS answer at @dst, zero padded. */
+static int vaal_ctrl_info_put(sockptr_t dst, unsigned int i, u32 entry_size,
+			      const struct vaal_controller_info *info)
+{
+	size_t off = (size_t)i * entry_size, pad = entry_size - sizeof(*info);
+
+	if (copy_to_sockptr_offset(dst, off, info, sizeof(*info)))
+		return -EFAULT;
+	off += sizeof(*info);
+	if (sockptr_is_kernel(dst))
+		memset(dst.kernel + off, 0, pad);
+	else if (clear_user(dst.user + off, pad))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * vaal_query_controllers - %VAAL_IOC_QUERY_CONTROLLERS on the kernel's
+ *	copy of its argument
+ * @q: in: size, flags, entry_size and count; out: count
+ * @info: where the entries go, user or kernel memory: room for @q->count
+ *	of @q->entry_size bytes
+ *
+ * Return: 0, -EINVAL, -ENOMEM or -EFAULT.
+ */
+int vaal_query_controllers(struct vaal_query_controllers *q, sockptr_t info)
+{
+	struct vaal_controller_info *snap;
+	unsigned int room, n, i;
+	int ret = 0;
+
+	if (q->size < VAAL_QUERY_CONTROLLERS_SIZE_VER0 || q->flags ||
+	    memchr_inv(q->reserved, 0, sizeof(q->reserved)) ||
+	    q->entry_size < VAAL_CONTROLLER_INFO_SIZE_VER0 ||
+	    (q->count && sockptr_is_null(info)))
+		return -EINVAL;
+	/* Never more than can exist: the copy is bounded whatever @count. */
+	room = min(q->count, VAAL_MAX_CLASSES * 64U);
+	snap = kcalloc(room, sizeof(*snap), GFP_KERNEL);
+	if (room && !snap)
+		return -ENOMEM;
+	n = vaal_ctrl_list(snap, room);
+	for (i = 0; i < min(n, room) && !ret; i++)
+		ret = vaal_ctrl_info_put(info, i, q->entry_size, &snap[i]);
+	kfree(snap);
+	if (!ret)
+		q->count = n;
+	return ret;
+}
+
 long vaal_ioc_query_controllers(void __user *uarg)
 {
-	struct vaal_controller_info *info;
 	struct vaal_query_controllers req;
-	unsigned int room, n, i;
 	u32 usize;
 	int ret;
 
@@ -679,24 +727,9 @@ long vaal_ioc_query_controllers(void __user *uarg)
 			     VAAL_QUERY_CONTROLLERS_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
-	    req.entry_size < VAAL_CONTROLLER_INFO_SIZE_VER0 ||
-	    (req.count && !req.addr))
-		return -EINVAL;
-	/* Never more than can exist: the copy is bounded whatever @count. */
-	room = min(req.count, VAAL_MAX_CLASSES * 64U);
-	info = kcalloc(room, sizeof(*info), GFP_KERNEL);
-	if (room && !info)
-		return -ENOMEM;
-	n = vaal_ctrl_list(info, room);
-	for (i = 0; i < min(n, room) && !ret; i++)
-		if (copy_to_user(u64_to_user_ptr(req.addr) + i * req.entry_size,
-				 &info[i], sizeof(info[i])) ||
-		    clear_user(u64_to_user_ptr(req.addr) + i * req.entry_size +
-			       sizeof(info[i]), req.entry_size - sizeof(info[i])))
-			ret = -EFAULT;
-	kfree(info);
-	if (!ret && put_user(n, (u32 __user *)(uarg +
+	ret = vaal_query_controllers(&req,
+				     USER_SOCKPTR(u64_to_user_ptr(req.addr)));
+	if (!ret && put_user(req.count, (u32 __user *)(uarg +
 			     offsetof(typeof(req), count))))
 		ret = -EFAULT;
 	return ret;

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/cred.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
@@ -108,14 +109,30 @@ unsigned int vaal_user_contexts(void)
 	return n;
 }
 
+/*
+ * A client's label into @dst: at most VAAL_SCHED_LABEL_LEN - 1 bytes, each
+ * character that is not printable or is a space made a '?', so that it is
+ * one word of the tables that show it.
+ */
+static void vaal_ctx_label(char *dst, const char *label)
+{
+	size_t i;
+
+	strscpy(dst, label, VAAL_SCHED_LABEL_LEN);
+	for (i = 0; dst[i]; i++)
+		if (!isgraph((unsigned char)dst[i]))
+			dst[i] = '?';
+}
+
 /**
  * vaal_ctx_new - a new context for the current task
  * @vdev: the device
+ * @label: the owner of a client's context (copied), NULL for a file's
  *
  * Return: the context, or ERR_PTR(-EMFILE) past max_contexts,
  * ERR_PTR(-EDQUOT) past the user's max_user_contexts, ERR_PTR(-ENOMEM).
  */
-struct vaal_ctx *vaal_ctx_new(struct vaal_device *vdev)
+struct vaal_ctx *vaal_ctx_new(struct vaal_device *vdev, const char *label)
 {
 	struct vaal_user *user;
 	struct vaal_ctx *ctx;
@@ -137,6 +154,8 @@ struct vaal_ctx *vaal_ctx_new(struct vaal_device *vdev)
 	}
 	ctx->vdev = vdev;
 	ctx->user = user;
+	if (label)
+		vaal_ctx_label(ctx->sched.label, label);
 	xa_init_flags(&ctx->bufs, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	mutex_init(&ctx->lock);
 	xa_init_flags(&ctx->kernels, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
@@ -181,7 +200,7 @@ void vaal_ctx_put(struct vaal_ctx *ctx)
 }
 
 /**
- * vaal_ctx_close - the context's file is closed
+ * vaal_ctx_close - the context's file is closed, or its client closed it
  * @ctx: the context
  *
  * Its controller goes, work that has not started is cancelled, parked
@@ -190,7 +209,6 @@ void vaal_ctx_put(struct vaal_ctx *ctx)
  */
 void vaal_ctx_close(struct vaal_ctx *ctx)
 {
-
 	vaal_uctrl_release(ctx);
 	vaal_sq_thread_stop(ctx);
 	vaal_cq_close(ctx);

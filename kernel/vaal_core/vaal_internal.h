@@ -10,6 +10,8 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/sockptr.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -109,7 +111,8 @@ struct vaal_device {
 };
 
 /**
- * struct vaal_ctx - one context: the state behind one open file of /dev/vaal
+ * struct vaal_ctx - one context: the state behind one open file of /dev/vaal,
+ *	or of an in-kernel client (vaal_client.c)
  * @vdev: the device the context belongs to
  * @node: entry in &vaal_device.contexts
  * @sched: the context as scheduling policies see it
@@ -126,6 +129,8 @@ struct vaal_device {
  * @rings: the shared rings, once set up
  * @ring_pages: the pages of @rings
  * @nr_ring_pages: entries in @ring_pages
+ * @ring_lent: @ring_pages are a client's (a reference held on each), not
+ *	the context's
  * @sq: the submission ring's indices
  * @sqes: the submission ring's entries
  * @sq_entries: entries in @sqes
@@ -158,7 +163,8 @@ struct vaal_device {
  * @submitted: jobs submitted
  * @completed: completions posted
  * @stats: per class, what the context's launches did
- * @cq_wait: tasks waiting for completions
+ * @cq_wait: tasks waiting for completions, and a client's notifier
+ * @notify: the client's entry on @cq_wait, or NULL; under @cq_wait's lock
  * @uctrl: the user-space controller this file registered, or NULL
  * @user: the user who opened it, whose contexts it counts among
  */
@@ -179,6 +185,7 @@ struct vaal_ctx {
 	void *rings;
 	struct page **ring_pages;
 	unsigned int nr_ring_pages;
+	bool ring_lent;
 	struct vaal_sq_ring *sq;
 	struct vaal_sqe *sqes;
 	u32 sq_entries;
@@ -208,6 +215,7 @@ struct vaal_ctx {
 	u64 completed;
 	struct vaal_class_stats stats[VAAL_MAX_CLASSES];
 	wait_queue_head_t cq_wait;
+	struct wait_queue_entry *notify;
 	struct vaal_uctrl *uctrl;
 	struct vaal_user *user;
 };
@@ -248,7 +256,8 @@ struct vaal_kernel {
  * @nr_pages: entries in @pages
  * @vaddr: kernel mapping of @pages
  * @length: bytes (@nr_pages pages)
- * @imported: @pages belong to a memfd (references held), not to the buffer
+ * @imported: @pages belong to a memfd or to a client (references held),
+ *	not to the buffer
  * @hz: hazard scoreboard state
  */
 struct vaal_buf {
@@ -297,19 +306,46 @@ static inline int vaal_copy_args(void *karg, size_t ksize, void __user *uarg,
 	return copy_struct_from_user(karg, ksize, uarg, *usize);
 }
 
+/*
+ * A context belongs to the process that opened it, as a VM does: calls
+ * from another address space (a forked child's inherited fd included) are
+ * refused with -EIO.
+ */
+static inline bool vaal_ctx_owned(const struct vaal_ctx *ctx)
+{
+	return current->mm == ctx->mm;
+}
+
+/*
+ * Each command has a core taking the kernel's copy of its argument, which
+ * runs every check: the ioctl copies in and out around it, an in-kernel
+ * client (vaal_client.c) calls it directly.
+ */
+int vaal_query(struct vaal_ctx *ctx, struct vaal_query *q);
+
 /* vaal_sched.c */
 unsigned int vaal_sched_nr_policies(struct vaal_device *vdev);
 const struct vaal_sched_policy *vaal_sched_default(struct vaal_device *vdev);
 void vaal_sched_ctx_init(struct vaal_ctx *ctx);
 void vaal_sched_ctx_exit(struct vaal_ctx *ctx);
+int vaal_sched_attr_check(const struct vaal_sched_attr *attr, bool set);
+int vaal_sched_attr(struct vaal_ctx *ctx, struct vaal_sched_attr *attr,
+		    bool set);
 long vaal_ioc_sched_attr(struct vaal_ctx *ctx, void __user *uarg, bool set);
 
+int vaal_buf_create(struct vaal_ctx *ctx, struct vaal_buf_create *req,
+		    struct page **pages, unsigned long nr_pages);
+int vaal_buf_destroy(struct vaal_ctx *ctx, const struct vaal_buf_destroy *req);
 long vaal_ioc_buf_create(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_buf_destroy(struct vaal_ctx *ctx, void __user *uarg);
 void vaal_buf_put(struct vaal_buf *buf);
 void vaal_buf_release_all(struct vaal_ctx *ctx);
 int vaal_buf_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);
 
+int vaal_kernel_register(struct vaal_ctx *ctx,
+			 struct vaal_kernel_register *req, sockptr_t blob);
+int vaal_kernel_unregister(struct vaal_ctx *ctx,
+			   const struct vaal_kernel_unregister *req);
 long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg);
 void vaal_kernel_put(struct vaal_kernel *k);
@@ -319,17 +355,22 @@ struct vaal_buf *vaal_buf_get(struct vaal_ctx *ctx, u32 handle);
 struct vaal_buf *vaal_buf_version(struct vaal_buf *buf);
 
 /* vaal_ctx.c */
-struct vaal_ctx *vaal_ctx_new(struct vaal_device *vdev);
+struct vaal_ctx *vaal_ctx_new(struct vaal_device *vdev, const char *label);
 void vaal_ctx_close(struct vaal_ctx *ctx);
 void vaal_ctx_put(struct vaal_ctx *ctx);
 unsigned int vaal_user_contexts(void);
 
 /* vaal_ring.c */
+int vaal_setup_layout(struct vaal_setup *req);
+int vaal_setup(struct vaal_ctx *ctx, struct vaal_setup *req,
+	       struct page **pages, unsigned long nr_pages,
+	       void __user *uarg, u32 usize);
 long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg);
 int vaal_ring_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);
 void vaal_ring_free(struct vaal_ctx *ctx);
 
 /* vaal_submit.c */
+long vaal_enter_nowait(struct vaal_ctx *ctx, const struct vaal_enter *req);
 long vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg);
 int vaal_sq_thread_create(struct vaal_ctx *ctx, const struct vaal_setup *req);
 void vaal_sq_thread_stop(struct vaal_ctx *ctx);
@@ -359,7 +400,7 @@ bool vaal_may_sleep(void);
 void vaal_jobs_release(struct list_head *list, bool may_sleep);
 void vaal_job_retire(struct vaal_ctx *ctx, struct vaal_job *job,
 		     const struct vaal_cqe *cqe, struct list_head *free);
-void vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
+unsigned int vaal_cq_flush_ctx(struct vaal_ctx *ctx, bool may_sleep);
 void vaal_cq_close(struct vaal_ctx *ctx);
 void vaal_cq_wake(struct vaal_ctx *ctx);
 int vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
@@ -379,6 +420,7 @@ struct vaal_class *vaal_class_find(const char *name);
 void vaal_class_kick(struct vaal_class *cls);
 
 void vaal_work_requeue(struct vaal_work *work);
+int vaal_query_controllers(struct vaal_query_controllers *q, sockptr_t info);
 long vaal_ioc_query_controllers(void __user *uarg);
 void vaal_controller_stop(struct vaal_controller *ctrl);
 

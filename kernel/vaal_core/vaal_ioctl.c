@@ -15,6 +15,42 @@ static_assert(sizeof(struct vaal_query_controllers) ==
 static_assert(sizeof(struct vaal_controller_info) ==
 	      VAAL_CONTROLLER_INFO_SIZE_VER0);
 
+/**
+ * vaal_query - %VAAL_IOC_QUERY on the kernel's copy of its argument
+ * @ctx: the context
+ * @q: in: size (at least %VAAL_QUERY_SIZE_VER0) and flags; out: filled,
+ *	size clamped to what this kernel knows
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vaal_query(struct vaal_ctx *ctx, struct vaal_query *q)
+{
+	u32 size = q->size;
+
+	if (size < VAAL_QUERY_SIZE_VER0)
+		return -EINVAL;
+	/* Fields that are only written back are not looked at. */
+	if (q->flags || q->reserved)
+		return -EINVAL;
+
+	memset(q, 0, sizeof(*q));
+	q->size = min_t(u32, size, sizeof(*q));
+	q->abi_major = VAAL_ABI_MAJOR;
+	q->abi_minor = VAAL_ABI_MINOR;
+	q->features = VAAL_FEATURES_ALL;
+	q->nr_contexts = atomic_read(&ctx->vdev->nr_contexts);
+	q->max_contexts = READ_ONCE(vaal_max_contexts);
+	q->nr_sched_policies = vaal_sched_nr_policies(ctx->vdev);
+	q->max_buffer_bytes = READ_ONCE(vaal_max_buffer_bytes);
+	q->max_buffers = READ_ONCE(vaal_max_buffers);
+	q->max_kernels = READ_ONCE(vaal_max_kernels);
+	q->nr_controllers = vaal_nr_controllers();
+	q->max_inflight = READ_ONCE(vaal_max_inflight);
+	q->max_user_contexts = READ_ONCE(vaal_max_user_contexts);
+	q->nr_user_contexts = vaal_user_contexts();
+	return 0;
+}
+
 static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 {
 	struct vaal_query q;
@@ -24,26 +60,9 @@ static long vaal_ioc_query(struct vaal_ctx *ctx, struct vaal_query __user *uq)
 	ret = vaal_copy_args(&q, sizeof(q), uq, VAAL_QUERY_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
-	/* Fields that are only written back are not looked at. */
-	if (q.flags || q.reserved)
-		return -EINVAL;
-
-	memset(&q, 0, sizeof(q));
-	q.size = min_t(u32, usize, sizeof(q));
-	q.abi_major = VAAL_ABI_MAJOR;
-	q.abi_minor = VAAL_ABI_MINOR;
-	q.features = VAAL_FEATURES_ALL;
-	q.nr_contexts = atomic_read(&ctx->vdev->nr_contexts);
-	q.max_contexts = READ_ONCE(vaal_max_contexts);
-	q.nr_sched_policies = vaal_sched_nr_policies(ctx->vdev);
-	q.max_buffer_bytes = READ_ONCE(vaal_max_buffer_bytes);
-	q.max_buffers = READ_ONCE(vaal_max_buffers);
-	q.max_kernels = READ_ONCE(vaal_max_kernels);
-	q.nr_controllers = vaal_nr_controllers();
-	q.max_inflight = READ_ONCE(vaal_max_inflight);
-	q.max_user_contexts = READ_ONCE(vaal_max_user_contexts);
-	q.nr_user_contexts = vaal_user_contexts();
-
+	ret = vaal_query(ctx, &q);
+	if (ret)
+		return ret;
 	if (copy_to_user(uq, &q, q.size))
 		return -EFAULT;
 	return 0;
@@ -79,7 +98,7 @@ static noinline long vaal_ioctl_ctl(struct vaal_ctx *ctx, struct file *file,
 	if (_IOC_TYPE(cmd) != VAAL_IOC_MAGIC)
 		return -ENOTTY;
 	/* A context belongs to the process that opened it, as a VM does. */
-	if (current->mm != ctx->mm)
+	if (!vaal_ctx_owned(ctx))
 		return -EIO;
 
 	switch (VAAL_IOC_BASE(cmd)) {
@@ -117,7 +136,7 @@ vaal_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (likely(vaal_ioc_is(cmd, VAAL_IOC_ENTER))) {
 		/* A context belongs to the process that opened it, as a VM does. */
-		if (current->mm != ctx->mm)
+		if (!vaal_ctx_owned(ctx))
 			return -EIO;
 		return vaal_ioc_enter(ctx, uarg);
 	}

@@ -52,11 +52,12 @@ static int vaal_name_char(int c)
 	return c > ' ' && c < 0x7f;	/* printable ASCII, no space */
 }
 
-static int vaal_kernel_check(const struct vaal_kernel_register *req)
+static int vaal_kernel_check(const struct vaal_kernel_register *req,
+			     sockptr_t blob)
 {
 	unsigned int i;
 
-	if (req->flags || req->reserved0 || req->reserved1 || req->reserved)
+	if (req->size < VAAL_KERNEL_REGISTER_SIZE_VER0 || req->flags || req->reserved0 || req->reserved1 || req->reserved)
 		return -EINVAL;
 	if (req->timeout_ns > VAAL_MAX_TIMEOUT_NS)
 		return -ERANGE;
@@ -73,14 +74,15 @@ static int vaal_kernel_check(const struct vaal_kernel_register *req)
 				     : mode)
 			return -EINVAL;
 	}
-	if (!req->blob_len != !req->blob_addr)
+	if (!req->blob_len != sockptr_is_null(blob))
 		return -EINVAL;
 	if (req->blob_len > READ_ONCE(vaal_max_blob_bytes))
 		return -E2BIG;
 	return 0;
 }
 
-static struct vaal_kernel *vaal_kernel_new(const struct vaal_kernel_register *req)
+static struct vaal_kernel *vaal_kernel_new(const struct vaal_kernel_register *req,
+					   sockptr_t blob)
 {
 	struct vaal_kernel *k;
 
@@ -104,7 +106,7 @@ static struct vaal_kernel *vaal_kernel_new(const struct vaal_kernel_register *re
 		kfree(k);
 		return ERR_PTR(-ENOMEM);
 	}
-	if (copy_from_user(k->blob, u64_to_user_ptr(req->blob_addr), k->blob_len)) {
+	if (copy_from_sockptr(k->blob, blob, k->blob_len)) {
 		kvfree(k->blob);
 		kfree(k);
 		return ERR_PTR(-EFAULT);
@@ -192,6 +194,38 @@ static struct vaal_kernel *vaal_kernel_remove(struct vaal_ctx *ctx, u32 id)
 	return k;
 }
 
+/**
+ * vaal_kernel_register - %VAAL_IOC_KERNEL_REGISTER on the kernel's copy of
+ *	its argument
+ * @ctx: the context
+ * @req: in: the request (its blob_addr is not looked at); out: id
+ * @blob: where the blob_len bytes of code are, user or kernel memory; NULL
+ *	without code
+ *
+ * Return: 0, -EINVAL, -ERANGE, -E2BIG, -ENOSPC past max_kernels, -EEXIST
+ * for a second kernel of that class and name, -ENOMEM or -EFAULT.
+ */
+int vaal_kernel_register(struct vaal_ctx *ctx,
+			 struct vaal_kernel_register *req, sockptr_t blob)
+{
+	struct vaal_kernel *k;
+	int ret;
+
+	ret = vaal_kernel_check(req, blob);
+	if (ret)
+		return ret;
+	k = vaal_kernel_new(req, blob);
+	if (IS_ERR(k))
+		return PTR_ERR(k);
+	ret = vaal_kernel_insert(ctx, k);
+	if (ret) {
+		vaal_kernel_put(k);
+		return ret;
+	}
+	req->id = k->id;
+	return 0;
+}
+
 long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg)
 {
 	struct vaal_kernel_register req;
@@ -203,32 +237,47 @@ long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg)
 			     VAAL_KERNEL_REGISTER_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
-	ret = vaal_kernel_check(&req);
+	ret = vaal_kernel_register(ctx, &req,
+				   USER_SOCKPTR(u64_to_user_ptr(req.blob_addr)));
 	if (ret)
 		return ret;
-
-	k = vaal_kernel_new(&req);
-	if (IS_ERR(k))
-		return PTR_ERR(k);
-	ret = vaal_kernel_insert(ctx, k);
-	if (ret)
-		goto out_put_kernel;
-	if (put_user(k->id, (u32 __user *)(uarg + offsetof(typeof(req), id)))) {
-		vaal_kernel_remove(ctx, k->id);
-		ret = -EFAULT;
-		goto out_put_kernel;
+	if (put_user(req.id, (u32 __user *)(uarg + offsetof(typeof(req), id)))) {
+		/* Unless another thread took the id away meanwhile. */
+		k = vaal_kernel_remove(ctx, req.id);
+		if (k)
+			vaal_kernel_put(k);
+		return -EFAULT;
 	}
 	return 0;
+}
 
-out_put_kernel:
+/**
+ * vaal_kernel_unregister - %VAAL_IOC_KERNEL_UNREGISTER on the kernel's copy
+ *	of its argument
+ * @ctx: the context
+ * @req: the request
+ *
+ * Return: 0, -EINVAL or -ENOENT.
+ */
+int vaal_kernel_unregister(struct vaal_ctx *ctx,
+			   const struct vaal_kernel_unregister *req)
+{
+	struct vaal_kernel *k;
+
+	if (req->size < VAAL_KERNEL_UNREGISTER_SIZE_VER0 || req->flags ||
+	    req->reserved0 || memchr_inv(req->reserved, 0, sizeof(req->reserved)))
+		return -EINVAL;
+
+	k = vaal_kernel_remove(ctx, req->id);
+	if (!k)
+		return -ENOENT;
 	vaal_kernel_put(k);
-	return ret;
+	return 0;
 }
 
 long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg)
 {
 	struct vaal_kernel_unregister req;
-	struct vaal_kernel *k;
 	u32 usize;
 	int ret;
 
@@ -236,15 +285,7 @@ long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg)
 			     VAAL_KERNEL_UNREGISTER_SIZE_VER0, &usize);
 	if (ret)
 		return ret;
-	if (req.flags || req.reserved0 ||
-	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
-		return -EINVAL;
-
-	k = vaal_kernel_remove(ctx, req.id);
-	if (!k)
-		return -ENOENT;
-	vaal_kernel_put(k);
-	return 0;
+	return vaal_kernel_unregister(ctx, &req);
 }
 
 /* Drop every kernel of a context that is going away. */

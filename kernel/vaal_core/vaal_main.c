@@ -21,7 +21,7 @@ static int vaal_open(struct inode *inode, struct file *file)
 {
 	struct vaal_device *vdev = container_of(file->private_data,
 						struct vaal_device, misc);
-	struct vaal_ctx *ctx = vaal_ctx_new(vdev);
+	struct vaal_ctx *ctx = vaal_ctx_new(vdev, NULL);
 
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
@@ -48,7 +48,7 @@ static int vaal_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
-	if (current->mm != ctx->mm)
+	if (!vaal_ctx_owned(ctx))
 		return -EIO;
 	if (vaal_uctrl_pgoff(vma->vm_pgoff))
 		return vaal_uctrl_mmap(ctx, vma);

@@ -6,6 +6,10 @@
  * completion ring (indices and entries), then the submission entries, each
  * part cache-line aligned.  User space learns the layout from
  * VAAL_IOC_SETUP's offsets, so it may change without an ABI break.
+ *
+ * The rings of a file's context are pages of its own; those of an
+ * in-kernel client's (vaal_client.c) are pages the client lends, laid out
+ * the same way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -98,8 +102,23 @@ static int vaal_setup_check(struct vaal_setup *req)
 	return 0;
 }
 
-/* Zeroed pages for the rings, charged to the caller, mapped in the kernel. */
-static void *vaal_ring_alloc(struct vaal_ctx *ctx, size_t bytes)
+/* Give back the first @n pages of the rings: the client's, or ours. */
+static void vaal_ring_put_pages(struct vaal_ctx *ctx, unsigned int n)
+{
+	while (n--) {
+		if (ctx->ring_lent)
+			put_page(ctx->ring_pages[n]);
+		else
+			__free_page(ctx->ring_pages[n]);
+	}
+}
+
+/*
+ * Zeroed pages for the rings, mapped in the kernel: @lent, a client's (a
+ * reference taken on each), or fresh ones charged to the caller.
+ */
+static void *vaal_ring_alloc(struct vaal_ctx *ctx, size_t bytes,
+			     struct page **lent)
 {
 	void *rings;
 	unsigned int i, n = bytes >> PAGE_SHIFT;
@@ -108,7 +127,13 @@ static void *vaal_ring_alloc(struct vaal_ctx *ctx, size_t bytes)
 				   GFP_KERNEL_ACCOUNT);
 	if (!ctx->ring_pages)
 		return NULL;
+	ctx->ring_lent = lent;
 	for (i = 0; i < n; i++) {
+		if (lent) {
+			get_page(lent[i]);
+			ctx->ring_pages[i] = lent[i];
+			continue;
+		}
 		ctx->ring_pages[i] = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		if (!ctx->ring_pages[i])
 			goto out_free_pages;
@@ -116,12 +141,14 @@ static void *vaal_ring_alloc(struct vaal_ctx *ctx, size_t bytes)
 	rings = vmap(ctx->ring_pages, n, VM_MAP, PAGE_KERNEL);
 	if (!rings)
 		goto out_free_pages;
+	/* What the client's pages held is not ours to show. */
+	if (lent)
+		memset(rings, 0, bytes);
 	ctx->nr_ring_pages = n;
 	return rings;
 
 out_free_pages:
-	while (i--)
-		__free_page(ctx->ring_pages[i]);
+	vaal_ring_put_pages(ctx, i);
 	kvfree(ctx->ring_pages);
 	ctx->ring_pages = NULL;
 	return NULL;
@@ -130,13 +157,10 @@ out_free_pages:
 /* Free the rings of a context nothing uses any more. */
 void vaal_ring_free(struct vaal_ctx *ctx)
 {
-	unsigned int i;
-
 	if (!ctx->rings)
 		return;
 	vunmap(ctx->rings);
-	for (i = 0; i < ctx->nr_ring_pages; i++)
-		__free_page(ctx->ring_pages[i]);
+	vaal_ring_put_pages(ctx, ctx->nr_ring_pages);
 	kvfree(ctx->ring_pages);
 	kvfree(ctx->rob.slots);
 }
@@ -165,7 +189,7 @@ static void vaal_setup_offsets(struct vaal_setup *req,
 
 /* Allocate the rings (and the reorder buffer) and publish them. */
 static int vaal_ring_create(struct vaal_ctx *ctx, const struct vaal_setup *req,
-			    const struct vaal_ring_layout *l)
+			    const struct vaal_ring_layout *l, struct page **lent)
 {
 	struct vaal_rob_slot *slots = NULL;
 	u32 rob_entries = roundup_pow_of_two(req->max_inflight);
@@ -176,7 +200,7 @@ static int vaal_ring_create(struct vaal_ctx *ctx, const struct vaal_setup *req,
 		if (!slots)
 			return -ENOMEM;
 	}
-	rings = vaal_ring_alloc(ctx, l->bytes);
+	rings = vaal_ring_alloc(ctx, l->bytes, lent);
 	if (!rings) {
 		kvfree(slots);
 		return -ENOMEM;
@@ -197,24 +221,70 @@ static int vaal_ring_create(struct vaal_ctx *ctx, const struct vaal_setup *req,
 	return 0;
 }
 
-long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
+/*
+ * Check a set up request and fill its out fields: its sizes rounded up,
+ * @req->max_inflight from the cap it holds (0: none) and the module's
+ * limit, the layout into @l.
+ */
+static int vaal_setup_prepare(struct vaal_setup *req,
+			      struct vaal_ring_layout *l)
 {
-	struct vaal_ring_layout l;
-	struct vaal_setup req;
-	u32 usize;
+	u32 max = clamp(READ_ONCE(vaal_max_inflight), 1U, VAAL_MAX_INFLIGHT);
 	int ret;
 
-	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_SETUP_SIZE_VER0,
-			     &usize);
+	if (req->size < VAAL_SETUP_SIZE_VER0)
+		return -EINVAL;
+	ret = vaal_setup_check(req);
 	if (ret)
 		return ret;
-	ret = vaal_setup_check(&req);
+	req->max_inflight = req->max_inflight ? min(req->max_inflight, max) :
+				max;
+	vaal_ring_layout(req->sq_entries, req->cq_entries, l);
+	vaal_setup_offsets(req, l);
+	return 0;
+}
+
+/**
+ * vaal_setup_layout - what a set up would be, without doing it
+ * @req: in: a set up request, @req->max_inflight a cap (0 for none); out:
+ *	its out fields filled as vaal_setup() fills them
+ *
+ * Return: 0, -EINVAL or -EPERM, as vaal_setup().
+ */
+int vaal_setup_layout(struct vaal_setup *req)
+{
+	struct vaal_ring_layout l;
+
+	return vaal_setup_prepare(req, &l);
+}
+
+/**
+ * vaal_setup - %VAAL_IOC_SETUP on the kernel's copy of its argument
+ * @ctx: the context
+ * @req: in: the request, @req->max_inflight a cap on the jobs in flight
+ *	(0 for none but the module's); out: filled
+ * @pages: a client's pages for the rings, at least ring_bytes of them;
+ *	NULL: pages of the context's own
+ * @nr_pages: entries in @pages
+ * @uarg: where @req goes back to user space before anything is set up, or
+ *	NULL
+ * @usize: bytes of it there
+ *
+ * Return: 0, -EINVAL, -EPERM, -ENOSPC for too few @pages, -EBUSY when set
+ * up already, -EFAULT, -ENOMEM, or the polling thread's errno.
+ */
+int vaal_setup(struct vaal_ctx *ctx, struct vaal_setup *req,
+	       struct page **pages, unsigned long nr_pages,
+	       void __user *uarg, u32 usize)
+{
+	struct vaal_ring_layout l;
+	int ret;
+
+	ret = vaal_setup_prepare(req, &l);
 	if (ret)
 		return ret;
-	req.max_inflight = clamp(READ_ONCE(vaal_max_inflight), 1U,
-				 VAAL_MAX_INFLIGHT);
-	vaal_ring_layout(req.sq_entries, req.cq_entries, &l);
-	vaal_setup_offsets(&req, &l);
+	if (pages && nr_pages < l.bytes >> PAGE_SHIFT)
+		return -ENOSPC;
 
 	mutex_lock(&ctx->lock);
 	if (ctx->rings) {
@@ -222,12 +292,12 @@ long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
 		goto out_unlock;
 	}
 	/* Nothing of the rings is visible before they are set up whole. */
-	if (copy_to_user(uarg, &req, min_t(u32, usize, sizeof(req)))) {
+	if (uarg && copy_to_user(uarg, req, min_t(u32, usize, sizeof(*req)))) {
 		ret = -EFAULT;
 		goto out_unlock;
 	}
-	if (req.flags & VAAL_SETUP_SQPOLL) {
-		ret = vaal_sq_thread_create(ctx, &req);
+	if (req->flags & VAAL_SETUP_SQPOLL) {
+		ret = vaal_sq_thread_create(ctx, req);
 		if (ret)
 			goto out_unlock;
 	}
@@ -236,7 +306,7 @@ long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
 		pr_warn_ratelimited("context of %d: %u of %u workers\n",
 				    task_pid_nr(current), ctx->nr_workers,
 				    READ_ONCE(vaal_owner_workers));
-	ret = vaal_ring_create(ctx, &req, &l);
+	ret = vaal_ring_create(ctx, req, &l, pages);
 	if (ret)
 		vaal_sq_thread_stop(ctx);
 	else if (ctx->sq_thread)
@@ -244,6 +314,21 @@ long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
 out_unlock:
 	mutex_unlock(&ctx->lock);
 	return ret;
+}
+
+long vaal_ioc_setup(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_setup req;
+	u32 usize;
+	int ret;
+
+	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_SETUP_SIZE_VER0,
+			     &usize);
+	if (ret)
+		return ret;
+	/* An out field for user space: what it holds is not looked at. */
+	req.max_inflight = 0;
+	return vaal_setup(ctx, &req, NULL, 0, uarg, usize);
 }
 
 /*

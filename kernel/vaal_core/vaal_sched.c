@@ -286,8 +286,18 @@ void vaal_sched_ctx_exit(struct vaal_ctx *ctx)
 	put_pid(ctx->sched.owner);
 }
 
-static int vaal_sched_attr_check(const struct vaal_sched_attr *attr, bool set)
+/**
+ * vaal_sched_attr_check - is a %VAAL_IOC_SCHED_SET or GET request well
+ *	formed?
+ * @attr: the kernel's copy of the request
+ * @set: SET rather than GET
+ *
+ * Return: 0 or -EINVAL (then nothing goes back).
+ */
+int vaal_sched_attr_check(const struct vaal_sched_attr *attr, bool set)
 {
+	if (attr->size < VAAL_SCHED_ATTR_SIZE_VER0)
+		return -EINVAL;
 	if (set ? attr->flags & ~VAAL_SCHED_FLAGS_ALL : attr->flags)
 		return -EINVAL;
 	if (attr->reserved0 || attr->reserved[0] || attr->reserved[1])
@@ -296,6 +306,51 @@ static int vaal_sched_attr_check(const struct vaal_sched_attr *attr, bool set)
 	    strnlen(attr->class, sizeof(attr->class)) == sizeof(attr->class))
 		return -EINVAL;
 	return 0;
+}
+
+/**
+ * vaal_sched_attr - %VAAL_IOC_SCHED_SET or GET on the kernel's copy of a
+ *	request vaal_sched_attr_check() passed
+ * @ctx: the context
+ * @attr: in: the request; out: the answer, with the reason of a refusal,
+ *	size clamped to what this kernel knows
+ * @set: SET rather than GET
+ *
+ * Return: 0 or an errno (see %VAAL_SCHED_OK and the reasons after it).
+ */
+int vaal_sched_attr(struct vaal_ctx *ctx, struct vaal_sched_attr *attr,
+		    bool set)
+{
+	const struct vaal_sched_ops *ops;
+	struct vaal_class *cls;
+	int ret;
+
+	attr->size = min_t(u32, attr->size, sizeof(*attr));
+	if (set && attr->flags & VAAL_SCHED_RESERVE && attr->budget_ns &&
+	    !capable(CAP_SYS_NICE)) {
+		attr->reason = VAAL_SCHED_EPERM;
+		return -EPERM;
+	}
+	attr->reason = VAAL_SCHED_ENOCLASS;
+	attr->limit_ppm = 0;
+	attr->admitted_ppm = 0;
+	cls = vaal_class_find(attr->class);
+	if (!cls)
+		return -ENOENT;
+	spin_lock_irq(&cls->lock);
+	ops = cls->policy->ops;
+	if (ops->attr) {
+		attr->reason = VAAL_SCHED_OK;
+		ret = ops->attr(cls->sched, &ctx->sched, attr, cls->nr_units,
+				set);
+	} else {
+		attr->reason = VAAL_SCHED_ENOPOLICY;
+		ret = -EOPNOTSUPP;
+	}
+	spin_unlock_irq(&cls->lock);
+	if (set && !ret)
+		vaal_class_kick(cls);
+	return ret;
 }
 
 /**
@@ -311,8 +366,6 @@ static int vaal_sched_attr_check(const struct vaal_sched_attr *attr, bool set)
 long vaal_ioc_sched_attr(struct vaal_ctx *ctx, void __user *uarg, bool set)
 {
 	struct vaal_sched_attr attr;
-	const struct vaal_sched_ops *ops;
-	struct vaal_class *cls;
 	u32 usize;
 	int ret;
 
@@ -323,34 +376,7 @@ long vaal_ioc_sched_attr(struct vaal_ctx *ctx, void __user *uarg, bool set)
 	ret = vaal_sched_attr_check(&attr, set);
 	if (ret)
 		return ret;
-	if (set && attr.flags & VAAL_SCHED_RESERVE && attr.budget_ns &&
-	    !capable(CAP_SYS_NICE)) {
-		attr.reason = VAAL_SCHED_EPERM;
-		ret = -EPERM;
-		goto out_copy;
-	}
-	attr.reason = VAAL_SCHED_ENOCLASS;
-	attr.limit_ppm = 0;
-	attr.admitted_ppm = 0;
-	ret = -ENOENT;
-	cls = vaal_class_find(attr.class);
-	if (!cls)
-		goto out_copy;
-	spin_lock_irq(&cls->lock);
-	ops = cls->policy->ops;
-	if (ops->attr) {
-		attr.reason = VAAL_SCHED_OK;
-		ret = ops->attr(cls->sched, &ctx->sched, &attr, cls->nr_units,
-				set);
-	} else {
-		attr.reason = VAAL_SCHED_ENOPOLICY;
-		ret = -EOPNOTSUPP;
-	}
-	spin_unlock_irq(&cls->lock);
-	if (set && !ret)
-		vaal_class_kick(cls);
-out_copy:
-	attr.size = min_t(u32, usize, sizeof(attr));
+	ret = vaal_sched_attr(ctx, &attr, set);
 	if (copy_to_user(uarg, &attr, attr.size))
 		return -EFAULT;
 	return ret;

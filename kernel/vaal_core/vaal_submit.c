@@ -348,9 +348,12 @@ static long __vaal_hot vaal_submit(struct vaal_ctx *ctx, u32 to_submit)
 	long ret = 0, count = 0;
 	int slots;
 
-	/* Completions parked for room user space made since are in flight. */
-	if (READ_ONCE(ctx->cq.nr_overflow))
-		vaal_cq_flush_ctx(ctx, true);
+	/*
+	 * Completions parked for room user space made since are in flight;
+	 * those that move in are posted now (a client's notifier hears it).
+	 */
+	if (READ_ONCE(ctx->cq.nr_overflow) && vaal_cq_flush_ctx(ctx, true))
+		vaal_cq_wake(ctx);
 	/* Pairs with user space's release of tail: the entries are written. */
 	queued = smp_load_acquire(&ctx->sq->tail) - head;
 	if (queued > ctx->sq_entries)
@@ -493,7 +496,8 @@ void vaal_sq_thread_stop(struct vaal_ctx *ctx)
 	ctx->sq_thread = NULL;
 }
 
-static int vaal_enter_check(struct vaal_ctx *ctx, const struct vaal_enter *req)
+static __always_inline int vaal_enter_check(struct vaal_ctx *ctx,
+					    const struct vaal_enter *req)
 {
 	BUILD_BUG_ON(ARRAY_SIZE(req->reserved) != 2);
 	if (req->flags & ~VAAL_ENTER_FLAGS_ALL ||
@@ -515,10 +519,57 @@ static int vaal_enter_check(struct vaal_ctx *ctx, const struct vaal_enter *req)
 	return 0;
 }
 
+/* Check an ENTER and consume its submissions: all of it but the wait. */
+static __always_inline long vaal_enter_submit(struct vaal_ctx *ctx,
+					      const struct vaal_enter *req)
+{
+	long submitted = 0;
+	int ret;
+
+	ret = vaal_enter_check(ctx, req);
+	if (ret)
+		return ret;
+	if (req->flags & VAAL_ENTER_SQ_WAKEUP)
+		vhost_task_wake(ctx->sq_thread);
+	if (req->to_submit) {
+		mutex_lock(&ctx->submit_lock);
+		submitted = vaal_submit(ctx, req->to_submit);
+		mutex_unlock(&ctx->submit_lock);
+	}
+	return submitted;
+}
+
+/**
+ * vaal_enter_nowait - %VAAL_IOC_ENTER without %VAAL_ENTER_GETEVENTS, for an
+ *	in-kernel client, which waits on its own
+ * @ctx: the context
+ * @req: the request; %VAAL_ENTER_SQ_WAKEUP its only flag
+ *
+ * Completions parked while the completion ring was full also move into
+ * the room its consumer made since (GETEVENTS does that for user space),
+ * and waiters are told as of posted ones: a call with nothing to submit
+ * does that alone.
+ *
+ * Return: submissions consumed, or -EINVAL, -EBUSY, -EBADFD.
+ */
+long vaal_enter_nowait(struct vaal_ctx *ctx, const struct vaal_enter *req)
+{
+	long ret;
+
+	if (req->flags & ~VAAL_ENTER_SQ_WAKEUP)
+		return -EINVAL;
+	ret = vaal_enter_submit(ctx, req);
+	/* Pairs with the release in vaal_ring_create(): the rings are whole. */
+	if (smp_load_acquire(&ctx->rings) && READ_ONCE(ctx->cq.nr_overflow) &&
+	    vaal_cq_flush_ctx(ctx, true))
+		vaal_cq_wake(ctx);
+	return ret;
+}
+
 long __vaal_hot vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg)
 {
 	struct vaal_enter req;
-	long submitted = 0;
+	long submitted;
 	u32 usize;
 	int ret;
 
@@ -529,18 +580,9 @@ long __vaal_hot vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg)
 		if (ret)
 			return ret;
 	}
-	ret = vaal_enter_check(ctx, &req);
-	if (ret)
-		return ret;
-	if (req.flags & VAAL_ENTER_SQ_WAKEUP)
-		vhost_task_wake(ctx->sq_thread);
-	if (req.to_submit) {
-		mutex_lock(&ctx->submit_lock);
-		submitted = vaal_submit(ctx, req.to_submit);
-		mutex_unlock(&ctx->submit_lock);
-		if (submitted < 0)
-			return submitted;
-	}
+	submitted = vaal_enter_submit(ctx, &req);
+	if (submitted < 0)
+		return submitted;
 	if (req.flags & VAAL_ENTER_GETEVENTS) {
 		ret = vaal_cq_wait(ctx, req.min_complete, req.timeout_ns,
 				   req.flags & VAAL_ENTER_TIMEOUT);

@@ -4,8 +4,9 @@
  * (sysfs has one value per file, vcs_sysfs.c)
  *
  *   contexts  one line per context with work on the class: its id, owner,
- *	       cgroup, partition, units, reservation, device time and
- *	       periods
+ *	       cgroup, partition, units, reservation, device time, periods
+ *	       and the label of an in-kernel client's context ("-" for a
+ *	       file's), last so that parsers of the older lines still work
  *   usage     device time of the live contexts per cgroup, "/" first
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -31,6 +32,7 @@
  * @rt: of which on the reservation
  * @periods: periods that ended with work queued
  * @met: of which with the whole budget used
+ * @label: the client's label (&vaal_sched_ctx.label), empty for a file's
  */
 struct vcs_ctx_info {
 	u64 id;
@@ -38,6 +40,7 @@ struct vcs_ctx_info {
 	struct vcs_path path;
 	unsigned int rq;
 	u64 units, budget, period, usage, rt, periods, met;
+	char label[VAAL_SCHED_LABEL_LEN];
 };
 
 struct vcs_snapshot {
@@ -69,6 +72,7 @@ static void vcs_snapshot_fn(void *sched, void *arg)
 		ci->rt = c->rt_ns;
 		ci->periods = c->se.nr_periods;
 		ci->met = c->se.nr_met;
+		memcpy(ci->label, c->sctx->label, sizeof(ci->label));
 	}
 }
 
@@ -118,10 +122,11 @@ static int vcs_contexts_show(struct seq_file *m, void *unused)
 	for (i = 0; i < n; i++) {
 		ci = &info[i];
 		vcs_path_name(&ci->path, name, sizeof(name));
-		seq_printf(m, "ctx=%llu pid=%d cgroup=%s partition=%d units=%#llx budget_ns=%llu period_ns=%llu usage_ns=%llu rt_ns=%llu periods=%llu met=%llu\n",
+		seq_printf(m, "ctx=%llu pid=%d cgroup=%s partition=%d units=%#llx budget_ns=%llu period_ns=%llu usage_ns=%llu rt_ns=%llu periods=%llu met=%llu owner=%.*s\n",
 			   ci->id, ci->pid, name, (int)ci->rq - 1, ci->units,
 			   ci->budget, ci->period, ci->usage, ci->rt,
-			   ci->periods, ci->met);
+			   ci->periods, ci->met, (int)sizeof(ci->label),
+			   ci->label[0] ? ci->label : "-");
 	}
 	kvfree(info);
 	return 0;

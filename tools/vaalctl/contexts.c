@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * contexts.c - vaalctl contexts: the open files of the device in
- * /proc/PID/fd, read from their fdinfo as DRM fdinfo tools do
+ * /proc/PID/fd, read from their fdinfo as DRM fdinfo tools do, then the
+ * contexts of in-kernel clients (a guest's mediated device), which have no
+ * file: vcore_sched's debugfs tables show those that had work on a class,
+ * with their owner's label
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -15,12 +18,18 @@
 #include "vaalctl.h"
 
 #define CTX_MAX_CLASSES	32
+#define VAAL_OWNER_LEN	48	/* VAAL_CLIENT_LABEL_LEN, in the kernel */
 
 /**
- * struct ctx_info - an open context as /proc shows it
+ * struct ctx_info - an open context as /proc shows it, or a client's as
+ *	vcore_sched's tables do
  * @pid: the process holding it
- * @fd: its file descriptor there
+ * @fd: its file descriptor there, -1 for a client's context
+ * @ctx: vaal_core's id of the context
  * @comm: the process's name
+ * @owner: the label of a client's context, empty for a file's
+ * @counted: the counters below are known (from fdinfo); for a client's
+ *	context only the device time of each class is
  * @submitted: submissions consumed
  * @inflight: submissions in flight
  * @completed: completions posted
@@ -31,7 +40,10 @@
  */
 struct ctx_info {
 	int pid, fd;
+	unsigned long long ctx;
 	char comm[64];
+	char owner[VAAL_OWNER_LEN];
+	int counted;
 	unsigned long long submitted, inflight, completed, buffers;
 	long long buffer_bytes;
 	unsigned int nr_classes;
@@ -56,7 +68,9 @@ static void fdinfo_line(struct ctx_info *c, const char *line)
 	unsigned long long a, b;
 	char name[VAAL_CLASS_LEN + 1];
 
-	if (sscanf(line, "vaal-submitted: %llu", &a) == 1)
+	if (sscanf(line, "vaal-ctx-id: %llu", &a) == 1)
+		c->ctx = a;
+	else if (sscanf(line, "vaal-submitted: %llu", &a) == 1)
 		c->submitted = a;
 	else if (sscanf(line, "vaal-inflight: %llu", &a) == 1)
 		c->inflight = a;
@@ -76,6 +90,21 @@ static void fdinfo_line(struct ctx_info *c, const char *line)
 	}
 }
 
+/* The name of process @pid into @c->comm, empty when it is gone. */
+static void ctx_comm(struct ctx_info *c, int pid)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(c->comm, sizeof(c->comm), f))
+			c->comm[strcspn(c->comm, "\n")] = '\0';
+		fclose(f);
+	}
+}
+
 /*
  * Fill @c from /proc/@pid/fdinfo/@fd; -errno when it went away or is no
  * context.
@@ -89,13 +118,8 @@ static int ctx_read(int pid, int fd, struct ctx_info *c)
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
 	c->fd = fd;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	f = fopen(path, "r");
-	if (f) {
-		if (fgets(c->comm, sizeof(c->comm), f))
-			c->comm[strcspn(c->comm, "\n")] = '\0';
-		fclose(f);
-	}
+	c->counted = 1;
+	ctx_comm(c, pid);
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", pid, fd);
 	f = fopen(path, "r");
 	if (!f)
@@ -110,41 +134,167 @@ static int ctx_read(int pid, int fd, struct ctx_info *c)
 	return vaal ? 0 : -ENOTTY;
 }
 
+static void ctx_print_text(const struct ctx_info *c)
+{
+	const char *owner = c->owner[0] ? c->owner : "-";
+	unsigned int i;
+
+	if (c->counted)
+		printf("%7d %-15s %4d %10llu %8llu %10llu %7llu %12lld %-20s ",
+		       c->pid, c->comm, c->fd, c->submitted, c->inflight,
+		       c->completed, c->buffers, c->buffer_bytes, owner);
+	else
+		printf("%7d %-15s %4s %10s %8s %10s %7s %12s %-20s ", c->pid,
+		       c->comm, "-", "-", "-", "-", "-", "-", owner);
+	for (i = 0; i < c->nr_classes; i++) {
+		if (c->counted)
+			printf(" %s:%llu/%lluns", c->cls[i].name,
+			       c->cls[i].completed, c->cls[i].device_ns);
+		else
+			printf(" %s:-/%lluns", c->cls[i].name,
+			       c->cls[i].device_ns);
+	}
+	printf("\n");
+}
+
+/* Unknown counters of a client's context are null. */
+static void ctx_u64_field(const struct ctx_info *c, const char *name,
+			  unsigned long long v)
+{
+	if (c->counted)
+		jsonw_u64_field(json_wtr, name, v);
+	else
+		jsonw_null_field(json_wtr, name);
+}
+
 static void ctx_print(const struct ctx_info *c)
 {
 	struct json_writer *jw = json_wtr;
 	unsigned int i;
 
 	if (!json_output) {
-		printf("%7d %-15s %4d %10llu %8llu %10llu %7llu %12lld ",
-		       c->pid, c->comm, c->fd, c->submitted, c->inflight,
-		       c->completed, c->buffers, c->buffer_bytes);
-		for (i = 0; i < c->nr_classes; i++)
-			printf(" %s:%llu/%lluns", c->cls[i].name,
-			       c->cls[i].completed, c->cls[i].device_ns);
-		printf("\n");
+		ctx_print_text(c);
 		return;
 	}
 	jsonw_start_object(jw);
 	jsonw_s64_field(jw, "pid", c->pid);
 	jsonw_string_field(jw, "comm", c->comm);
-	jsonw_s64_field(jw, "fd", c->fd);
-	jsonw_u64_field(jw, "submitted", c->submitted);
-	jsonw_u64_field(jw, "inflight", c->inflight);
-	jsonw_u64_field(jw, "completed", c->completed);
-	jsonw_u64_field(jw, "buffers", c->buffers);
-	jsonw_s64_field(jw, "buffer_bytes", c->buffer_bytes);
+	if (c->fd >= 0)
+		jsonw_s64_field(jw, "fd", c->fd);
+	else
+		jsonw_null_field(jw, "fd");
+	if (c->ctx)
+		jsonw_u64_field(jw, "ctx", c->ctx);
+	else
+		jsonw_null_field(jw, "ctx");
+	if (c->owner[0])
+		jsonw_string_field(jw, "owner", c->owner);
+	else
+		jsonw_null_field(jw, "owner");
+	ctx_u64_field(c, "submitted", c->submitted);
+	ctx_u64_field(c, "inflight", c->inflight);
+	ctx_u64_field(c, "completed", c->completed);
+	ctx_u64_field(c, "buffers", c->buffers);
+	if (c->counted)
+		jsonw_s64_field(jw, "buffer_bytes", c->buffer_bytes);
+	else
+		jsonw_null_field(jw, "buffer_bytes");
 	jsonw_name(jw, "classes");
 	jsonw_start_object(jw);
 	for (i = 0; i < c->nr_classes; i++) {
 		jsonw_name(jw, c->cls[i].name);
 		jsonw_start_object(jw);
-		jsonw_u64_field(jw, "completed", c->cls[i].completed);
+		ctx_u64_field(c, "completed", c->cls[i].completed);
 		jsonw_u64_field(jw, "device_ns", c->cls[i].device_ns);
 		jsonw_end_object(jw);
 	}
 	jsonw_end_object(jw);
 	jsonw_end_object(jw);
+}
+
+/*
+ * A client's context in a line of DEBUGFS/vcore_sched/@class/contexts,
+ * "ctx=.. pid=.. cgroup=.. ... usage_ns=.. ... owner=LABEL", added to
+ * @ctxs (@n of them, room @room) or to its entry there.
+ */
+static void client_line(struct ctx_info *ctxs, unsigned int *n,
+			unsigned int room, const char *class, const char *line)
+{
+	unsigned long long id, usage;
+	const char *owner, *p;
+	struct ctx_info *c;
+	unsigned int i;
+	int pid;
+
+	/* The label has no spaces; a cgroup's name may. */
+	owner = strrchr(line, ' ');
+	if (!owner || strncmp(owner, " owner=", 7) || !strcmp(owner + 7, "-"))
+		return;
+	owner += 7;
+	p = strstr(line, " usage_ns=");
+	if (sscanf(line, "ctx=%llu pid=%d ", &id, &pid) != 2 || !p ||
+	    sscanf(p, " usage_ns=%llu", &usage) != 1)
+		return;
+	for (i = 0; i < *n && ctxs[i].ctx != id; i++)
+		;
+	c = &ctxs[i];
+	if (i == *n) {
+		if (*n == room)
+			return;
+		(*n)++;
+		memset(c, 0, sizeof(*c));
+		c->ctx = id;
+		c->pid = pid;
+		c->fd = -1;
+		snprintf(c->owner, sizeof(c->owner), "%s", owner);
+		ctx_comm(c, pid);
+	}
+	if (c->nr_classes == CTX_MAX_CLASSES ||
+	    strlen(class) >= sizeof(c->cls[0].name))
+		return;
+	memcpy(c->cls[c->nr_classes].name, class, strlen(class) + 1);
+	c->cls[c->nr_classes++].device_ns = usage;
+}
+
+/*
+ * Print the clients' contexts of vcore_sched's tables (none without
+ * vcore_sched, debugfs or the right to read it); at most @room.
+ */
+static void print_clients(unsigned int room)
+{
+	char path[sizeof(VCS_DEBUGFS) + NAME_MAX + 16], line[1024];
+	struct ctx_info *ctxs;
+	unsigned int n = 0, i;
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+
+	d = opendir(VCS_DEBUGFS);
+	if (!d)
+		return;
+	ctxs = calloc(room, sizeof(*ctxs));
+	if (!ctxs) {
+		closedir(d);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/contexts", VCS_DEBUGFS,
+			 de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			client_line(ctxs, &n, room, de->d_name, line);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	for (i = 0; i < n; i++)
+		ctx_print(&ctxs[i]);
+	free(ctxs);
 }
 
 static int pid_cmp(const void *a, const void *b)
@@ -220,9 +370,10 @@ int do_contexts(int argc, char **argv)
 	if (json_output)
 		jsonw_start_array(json_wtr);
 	else
-		printf("%7s %-15s %4s %10s %8s %10s %7s %12s  %s\n", "PID", "COMM",
-		       "FD", "SUBMITTED", "INFLIGHT", "COMPLETED", "BUFFERS",
-		       "BUFFER_BYTES", "CLASS:COMPLETED/DEVICE_NS");
+		printf("%7s %-15s %4s %10s %8s %10s %7s %12s %-20s  %s\n", "PID",
+		       "COMM", "FD", "SUBMITTED", "INFLIGHT", "COMPLETED",
+		       "BUFFERS", "BUFFER_BYTES", "OWNER",
+		       "CLASS:COMPLETED/DEVICE_NS");
 	for (i = 0; i < nr_pids; i++) {
 		snprintf(dir, sizeof(dir), "/proc/%d/fd", pids[i]);
 		/* Processes gone or not ours to see are skipped. */
@@ -243,6 +394,7 @@ int do_contexts(int argc, char **argv)
 		closedir(d);
 	}
 	free(pids);
+	print_clients(256);
 	if (json_output)
 		jsonw_end_array(json_wtr);
 	return 0;
