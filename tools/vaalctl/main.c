@@ -13,7 +13,8 @@
  *
  * controllers reads /sys/class/misc/vaal/controllers; contexts finds the
  * open files of the device in /proc/PID/fd and reads their fdinfo, as DRM
- * fdinfo tools do; run opens a context, creates a buffer per argument,
+ * fdinfo tools do, then adds the contexts kernel clients hold (a guest's,
+ * through its mediated device) from vcore_sched's debugfs tables; run opens a context, creates a buffer per argument,
  * registers the kernel with the signature the arguments make, launches it
  * once through a small ring and writes the outputs.  sched reads and
  * writes vcore_sched's files in /sys/kernel/vcore_sched/CLASS/, and sets a
@@ -47,7 +48,8 @@ static void print_usage(FILE *f)
 		"  controllers  the controllers (sysfs): class, id, units, busy, queued,\n"
 		"               completed, failed, timed_out, busy_ns, utilization\n"
 		"  contexts     the open contexts of all processes (/proc/PID/fdinfo):\n"
-		"               pid, comm, fd, submissions, buffers, work per class\n"
+		"               pid, comm, fd, submissions, buffers, work per class,\n"
+		"               owner; and guests' (mdev:UUID), from vcore_sched's debugfs\n"
 		"  run CLASS KERNEL ARG...\n"
 		"               run the kernel KERNEL of class CLASS once; ARG, in order:\n"
 		"     --in FILE        a buffer argument read by the kernel ('-': stdin)\n"
