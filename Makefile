@@ -81,7 +81,7 @@ $(BUILD)/include/kselftest_harness.h: $(LINUX_SRC)/.extracted
 TOOLS := $(BUILD)/tools/vaalctl $(BUILD)/tools/svnicctl $(BUILD)/tools/vaal_example
 # Benchmarks that run in the VM (scripts/bench.sh).
 BENCH_TOOLS := $(BUILD)/tools/vaal_nop_bench $(BUILD)/tools/vcs_share_bench \
-	       $(BUILD)/tools/svnic_vhost_bench
+	       $(BUILD)/tools/svnic_vhost_bench $(BUILD)/tools/vaal_vfio_bench
 TOOLS += $(BENCH_TOOLS)
 # The reference user-space controller (selftests/tools/vaal_ctrld_test.sh).
 TOOLS += $(BUILD)/tools/vaal_ctrld
@@ -102,6 +102,12 @@ $(BUILD)/tools/vaal_example: tools/examples/vaal_example.c $(LIBVAAL)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
 $(BUILD)/tools/vaal_nop_bench: tools/bench/vaal_nop_bench.c $(LIBVAAL)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+# NOPs through the VAAL mdev by a user-space VFIO driver (the selftest's).
+$(BUILD)/tools/vaal_vfio_bench: tools/bench/vaal_vfio_bench.c $(LIBVAAL) \
+				selftests/lib/vfio_drv.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 

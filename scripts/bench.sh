@@ -274,3 +274,9 @@ vm_bench 300 "$TOP/build/tools/vcs_share_bench"
 # busy-polling as long as the sidecore polls idle, and (_nopoll) not; CPU
 # time per frame of both sides, the sidecore's per frame.
 vm_bench 420 "$TOP/build/tools/svnic_vhost_bench"
+
+# The VAAL PCI device (vaal_mdev) driven by a user-space VFIO driver, as QEMU
+# would drive it for a guest: NOP round trips (doorbell, completion ring
+# polled) one at a time and in batches of 32, over a host process's own
+# /dev/vaal round trips in the same run.
+vm_bench 300 "$TOP/build/tools/vaal_vfio_bench"

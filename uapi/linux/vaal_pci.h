@@ -18,7 +18,9 @@
  * low word first.
  *
  * Commands.  The driver writes a &struct vaal_pci_cmd into guest memory
- * (naturally aligned, within one page), writes its guest-physical address
+ * (naturally aligned: at an address that is a multiple of its size,
+ * %VAAL_PCI_CMD_SIZE, so within one page; -EINVAL otherwise, -EFAULT
+ * outside the guest's memory), writes its guest-physical address
  * to %VAAL_PCI_REG_CMD_ADDR_LO/HI and then writes 1 to
  * %VAAL_PCI_REG_CMD_DOORBELL.  The device runs the command before the
  * write completes, writes its results back into the command (out fields,
@@ -40,11 +42,29 @@
  * part (submissions consumed, or a negative errno) is then readable at
  * VAAL_PCI_REG_DB_RESULT(@slot).  A context set up with
  * %VAAL_SETUP_SQPOLL needs no doorbell while its host thread is awake.
+ * Every doorbell write, a count of 0 included, first moves the completions
+ * the device parked while the completion ring was full into the room the
+ * driver has made since (as %VAAL_IOC_ENTER does on the host): the driver
+ * rings with 0 before it waits when the ring's overflow count moved, or
+ * when the ring was still full after the last such doorbell.
  *
  * Completion.  The device posts completions into the context's completion
  * ring (in guest memory) and, unless the context was created with
  * %VAAL_PCI_CTX_NO_IRQ, signals MSI-X vector %VAAL_PCI_VEC_CQ once MSI-X is
  * enabled.  Polling the ring needs no interrupt at all.
+ *
+ * Guest memory in use.  The device may go on using a buffer's pages after
+ * %VAAL_PCI_CMD_BUF_DESTROY, for the submissions that named it and are
+ * still in flight, and a context's rings and buffers until
+ * %VAAL_PCI_CMD_CTX_DESTROY.  So the driver keeps a destroyed buffer's
+ * pages until %VAAL_PCI_CMD_STATS reports no submission of the context in
+ * flight (the ones that named it were consumed before the destroy), and
+ * destroys a context only once nothing of it is in flight.  Once
+ * CTX_DESTROY or a reset (%VAAL_PCI_REG_STATUS written 0) has completed,
+ * the device touches none of the pages concerned: a device whose work can
+ * outlive them (a launch a controller still runs past its deadline) counts
+ * it in &vaal_pci_stats.inflight, and waits for it before a reset
+ * completes.
  *
  * Errors.  A malformed command gets its errno in &vaal_pci_cmd.status; the
  * device stays usable.  A guest that breaks what the device relies on (an
@@ -220,7 +240,9 @@ struct vaal_pci_query_controllers {
  * struct vaal_pci_stats - %VAAL_PCI_CMD_STATS: a context's counters
  * @submitted: out: submissions consumed
  * @completed: out: completions posted
- * @inflight: out: submitted, completion not posted yet
+ * @inflight: out: submitted, completion not posted yet, or posted while a
+ *	unit of a controller still holds the work (past its deadline): while
+ *	it is not 0, the device may still use the context's pages
  * @nr_bufs: out: buffers held
  * @buf_bytes: out: their bytes
  * @reserved: out: zero
