@@ -3,9 +3,10 @@
 #
 # debug-kernel.sh - build the minimal debug kernel the debug test tier boots:
 # allnoconfig plus kconfig/vm.config, kconfig/debug.config and every
-# selftests/*/config, from Debian's linux-source-6.12, compiled through
-# ccache.  Source, object tree and ccache live outside the repository (in
-# $VCORE_CACHE), so a fresh clone rebuilds warm.
+# selftests/*/config, from Debian's linux-source-6.12 with the fixes of
+# kconfig/patches/, compiled through ccache.  Source, object tree and
+# ccache live outside the repository (in $VCORE_CACHE), so a fresh clone
+# rebuilds warm.
 #
 # Prints the object tree's path last; the kernel release is in
 # <tree>/include/config/kernel.release, the image in
@@ -38,6 +39,17 @@ if [ ! -f "$SRC/.extracted" ]; then
 	tar -xJf "$TAR" -C "$CACHE"
 	touch "$SRC/.extracted"
 fi
+
+# Fixes the debug kernel carries (kconfig/patches/, each with its reason):
+# applied once to the extracted source, which the lint tier also reads.
+for p in "$TOP"/kconfig/patches/*.patch; do
+	[ -f "$p" ] || continue
+	if patch -d "$SRC" -p1 -R -s -f --dry-run <"$p" >/dev/null 2>&1; then
+		continue
+	fi
+	log "applying $(basename "$p")"
+	patch -d "$SRC" -p1 -s -N <"$p" || { log "cannot apply $p"; exit 1; }
+done
 
 frags=("$TOP/kconfig/vm.config" "$TOP/kconfig/debug.config" "$TOP"/selftests/*/config)
 want=$(cat "${frags[@]}" | md5sum | cut -d' ' -f1)

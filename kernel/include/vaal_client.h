@@ -76,6 +76,23 @@ struct vaal_ctx *vaal_client_open(const char *label);
 void vaal_client_close(struct vaal_ctx *ctx);
 
 /**
+ * vaal_client_close_wait - vaal_client_close(), then wait until no work of
+ *	the context holds a unit of a controller any more
+ * @ctx: the context
+ *
+ * For a client that gives its pages back to their owner once the context
+ * is closed (vaal_mdev's device reset, <linux/vaal_pci.h>): when it returns
+ * 0, no controller touches the context's rings or buffers any more, work
+ * run past its deadline included.  Waits killably; -EINTR when a fatal
+ * signal came first (the context is closed all the same, its running work
+ * finishes on its own).  Not from a context that may not wait on a
+ * controller (a dma_unmap callback: vaal_client_close() there).
+ *
+ * Return: 0 or -EINTR.
+ */
+int vaal_client_close_wait(struct vaal_ctx *ctx);
+
+/**
  * vaal_client_query - %VAAL_IOC_QUERY
  * @ctx: the context
  * @q: in: @q->size and @q->flags as user space passes them; out: filled

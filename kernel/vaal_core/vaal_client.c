@@ -14,6 +14,7 @@
 
 #include <linux/module.h>
 #include <linux/wait.h>
+#include <linux/wait_bit.h>
 
 #include <vaal_client.h>
 #include "vaal_internal.h"
@@ -37,6 +38,19 @@ void vaal_client_close(struct vaal_ctx *ctx)
 	vaal_ctx_close(ctx);
 }
 EXPORT_SYMBOL_GPL(vaal_client_close);
+
+int vaal_client_close_wait(struct vaal_ctx *ctx)
+{
+	int ret;
+
+	/* Ours keeps the context while its jobs let go of theirs. */
+	kref_get(&ctx->ref);
+	vaal_client_close(ctx);
+	ret = wait_var_event_killable(&ctx->ref, kref_read(&ctx->ref) == 1);
+	vaal_ctx_put(ctx);
+	return ret ? -EINTR : 0;
+}
+EXPORT_SYMBOL_GPL(vaal_client_close_wait);
 
 int vaal_client_query(struct vaal_ctx *ctx, struct vaal_query *q)
 {

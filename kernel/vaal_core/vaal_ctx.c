@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "vaal_internal.h"
 
@@ -193,10 +194,19 @@ static void vaal_ctx_release(struct kref *ref)
 	module_put(THIS_MODULE);
 }
 
-/* Drop a reference to a context; may sleep. */
+/*
+ * Drop a reference to a context; may sleep.  A client waiting for the
+ * work of a closed context to go (vaal_client_close_wait()) holds a
+ * reference of its own and is woken as the others go: the wake-up only
+ * hashes the address, so it is safe even once the context is freed.
+ */
 void vaal_ctx_put(struct vaal_ctx *ctx)
 {
-	kref_put(&ctx->ref, vaal_ctx_release);
+	if (kref_put(&ctx->ref, vaal_ctx_release))
+		return;
+	/* Orders the drop before the waiters' check (a no-op on x86). */
+	smp_mb__after_atomic();
+	wake_up_var(&ctx->ref);
 }
 
 /**
