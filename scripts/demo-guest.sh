@@ -126,13 +126,15 @@ echo "-- module life cycle"
 step "rmmod vaal_core refused while modules use it" refused rmmod vaal_core
 exec 3<>/dev/vaal
 step "rmmod vaal_core refused while a context is open" bash -c \
-	"rmmod vcore_sched vaal_cpu vaal_crypto && ! rmmod vaal_core"
+	"rmmod vaal_mdev vcore_sched vaal_cpu vaal_crypto && ! rmmod vaal_core"
 exec 3<&-
 step "unload everything" rmmod svnic vaal_core
 step "reload the suite" bash -c "insmod $B/stock/kernel/vaal_core/vaal_core.ko && \
 	insmod $B/stock/kernel/vcore_sched/vcore_sched.ko && \
 	insmod $B/stock/kernel/vaal_cpu/vaal_cpu.ko && \
-	insmod $B/stock/kernel/vaal_crypto/vaal_crypto.ko && insmod $B/stock/kernel/svnic/svnic.ko"
+	insmod $B/stock/kernel/vaal_crypto/vaal_crypto.ko && \
+	insmod $B/stock/kernel/svnic/svnic.ko && \
+	insmod $B/stock/kernel/vaal_mdev/vaal_mdev.ko"
 step "vaalctl works again" "$B/tools/vaalctl" info
 echo
 echo "== $ok steps ok, $bad failed =="

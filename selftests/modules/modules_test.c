@@ -28,6 +28,7 @@ static const struct {
 	{ "vaal_cpu", "kernel/vaal_cpu/vaal_cpu.ko" },
 	{ "vaal_crypto", "kernel/vaal_crypto/vaal_crypto.ko" },
 	{ "svnic", "kernel/svnic/svnic.ko" },
+	{ "vaal_mdev", "kernel/vaal_mdev/vaal_mdev.ko" },
 };
 
 static int module_loaded(const char *name)
@@ -126,6 +127,7 @@ TEST_F(modules, unload_refused_while_open)
 {
 	int fd;
 
+	ASSERT_EQ(0, unload("vaal_mdev"));
 	ASSERT_EQ(0, unload("svnic"));
 	ASSERT_EQ(0, unload("vcore_sched"));
 	ASSERT_EQ(0, unload("vaal_cpu"));
