@@ -85,6 +85,9 @@ BENCH_TOOLS := $(BUILD)/tools/vaal_nop_bench $(BUILD)/tools/vcs_share_bench \
 TOOLS += $(BENCH_TOOLS)
 # The reference user-space controller (selftests/tools/vaal_ctrld_test.sh).
 TOOLS += $(BUILD)/tools/vaal_ctrld
+# Clients that count their own work, in a guest or on the host
+# (qemu_vaal_test.sh, tools/bench/vaal_guest_bench.sh).
+TOOLS += $(BUILD)/tools/vaal_load $(BUILD)/tools/vaal_sha_bench
 
 tools: deps $(TOOLS)
 
@@ -114,6 +117,17 @@ $(BUILD)/tools/vaal_vfio_bench: tools/bench/vaal_vfio_bench.c $(LIBVAAL) \
 # The loaders and the share measurement are the share selftest's.
 $(BUILD)/tools/vcs_share_bench: tools/bench/vcs_share_bench.c $(LIBVAAL) \
 				selftests/lib/vcs_load.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+# sha256 of a large buffer by the client's clock, in a guest and on the host.
+$(BUILD)/tools/vaal_sha_bench: tools/bench/vaal_sha_bench.c $(LIBVAAL)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
+
+# A loader of one client, for clients the share test cannot fork (guests).
+$(BUILD)/tools/vaal_load: tools/bench/vaal_load.c $(LIBVAAL) \
+			  selftests/lib/vcs_load.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 

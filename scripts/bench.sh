@@ -280,3 +280,9 @@ vm_bench 420 "$TOP/build/tools/svnic_vhost_bench"
 # polled) one at a time and in batches of 32, over a host process's own
 # /dev/vaal round trips in the same run.
 vm_bench 300 "$TOP/build/tools/vaal_vfio_bench"
+
+# A tiny guest on a VAAL mdev (stock QEMU, TCG inside the VM's TCG) and a
+# host process each time a sha256 of 64 MiB through the crypto controller,
+# by their own clocks: the guest's buffer is used in place, and the ratio
+# (guest over host) is what its path costs.  Boots a guest: 3 to 6 min.
+vm_bench 600 "$TOP/tools/bench/vaal_guest_bench.sh"

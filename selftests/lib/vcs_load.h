@@ -86,7 +86,7 @@ struct load_shm {
 
 /**
  * struct loader - one saturating process, or a real-time client
- * @cgroup: its cgroup, below CG_TEST ("a", "A/x")
+ * @cgroup: its cgroup, below CG_TEST ("a", "A/x"); NULL: the parent's
  * @pid: the child
  * @rep: its reports, the read end of its pipe
  * @shm: its counts, shared
@@ -292,7 +292,7 @@ static inline void load_off_units(void)
 }
 
 /*
- * In the child: join @cg, open a context with @class's matmul of size
+ * In the child: join @cg (stay where it is when NULL), open a context with @class's matmul of size
  * @dim, ask for the reservation (@budget_us per @period_us, none when 0).
  * 0, or what failed (10 + step).
  */
@@ -304,9 +304,9 @@ static inline int load_setup(struct load_ctx *c, const char *cg,
 	char path[256], pid[16];
 	int fd, i;
 
-	snprintf(path, sizeof(path), CG_TEST "/%s/cgroup.procs", cg);
+	snprintf(path, sizeof(path), CG_TEST "/%s/cgroup.procs", cg ? cg : "");
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (write_file(path, pid))
+	if (cg && write_file(path, pid))
 		return 11;
 	if (!strcmp(class, "cpu"))
 		load_off_units();

@@ -316,6 +316,32 @@ for c in x['contexts'] if c['pid'] == $HELPER] == [(2000000, 10000000, -1)]" "$V
 	return $rc
 }
 
+sched_reserve_mdev() {	# a VAAL mdev's reservation: set, shown, refused, cleared
+	local types uuid dev rc=1
+	types=(/sys/class/mdev_bus/vaal/mdev_supported_types/*)
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	dev=/sys/bus/mdev/devices/$uuid
+	echo "$uuid" >"${types[0]}/create" || return 1
+	"$V" sched reserve mdev "$uuid" cpu 2ms 10ms | tee "$T/out" &&
+		grep -qx 'reservation:  2ms per 10ms on cpu' "$T/out" &&
+		grep -qx 'cpu 2000000 10000000' "$dev/vaal/reserve" &&
+		json_check "v['mdev'] == '$uuid' and v['class'] == 'cpu' and \
+v['budget_ns'] == 2000000 and v['period_ns'] == 10000000" \
+			"$V" -j sched get mdev "$uuid" &&
+		fails_with "vaalctl: cannot reserve 'cpu 10000000 5000000' on mdev $uuid: Invalid argument" \
+			"$V" sched reserve mdev "$uuid" cpu 10ms 5ms &&
+		grep -qx 'cpu 2000000 10000000' "$dev/vaal/reserve" &&
+		"$V" sched reserve mdev "$uuid" cpu 0 0 &&
+		"$V" sched get mdev "$uuid" | grep -qx 'reservation:  none' &&
+		grep -qx none "$dev/vaal/reserve" &&
+		json_check "v['class'] is None" "$V" -j sched get mdev "$uuid" &&
+		fails_with "vaalctl: no VAAL mdev 00000000-0000-0000-0000-000000000000" \
+			"$V" sched get mdev 00000000-0000-0000-0000-000000000000 &&
+		"$V" sched get mdev not-a-uuid; [ $? = 2 ] && rc=0
+	echo 1 >"$dev/remove" || rc=1
+	return $rc
+}
+
 sched_overload() {	# the real-time limit admits one 2ms/10ms, not two
 	local u limit a b rc=1
 	u=$(cat $S/cpu/units)
@@ -412,7 +438,7 @@ vaal_abi=$(abi "$top/uapi/linux/vaal.h" VAAL)
 svnic_abi=$(abi "$top/uapi/linux/svnic.h" SVNIC)
 
 echo "TAP version 13"
-echo "1..37"
+echo "1..38"
 check vaalctl_info_text bash -c "$B/tools/vaalctl info | grep -x 'abi: *$vaal_abi'"
 check vaalctl_info_json json_field abi_major "${vaal_abi%.*}" "$B/tools/vaalctl" -j info
 check vaalctl_json_counts_self json_field contexts 1 "$B/tools/vaalctl" -j info
@@ -453,6 +479,7 @@ check vaalctl_sched_policy sched_policy
 check vaalctl_sched_bad_input sched_bad_input
 check vaalctl_sched_partitions sched_partitions
 check vaalctl_sched_reserve sched_reserve
+check vaalctl_sched_reserve_mdev sched_reserve_mdev
 check vaalctl_sched_overload sched_overload
 check vaalctl_sched_pin sched_pin
 check vaalctl_sched_ctx_errors sched_ctx_errors

@@ -11,25 +11,23 @@
 # reference, and vaal_ring_test (refusals, overflow, poll, fdinfo).  The
 # guest's verdicts come back on its serial console; after QEMU exits, the
 # mdev's sysfs says it holds no context and no pinned page, and it can be
-# removed.  The guest is TCG inside the VM's TCG: small, and still slow
-# (100 to 230 s to boot, 150 to 250 s to run).
+# removed.  Meanwhile the guest, with QEMU in a cgroup of cpu.weight 100,
+# and a host process in one of 300 saturate the CPU sidecore (class cpu)
+# with the same launches: each counts the launches it completes
+# (tools/vaal_load), and the guest's count over a window is a quarter of
+# both within 3 points.  The guest (selftests/lib/vaal_guest.sh) is TCG
+# inside the VM's TCG: small, and still slow (100 to 230 s to boot, 150 to
+# 250 s to run).
 # Prints TAP; $VCORE_SUITE holds the modules, $VCORE_BUILD the tools and
 # the selftests.
 set -u
 SUITE=${VCORE_SUITE:?VCORE_SUITE not set}
 BUILD=${VCORE_BUILD:?VCORE_BUILD not set}
-MDEV_KO=$SUITE/kernel/vaal_mdev/vaal_mdev.ko
-PCI_KO=$SUITE/kernel/vaal_pci/vaal_pci.ko
 VAALCTL=$BUILD/tools/vaalctl
 DAG=$BUILD/selftests/vaal_core/vaal_dag_test
 DIR=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 n=0 failed=0
-QEMU=${QEMU:-qemu-system-x86_64}
-KERNEL=/boot/vmlinuz-$(uname -r)
-PARENT=/sys/class/mdev_bus/vaal
-UUID=$(cat /proc/sys/kernel/random/uuid)
-MDEV=/sys/bus/mdev/devices/$UUID
 # vaal_dag_test's tests the guest runs, within the time a test has (its
 # two WAR-stall tests read the host's controller statistics in sysfs).
 DAG_TESTS=random_streams_match_sequential_reference,contexts_cannot_reach_each_other
@@ -42,15 +40,25 @@ DAG_TESTS+=,close_and_unmap_with_work_in_flight
 GUEST_TESTS=(vaal_core/vaal_ring_test:inflight_bound:sqpoll_submits_without_system_calls:sqpoll_thread_of_the_owner)
 read -ra more <<<"${VCORE_GUEST_TESTS:-}"
 GUEST_TESTS+=("${more[@]}")
+# The share: the cgroups of QEMU and of the host's loader, their weights,
+# how long the guest loads, the ramp and the window of the measurement.
+CG=/sys/fs/cgroup/vaal_guest_test
+W_GUEST=100 W_HOST=300
+LOAD_SECS=30 RAMP=3 WINDOW=12
+HOST_LOAD_PID=
 BIG_BYTES=$(((2 << 20) + 8192))	# more pages than one page list holds (512)
-BOOT_TIMEOUT=240	# s, from QEMU's start to the guest's first line
 END=570			# s, when the guest must be done: run_tests.sh stops us at 600
-QEMU_PID=
-QEMU_START=0
-BOOTED=0
+# What guest/init is to do; QEMU runs in the cgroup of weight W_GUEST.
+GUEST_APPEND="vcore.files=/etc/os-release,$T/big.bin vcore.shim=$T/shim.so"
+GUEST_APPEND+=" vcore.dag=$DAG_TESTS vcore.load=$LOAD_SECS"
+GUEST_APPEND+=" vcore.tests=$(IFS=,; echo "${GUEST_TESTS[*]}")"
+GUEST_CG=$CG/guest
+OFF_UNITS=
 
 # shellcheck source=selftests/lib/tap.sh
 . "$DIR/../lib/tap.sh"
+# shellcheck source=selftests/lib/vaal_guest.sh
+. "$DIR/../lib/vaal_guest.sh"
 
 CASES=(
 	"vaal_mdev: the parent vaal in /sys/class/mdev_bus"
@@ -63,6 +71,8 @@ CASES=(
 	"vaalctl run crypto sha256 of a small file equals sha256sum"
 	"vaalctl run crypto sha256 of 2 MiB + 8 KiB (chained page lists) equals sha256sum"
 	"vaal_dag_test in the guest: streams equal their sequential reference"
+	"a guest of cpu.weight 100 beside a host process of 300: 25:75 of the sidecore within 3 points, by the work each completes"
+	"the loaders of the guest and of the host completed every launch"
 	"the guest unloads vaal_pci (a device reset) and stops"
 	"no warning from the guest's kernel"
 	"QEMU exits"
@@ -89,76 +99,44 @@ skip_all() {
 	exit 0
 }
 
-command -v "$QEMU" >/dev/null || skip_all "no $QEMU"
-[ -r "$KERNEL" ] || skip_all "no $KERNEL to boot in the guest"
-[ -x /bin/busybox ] || skip_all "no /bin/busybox (busybox-static) for the guest"
-command -v cpio >/dev/null || skip_all "no cpio"
+why=$(guest_missing)
+[ -z "$why" ] || skip_all "$why"
 command -v cc >/dev/null || skip_all "no cc for the DAG test's shim"
-[ -f "$MDEV_KO" ] || skip_all "no $MDEV_KO"
-[ -f "$PCI_KO" ] || skip_all "no $PCI_KO"
-{ [ -x "$VAALCTL" ] && [ -x "$DAG" ]; } || skip_all "no $VAALCTL or $DAG (make tools selftests)"
-modprobe -q -a vfio vfio_iommu_type1 mdev || skip_all "no vfio or mdev modules"
+{ [ -x "$VAALCTL" ] && [ -x "$DAG" ] && [ -x "$BUILD/tools/vaal_load" ]; } ||
+	skip_all "no $VAALCTL, $DAG or vaal_load (make tools selftests)"
 
 cleanup() {
+	[ -n "$HOST_LOAD_PID" ] && kill -KILL "$HOST_LOAD_PID" 2>/dev/null
 	if [ -n "$QEMU_PID" ]; then
 		kill -KILL "$QEMU_PID" 2>/dev/null
 		wait "$QEMU_PID" 2>/dev/null
 	fi
 	[ -d "$MDEV" ] && echo 1 >"$MDEV/remove" 2>/dev/null
+	rmdir "$CG/guest" "$CG/host" "$CG" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
 
-# vaal_pci.ko belongs in guests only: here it would take /dev/vaal.
-parent_up() {
-	if [ -e /sys/module/vaal_pci ]; then
-		echo "vaal_pci is loaded in the VM"
-		return 1
-	fi
-	[ -d "$PARENT" ] || insmod "$MDEV_KO" || return 1
-	ls "$PARENT/mdev_supported_types"
-}
-
-# The first supported type whose name says "large" (every class, polling
-# threads: what the selftests use), or the first.
-mdev_up() {
-	local types type t
-	types=("$PARENT"/mdev_supported_types/*)
-	type=${types[0]}
-	for t in "${types[@]}"; do
-		case ${t##*/} in *large*) type=$t; break ;; esac
-	done
-	echo "type ${type##*/}: $(cat "$type/description" 2>/dev/null)"
-	echo "$UUID" >"$type/create" || return 1
-	[ -d "$MDEV" ] && readlink "$MDEV/iommu_group"
-}
-
-# The guest's initramfs, $T/initrd: busybox, guest/init, and the modules
-# of 9p over virtio (virtio_pci may be built in), uncompressed for
-# busybox's insmod, in load order in /modules.list.
-initramfs() {
-	local root=$T/root ko name
-	mkdir -p "$root"/{bin,dev,proc,sys,mnt,lib/modules} &&
-	cp /bin/busybox "$root/bin/busybox" &&
-	cp "$DIR/guest/init" "$root/init" &&
-	chmod 755 "$root/init" || return 1
-	: >"$root/modules.list"
-	modprobe --show-depends -a virtio_pci 9p 9pnet_virtio >"$T/deps" || return 1
-	cat "$T/deps"
-	while read -r ko; do
-		name=${ko##*/}
-		case $name in
-		*.xz) name=${name%.xz}; xz -dc "$ko" >"$root/lib/modules/$name" ;;
-		*.zst) name=${name%.zst}; zstd -qdc "$ko" >"$root/lib/modules/$name" ;;
-		*.gz) name=${name%.gz}; gzip -dc "$ko" >"$root/lib/modules/$name" ;;
-		*) cp "$ko" "$root/lib/modules/$name" ;;
-		esac || return 1
-		echo "$name" >>"$root/modules.list"
-	done < <(awk '$1 == "insmod" && !seen[$2]++ { print $2 }' "$T/deps")
-	grep -qx 9p.ko "$root/modules.list" || return 1
-	sha256sum "$PCI_KO"
-	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$T/initrd" &&
-	ls -l "$T/initrd"
+# QEMU's cgroup and the host loader's, of the weights of the share, with
+# the cpu controller; and the CPUs off vaal_cpu's units (by default the
+# last CPU), where both run, as a host keeps its tasks off a sidecore.
+share_cgroups() {
+	local units
+	echo +cpu >/sys/fs/cgroup/cgroup.subtree_control &&
+	mkdir -p "$CG/guest" "$CG/host" &&
+	echo +cpu >"$CG/cgroup.subtree_control" &&
+	echo $W_GUEST >"$CG/guest/cpu.weight" &&
+	echo $W_HOST >"$CG/host/cpu.weight" || return 1
+	units=$(cat /sys/module/vaal_cpu/parameters/cpus 2>/dev/null)
+	case $units in ""|"(null)") units=$(($(nproc) - 1)) ;; esac
+	OFF_UNITS=$(python3 -c 'import sys
+units=set()
+for r in sys.argv[1].split(","):
+    a, _, b = r.partition("-")
+    units.update(range(int(a), int(b or a) + 1))
+print(",".join(str(c) for c in range(int(sys.argv[2])) if c not in units))' \
+		"$units" "$(nproc)") || return 1
+	echo "vaal_cpu units on CPUs $units; QEMU and the host's loader on ${OFF_UNITS:-any}"
 }
 
 # What the guest reads: a file of more pages than a page list holds, and
@@ -193,88 +171,6 @@ long syscall(long nr, ...)
 }
 EOF
 	cc -O2 -shared -fPIC -o "$T/shim.so" "$T/shim.c" -ldl
-}
-
-# The guest's serial console, without carriage returns.
-console() {
-	tr -d '\r' <"$T/console" 2>/dev/null
-}
-
-# wait_console REGEX SECONDS: until the console has a line matching REGEX;
-# fails when QEMU is gone without it, or after SECONDS.
-wait_console() {
-	local end=$((SECONDS + $2))
-	while [ $SECONDS -lt $end ]; do
-		console | grep -Eq "$1" && return 0
-		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
-			console | grep -Eq "$1" && return 0
-			echo "QEMU exited before '$1'"
-			return 1
-		fi
-		sleep 0.5
-	done
-	echo "no '$1' after $2 s"
-	return 1
-}
-
-# QEMU with the guest, in the background; its serial console goes to
-# $T/console.
-qemu_start() {
-	local append
-	# Less to boot: no ACPI, no crypto self-tests, no jitter entropy
-	# source; then what guest/init is to do.
-	append="console=ttyS0 quiet panic=-1 acpi=off edd=off mitigations=off"
-	append+=" tsc=reliable cryptomgr.notests=1"
-	append+=" initcall_blacklist=jent_mod_init,crypto_kdf108_init"
-	append+=" ipv6.disable=1 vcore.suite=$SUITE vcore.build=$BUILD"
-	append+=" vcore.files=/etc/os-release,$T/big.bin vcore.shim=$T/shim.so"
-	append+=" vcore.dag=$DAG_TESTS"
-	append+=" vcore.tests=$(IFS=,; echo "${GUEST_TESTS[*]}")"
-	: >"$T/console"
-	QEMU_START=$SECONDS
-	(ulimit -l unlimited &&
-	 exec "$QEMU" -nodefaults -no-user-config -display none -no-reboot \
-		-machine pc -accel tcg,tb-size=64 -m 512 -smp 1 \
-		-kernel "$KERNEL" -initrd "$T/initrd" -append "$append" \
-		-serial "file:$T/console" -monitor none \
-		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
-		-device "vfio-pci,sysfsdev=$MDEV") \
-		</dev/null >"$T/qemu.log" 2>&1 &
-	QEMU_PID=$!
-}
-
-# The guest's kernel died in start_kernel(), before any driver ran: the
-# nested emulator's doing (TCG in TCG), not the device's.
-early_panic() {
-	console | grep -q 'Kernel panic' && console | grep -q 'start_kernel+'
-}
-
-guest_boots() {
-	local try
-	for try in 1 2 3; do
-		qemu_start || return 1
-		wait_console '^GUEST-BOOT' "$BOOT_TIMEOUT" && break
-		if [ "$try" -lt 3 ] && early_panic; then
-			say "# guest: its kernel died in start_kernel(), before any driver; booting it again"
-			wait "$QEMU_PID" 2>/dev/null
-			continue
-		fi
-		cat "$T/qemu.log"
-		console | tail -n 40
-		return 1
-	done
-	BOOTED=$((SECONDS - QEMU_START))
-	say "# guest: QEMU start to its init's first line ${BOOTED}s"
-	sed 's/^/# qemu: /' "$T/qemu.log" >&3
-}
-
-# guest_said REGEX: the guest's console has a line matching REGEX; the
-# guest's lines when not.
-guest_said() {
-	console | grep -Eq "$1" && return 0
-	echo "no '$1' from the guest:"
-	console | grep '^GUEST-' | tail -n 40
-	return 1
 }
 
 # The guest's last line, so that every verdict is in.
@@ -316,29 +212,6 @@ guest_quiet() {
 	! console | grep -q '^GUEST-KMSG'
 }
 
-qemu_exits() {
-	local i
-	if ! console | grep -q '^GUEST-DONE'; then
-		echo "the guest did not end: QEMU killed"
-		kill -KILL "$QEMU_PID" 2>/dev/null
-		wait "$QEMU_PID" 2>/dev/null
-		QEMU_PID=
-		return 1
-	fi
-	for ((i = 0; i < 60; i++)); do
-		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
-			wait "$QEMU_PID"
-			echo "QEMU exit status $?"
-			QEMU_PID=
-			say "# guest: QEMU start to its exit $((SECONDS - QEMU_START))s"
-			return 0
-		fi
-		sleep 0.5
-	done
-	echo "QEMU still runs 30 s after the guest's last line"
-	return 1
-}
-
 # The guest's contexts and pages are all gone from the host.
 mdev_idle() {
 	local f v ok=0
@@ -351,8 +224,58 @@ mdev_idle() {
 	return $ok
 }
 
-mdev_remove() {
-	[ -z "$QEMU_PID" ] && echo 1 >"$MDEV/remove" && [ ! -e "$MDEV" ]
+# guest_count, host_count: launches the guest's and the host's loader
+# said they completed, last.
+guest_count() {
+	console | awk '$1 == "GUEST-LOAD" && $2 == "load" { n = $4 } END { print n + 0 }'
+}
+
+host_count() {
+	awk '$1 == "load" { n = $3 } END { print n + 0 }' "$T/hostload" 2>/dev/null
+}
+
+# While the guest loads the sidecore, a host process in the other cgroup
+# loads it too; the guest's share of the launches both complete over the
+# window, by their own counts, is W_GUEST / (W_GUEST + W_HOST) within 3
+# points.  The guest must still be loading at the window's end.
+share() {
+	local g0 h0 g1 h1 verdict got want
+	wait_console '^GUEST-LOAD load ' 180 || return 1
+	(echo $BASHPID >"$CG/host/cgroup.procs" &&
+	 exec ${OFF_UNITS:+taskset -c "$OFF_UNITS"} "$BUILD/tools/vaal_load" \
+		-t $((RAMP + WINDOW + 3)) -i 100) >"$T/hostload" 2>&1 &
+	HOST_LOAD_PID=$!
+	sleep $RAMP
+	g0=$(guest_count) h0=$(host_count)
+	sleep $WINDOW
+	g1=$(guest_count) h1=$(host_count)
+	if console | grep -Eq '^GUEST-LOAD(-OK|-FAIL| done)'; then
+		echo "the guest stopped loading before the window's end"
+		return 1
+	fi
+	verdict=$(awk -v g=$((g1 - g0)) -v h=$((h1 - h0)) -v wg=$W_GUEST \
+		-v wh=$W_HOST 'BEGIN {
+		if (g <= 0 || h <= 0) { print "none"; exit }
+		s = 100 * g / (g + h); w = 100 * wg / (wg + wh)
+		printf "%.1f %.1f %s", s, w, (s - w <= 3 && w - s <= 3) ? "ok" : "off"
+	}')
+	read -r got want verdict <<<"$verdict"
+	say "# share: guest $((g1 - g0)) launches, host $((h1 - h0)) in ${WINDOW}s: guest ${got}%, its weight's ${want}%: $verdict"
+	[ "$verdict" = ok ]
+}
+
+# Both loaders ended with every launch completed, none failed.
+loaders_done() {
+	local rc=0
+	if [ -n "$HOST_LOAD_PID" ]; then
+		wait "$HOST_LOAD_PID" || rc=1
+		HOST_LOAD_PID=
+	else
+		rc=1
+	fi
+	grep '^done' "$T/hostload" || cat "$T/hostload"
+	console | grep -E '^GUEST-LOAD(-| done)'
+	guest_said '^GUEST-LOAD-OK' && return $rc
 }
 
 # Figures go to the TAP stream as comments, beside the check's own log.
@@ -364,9 +287,15 @@ say() {
 
 check "${CASES[0]}" parent_up
 check "${CASES[1]}" mdev_up
+share_cgroups >"$T/cg.log" 2>&1 || { cat "$T/cg.log"; CG_FAIL=1; }
 check "${CASES[2]}" initramfs
 guest_files >"$T/files.log" 2>&1 || sed 's/^/# guest files: /' "$T/files.log"
 check "${CASES[3]}" guest_boots
+if [ -n "${CG_FAIL:-}" ]; then
+	check "${CASES[10]}" false
+else
+	check "${CASES[10]}" share
+fi
 guest_done
 check "${CASES[4]}" guest_pci
 check "${CASES[5]}" guest_said '^GUEST-INSMOD-OK'
@@ -374,17 +303,18 @@ check "${CASES[6]}" guest_info
 check "${CASES[7]}" guest_said '^GUEST-SHA-OK /etc/os-release '
 check "${CASES[8]}" guest_said "^GUEST-SHA-OK $T/big.bin "
 check "${CASES[9]}" guest_test vaal_dag_test
-i=15
+check "${CASES[11]}" loaders_done
+i=17
 for t in "${GUEST_TESTS[@]}"; do
 	t=${t%%:*}
 	check "${CASES[i]}" guest_test "${t##*/}"
 	i=$((i + 1))
 done
-check "${CASES[10]}" guest_stops
-check "${CASES[11]}" guest_quiet
-check "${CASES[12]}" qemu_exits
-check "${CASES[13]}" mdev_idle
-check "${CASES[14]}" mdev_remove
+check "${CASES[12]}" guest_stops
+check "${CASES[13]}" guest_quiet
+check "${CASES[14]}" qemu_exits
+check "${CASES[15]}" mdev_idle
+check "${CASES[16]}" mdev_remove
 # The guest's whole console, for a look later: vcore-vm's LOGDIR/out.
 [ -n "${VCORE_OUT:-}" ] && cp "$T/console" "$VCORE_OUT/qemu_vaal_console.log"
 echo "# whole test ${SECONDS}s"

@@ -9,6 +9,7 @@
  *   vaalctl [-j] sched
  *   vaalctl sched policy|rt-limit|partitions CLASS VALUE...
  *   vaalctl [-j] [-d DEVICE] sched reserve|pin|get PID FD CLASS ...
+ *   vaalctl [-j] sched reserve|get mdev UUID ...
  *   vaalctl help
  *
  * controllers reads /sys/class/misc/vaal/controllers; contexts finds the
@@ -84,6 +85,11 @@ static void print_usage(FILE *f)
 		"  sched get PID FD CLASS\n"
 		"               that context's reservation and units; reserve, pin and get\n"
 		"               take the descriptor with pidfd_getfd (ptrace permission)\n"
+		"  sched reserve mdev UUID CLASS BUDGET PERIOD\n"
+		"               the same for every context of the guest of a VAAL mdev,\n"
+		"               those it has and those it makes later (0 0: none)\n"
+		"  sched get mdev UUID\n"
+		"               that mdev's reservation\n"
 		"  help         this text\n"
 		"\n"
 		"Options:\n"

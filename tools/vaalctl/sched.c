@@ -886,6 +886,113 @@ static int sched_ctx_cmd(const char *sub, int argc, char **argv)
 	return 1;
 }
 
+#define MDEV_DEVICES	"/sys/bus/mdev/devices"
+
+/* A UUID as mdevs are named: 8-4-4-4-12 hex digits. */
+static int is_uuid(const char *s)
+{
+	int i;
+
+	if (strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void mdev_reserve_print(const char *uuid, const char *val)
+{
+	char class[VAAL_CLASS_LEN + 1] = "", b[32], p[32];
+	unsigned long long budget = 0, period = 0;
+
+	if (sscanf(val, "%16s %llu %llu", class, &budget, &period) != 3)
+		class[0] = 0;
+	if (json_output) {
+		jsonw_start_object(json_wtr);
+		jsonw_string_field(json_wtr, "mdev", uuid);
+		if (class[0]) {
+			jsonw_string_field(json_wtr, "class", class);
+			jsonw_u64_field(json_wtr, "budget_ns", budget);
+			jsonw_u64_field(json_wtr, "period_ns", period);
+		} else {
+			jsonw_null_field(json_wtr, "class");
+		}
+		jsonw_end_object(json_wtr);
+		return;
+	}
+	printf("mdev:         %s (every context of its guest)\n", uuid);
+	if (class[0])
+		printf("reservation:  %s per %s on %s\n",
+		       fmt_ns(budget, b, sizeof(b)),
+		       fmt_ns(period, p, sizeof(p)), class);
+	else
+		printf("reservation:  none\n");
+}
+
+/*
+ * reserve and get on a VAAL mdev: mdev UUID [CLASS BUDGET PERIOD], through
+ * the device's vaal/reserve file, which applies it to every context of the
+ * guest, those alive and those to come.
+ */
+static int sched_mdev_cmd(const char *sub, int argc, char **argv)
+{
+	unsigned long long budget, period;
+	const char *uuid = argv[1];
+	char dir[PATH_MAX], val[128];
+	int ret;
+
+	if (!is_uuid(uuid))
+		return usage_error("sched: bad mdev UUID '%s'", uuid);
+	snprintf(dir, sizeof(dir), MDEV_DEVICES "/%s/vaal", uuid);
+	if (access(dir, F_OK)) {
+		fprintf(stderr, "%s: no VAAL mdev %s (%s: %s)\n", prog, uuid,
+			dir, strerror(errno));
+		return 1;
+	}
+	if (!strcmp(sub, "reserve")) {
+		if (argc != 5)
+			return usage_error("sched reserve mdev: wrong number of arguments",
+					   NULL);
+		if (parse_ns(argv[3], &budget))
+			return usage_error("sched reserve: bad BUDGET '%s' (a number with ns, us, ms or s)",
+					   argv[3]);
+		if (parse_ns(argv[4], &period))
+			return usage_error("sched reserve: bad PERIOD '%s' (a number with ns, us, ms or s)",
+					   argv[4]);
+		if (!budget && !period)
+			snprintf(val, sizeof(val), "none");
+		else
+			snprintf(val, sizeof(val), "%s %llu %llu", argv[2],
+				 budget, period);
+		ret = sysfs_write(dir, "reserve", val);
+		if (ret) {
+			fprintf(stderr, "%s: cannot reserve '%s' on mdev %s: %s%s\n",
+				prog, val, uuid, strerror(-ret),
+				ret == -EPERM ? " (needs CAP_SYS_NICE)" :
+				ret == -EINVAL ? " (a bad class name, a budget above the period or a period out of bounds: 100 us to 10 s)" :
+				"");
+			return 1;
+		}
+	} else if (argc != 2) {
+		return usage_error("sched get mdev: wrong number of arguments",
+				   NULL);
+	}
+	ret = sysfs_read(dir, "reserve", val, sizeof(val));
+	if (ret) {
+		fprintf(stderr, "%s: %s/reserve: %s\n", prog, dir,
+			strerror(-ret));
+		return 1;
+	}
+	mdev_reserve_print(uuid, val);
+	return 0;
+}
+
 int do_sched(int argc, char **argv)
 {
 	static const struct {
@@ -894,7 +1001,7 @@ int do_sched(int argc, char **argv)
 	} subs[] = {
 		{ "policy", 3, 3 }, { "rt-limit", 3, 3 },
 		{ "partitions", 3, INT_MAX }, { "reserve", 6, 6 },
-		{ "pin", 5, 5 }, { "get", 4, 4 },
+		{ "pin", 5, 5 }, { "get", 3, 4 },
 	};
 	unsigned int i;
 
@@ -916,5 +1023,11 @@ int do_sched(int argc, char **argv)
 		return sched_rt_limit(argv[1], argv[2]);
 	if (!strcmp(argv[0], "partitions"))
 		return sched_partitions(argv[1], argc - 2, argv + 2);
+	if (!strcmp(argv[1], "mdev") &&
+	    (!strcmp(argv[0], "reserve") || !strcmp(argv[0], "get")))
+		return sched_mdev_cmd(argv[0], argc - 1, argv + 1);
+	if (argc < 4)
+		return usage_error("sched %s: wrong number of arguments",
+				   argv[0]);
 	return sched_ctx_cmd(argv[0], argc - 1, argv + 1);
 }
