@@ -59,10 +59,35 @@ reserve_to_limit() {
 	return $rc
 }
 
+# guest_demo: a tiny guest on stock QEMU with "-device vfio-pci,sysfsdev="
+# a VAAL mdev: it sees the device, loads vaal_pci, and runs the host's
+# unmodified vaalctl on its own /dev/vaal (selftests/lib/vaal_guest.sh).
+guest_demo() {
+	local SUITE=$B/stock BUILD=$B T GUEST_CG='' OFF_UNITS='' rc=1
+	local GUEST_APPEND="vcore.files=/etc/os-release"
+	T=$(mktemp -d)
+	say() { echo "$*"; }
+	# shellcheck source=selftests/lib/vaal_guest.sh
+	. "$TOP/selftests/lib/vaal_guest.sh"
+	if parent_up >/dev/null && mdev_up >/dev/null && initramfs >/dev/null &&
+	   "$B/tools/vaalctl" sched reserve mdev "$UUID" cpu 1ms 10ms &&
+	   guest_boots && wait_console '^GUEST-DONE' 400; then
+		console | grep -E '^GUEST-(PCI 1af4|INSMOD|INFO (abi|features|contexts)|SHA)'
+		guest_said '^GUEST-SHA-OK /etc/os-release' &&
+			guest_said '^GUEST-RMMOD-OK' && qemu_exits &&
+			grep -H . "$MDEV/vaal/contexts" "$MDEV/vaal/pinned_pages" \
+				"$MDEV/vaal/bytes_copied" && mdev_remove && rc=0
+	fi
+	[ -n "$QEMU_PID" ] && kill -KILL "$QEMU_PID" 2>/dev/null
+	[ -d "$MDEV" ] && echo 1 >"$MDEV/remove"
+	rm -rf "$T"
+	return $rc
+}
+
 echo
 echo "== V-Core demo report =="
 echo "kernel $(uname -r) in QEMU; V-Core modules:"
-lsmod | awk 'NR == 1 || /^(vaal_core|vaal_cpu|vaal_crypto|vcore_sched|svnic) /' |
+lsmod | awk 'NR == 1 || /^(vaal_core|vaal_cpu|vaal_crypto|vaal_mdev|vcore_sched|svnic) /' |
 	sed 's/^/    /'
 echo
 echo "-- vaal_core: /dev/vaal, the accelerator abstraction layer"
@@ -109,6 +134,11 @@ step "processes in cgroups saturate the CPU sidecore: shares follow cpu.weight u
 	"$B/tools/vcs_share_bench" -w 2
 step "reservations admitted up to rt_limit of all the class's units, 1 ms more refused" \
 	reserve_to_limit
+echo
+echo "-- guests: the VAAL as a VFIO mediated device"
+step "the mdev parent vaal and its types (mdevctl types)" mdevctl types
+step "a guest on stock QEMU (-device vfio-pci,sysfsdev=) with a reservation: 1af4:10f0, vaal_pci, vaalctl info and sha256 = sha256sum in the guest; afterwards nothing held" \
+	guest_demo
 echo
 echo "-- svnic: the generic netlink family"
 step "iproute2 genl sees the family" bash -c "genl ctrl get name svnic | head -n 3"
