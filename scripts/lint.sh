@@ -30,7 +30,7 @@ verdict() {	# verdict NAME STATUS: print the TAP line, with findings
 mapfile -t scripts < <(cd "$TOP" && git ls-files -co --exclude-standard |
 	while read -r f; do
 		[ -f "$f" ] && head -n 1 "$f" | grep -q '^#!.*\(ba\)\?sh' && echo "$TOP/$f"
-	done; echo "$TOP/selftests/lib/tap.sh")
+	done; printf '%s\n' "$TOP"/selftests/lib/*.sh)
 
 echo "TAP version 13"
 echo "1..$((2 * $# + 1 + ${#scripts[@]}))"

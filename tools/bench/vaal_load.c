@@ -22,7 +22,7 @@
 
 #include "../../selftests/lib/vcs_load.h"
 
-static void usage(FILE *f)
+static void help(FILE *f)
 {
 	fprintf(f, "usage: vaal_load [-c CLASS] [-d DIM] [-t SECONDS] [-i MS]\n");
 }
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'h':
-			usage(stdout);
+			help(stdout);
 			return 0;
 		default:
 			goto bad;
@@ -95,6 +95,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vaal_load: the loader failed at step %d\n", ret);
 	return ret || l.failed || l.completed != l.submitted;
 bad:
-	usage(stderr);
+	help(stderr);
 	return 2;
 }
