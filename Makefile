@@ -89,7 +89,19 @@ TOOLS += $(BUILD)/tools/vaal_ctrld
 # (qemu_vaal_test.sh, tools/bench/vaal_guest_bench.sh).
 TOOLS += $(BUILD)/tools/vaal_load $(BUILD)/tools/vaal_sha_bench
 
+# V-Core VMs from a spec: admission control, apply, QEMU and libvirt
+# (Documentation/vm-spec.rst).
+TOOLS += $(BUILD)/tools/vcorevm
+
 tools: deps $(TOOLS)
+
+# On a host: the tools, the libvirt hook, the udev rule, the daemons' units
+# and the modules (DKMS=1: through DKMS); DESTDIR stages, PREFIX places the
+# tools (scripts/install.sh).
+.PHONY: install
+install: modules tools
+	@KDIR=$(KDIR) BUILD=$(BUILD) DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' \
+		DKMS='$(DKMS)' $(TOP)/scripts/install.sh
 
 LIBVAAL		:= tools/lib/libvaal.c tools/lib/libvaal.h uapi/linux/vaal.h
 SVNIC_NL	:= tools/lib/svnic_nl.c tools/lib/svnic_nl.h uapi/linux/svnic.h
@@ -148,6 +160,11 @@ $(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL) $(JSON_WRITER)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS)
 
+VCOREVM_DEPS	:= $(wildcard tools/vcorevm/*.[ch]) $(LIBVAAL) $(SVNIC_NL) $(JSON_WRITER)
+$(BUILD)/tools/vcorevm: $(VCOREVM_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS) -lm
+
 # --- selftests (run in the VM) --------------------------------------------
 SELFTEST_SRCS	:= $(wildcard selftests/*/*_test.c)
 SELFTEST_BINS	:= $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELFTEST_SRCS))
@@ -195,6 +212,17 @@ $(BUILD)/native/%_test: tools/testing/native/%_test.c $(NATIVE_LIB_SRCS) \
 	@mkdir -p $(@D)
 	$(CC) $(NATIVE_CFLAGS) $(SELFTEST_CFLAGS) $(SANFLAGS) -o $@ $< \
 		$(NATIVE_LIB_SRCS) $(NATIVE_KSRCS) -lpthread
+
+# vcorevm's spec parser, checks and generators, run natively on the specs
+# and host files of selftests/vmspec/ by a build under ASan and UBSan.
+native: $(BUILD)/native/vcorevm_spec_test
+$(BUILD)/native/vcorevm_san: $(VCOREVM_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $(SANFLAGS) $(NL_CFLAGS) -o $@ $(filter %.c,$^) $(NL_LIBS) -lm
+$(BUILD)/native/vcorevm_spec_test: selftests/vmspec/vm_spec_native.sh \
+				   $(BUILD)/native/vcorevm_san
+	@printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(BUILD)/native/vcorevm_san >$@
+	@chmod +x $@
 
 # The tools' JSON writer links nothing else.
 $(BUILD)/native/json_writer_test: tools/testing/native/json_writer_test.c \

@@ -26,6 +26,9 @@ PKGS=(
 	mdevctl pciutils uuid-runtime
 	# the StarPU peer of vaal_core's native DAG bench
 	libstarpu-dev
+	# vcorevm's domain XML: virt-xml-validate (with xmllint), virsh on
+	# test:///default; make install DKMS=1 (selftests/tools/vm_install_test.sh)
+	libvirt-clients libxml2-utils dkms
 )
 
 missing=()
