@@ -88,6 +88,8 @@ TOOLS += $(BUILD)/tools/vaal_ctrld
 # Clients that count their own work, in a guest or on the host
 # (qemu_vaal_test.sh, tools/bench/vaal_guest_bench.sh).
 TOOLS += $(BUILD)/tools/vaal_load $(BUILD)/tools/vaal_sha_bench
+# The OpenCL controller (selftests/tools/vaal_opencld_test.sh), its bench.
+TOOLS += $(BUILD)/tools/vaal_opencld $(BUILD)/tools/vaal_opencl_bench
 
 # V-Core VMs from a spec: admission control, apply, QEMU and libvirt
 # (Documentation/vm-spec.rst).
@@ -155,6 +157,17 @@ $(BUILD)/tools/vaal_ctrld: tools/vaal_ctrld/vaal_ctrld.c $(LIBVAAL) \
 	@mkdir -p $(@D)
 	$(CC) -I$(TOP)/tools/shim/include -I$(TOP)/kernel/vaal_cpu $(UCFLAGS) \
 		-o $@ $(filter %.c,$^) -lpthread
+
+# The OpenCL controller and its benchmark against the runtime called
+# directly: any ICD (ocl-icd).
+$(BUILD)/tools/vaal_opencld: $(wildcard tools/vaal_opencld/*.[ch]) $(LIBVAAL)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) -lOpenCL -lpthread
+
+$(BUILD)/tools/vaal_opencl_bench: tools/bench/vaal_opencl_bench.c $(LIBVAAL) \
+				  selftests/lib/vaal_opencld.h
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) -lOpenCL
 
 $(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL) $(JSON_WRITER)
 	@mkdir -p $(@D)

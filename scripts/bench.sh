@@ -286,3 +286,10 @@ vm_bench 300 "$TOP/build/tools/vaal_vfio_bench"
 # by their own clocks: the guest's buffer is used in place, and the ratio
 # (guest over host) is what its path costs.  Boots a guest: 3 to 6 min.
 vm_bench 600 "$TOP/tools/bench/vaal_guest_bench.sh"
+
+# OpenCL kernels through /dev/vaal and the OpenCL controller
+# (tools/vaal_opencld, on PoCL's CPU device) against the same kernels given
+# to the runtime directly, in the VM: an empty kernel one launch at a time
+# and 32 a round, and SAXPY on 16 Mi floats in place, as ratios (ours over
+# direct), medians of the repetitions.
+vm_bench 600 "$TOP/build/tools/vaal_opencl_bench"

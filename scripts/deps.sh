@@ -26,6 +26,9 @@ PKGS=(
 	mdevctl pciutils uuid-runtime
 	# the StarPU peer of vaal_core's native DAG bench
 	libstarpu-dev
+	# the OpenCL controller (tools/vaal_opencld): the ICD loader and headers,
+	# PoCL's CPU device to run it on, clinfo to see what the ICDs offer
+	pocl-opencl-icd ocl-icd-opencl-dev opencl-headers clinfo
 	# vcorevm's domain XML: virt-xml-validate (with xmllint), virsh on
 	# test:///default; make install DKMS=1 (selftests/tools/vm_install_test.sh)
 	libvirt-clients libxml2-utils dkms

@@ -219,28 +219,87 @@ static bool vaal_cq_enough(struct vaal_ctx *ctx, u32 min_complete)
 }
 
 /**
+ * struct vaal_cq_waiter - a task waiting for completions of a context
+ * @wq: its entry on the context's cq_wait
+ * @ctx: the context
+ * @min_complete: completions it waits for
+ */
+struct vaal_cq_waiter {
+	struct wait_queue_entry wq;
+	struct vaal_ctx *ctx;
+	u32 min_complete;
+};
+
+/*
+ * Enough completions in the ring for @min_complete, or parked ones that
+ * room may let in (the waiter moves them)?  A hint, from any context; a
+ * head corrupted by user space reads as enough.
+ */
+static bool vaal_cq_hint(struct vaal_ctx *ctx, u32 min_complete)
+{
+	return vaal_cq_ready(ctx) >= min_complete ||
+	       READ_ONCE(ctx->cq.nr_overflow);
+}
+
+/*
+ * Wake the waiter once its completions are there, not at each of them: a
+ * batch of launches wakes it once (io_uring's way).
+ */
+static int vaal_cq_waiter_wake(struct wait_queue_entry *wq, unsigned int mode,
+			       int sync, void *key)
+{
+	struct vaal_cq_waiter *w = container_of(wq, struct vaal_cq_waiter, wq);
+
+	if (!vaal_cq_hint(w->ctx, w->min_complete))
+		return 0;
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
+/**
  * vaal_cq_wait - wait for completions in the ring
  * @ctx: the context, set up
  * @min_complete: completions to wait for, at most the ring's size
  * @timeout_ns: the longest to wait, when @timed
  * @timed: give up after @timeout_ns
  *
+ * The waiter is woken once its @min_complete completions are there, not
+ * at each of them.
+ *
  * Return: 0, -ETIME on timeout or -EINTR on a signal.
  */
-int __vaal_hot vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete, u64 timeout_ns,
-		 bool timed)
+int __vaal_hot vaal_cq_wait(struct vaal_ctx *ctx, u32 min_complete,
+			    u64 timeout_ns, bool timed)
 {
-	ktime_t to = timed ? ns_to_ktime(timeout_ns) : KTIME_MAX;
-	long ret;
+	struct vaal_cq_waiter w = {
+		.ctx = ctx,
+		.min_complete = min_complete,
+	};
+	ktime_t end = KTIME_MAX;
+	int ret = 0;
 
 	/* Without the scheduler's attention when they are there already. */
 	if (vaal_cq_enough(ctx, min_complete))
 		return 0;
-	ret = wait_event_interruptible_hrtimeout(ctx->cq_wait,
-						 vaal_cq_enough(ctx, min_complete),
-						 to);
-	if (ret == -ERESTARTSYS)
-		return -EINTR;
+	/* A timeout past what ktime_t holds is no timeout. */
+	if (timed && timeout_ns < KTIME_MAX)
+		end = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
+	init_waitqueue_func_entry(&w.wq, vaal_cq_waiter_wake);
+	w.wq.private = current;
+	INIT_LIST_HEAD(&w.wq.entry);
+	for (;;) {
+		prepare_to_wait(&ctx->cq_wait, &w.wq, TASK_INTERRUPTIBLE);
+		if (vaal_cq_enough(ctx, min_complete))
+			break;
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (!schedule_hrtimeout(&end, HRTIMER_MODE_ABS)) {
+			ret = vaal_cq_enough(ctx, min_complete) ? 0 : -ETIME;
+			break;
+		}
+	}
+	finish_wait(&ctx->cq_wait, &w.wq);
 	return ret;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sockptr.h>
 #include <linux/spinlock.h>
@@ -233,6 +234,12 @@ struct vaal_ctx {
  * @id: id in the context
  * @timeout_ns: deadline of a launch on a unit
  * @cls: its class, once a launch found it
+ * @key: unique among the kernels registered since the module was loaded,
+ *	never reused: what controllers that load code know it by
+ * @handed: a user-space controller that asks for gone keys was handed
+ *	work of it (%VAAL_PULL_GONE): tell it when the kernel goes
+ * @log_lock: protects @log
+ * @log: what a controller attached (%VAAL_COMPLETE_LOG), or NULL
  */
 struct vaal_kernel {
 	struct kref ref;
@@ -246,6 +253,24 @@ struct vaal_kernel {
 	u32 id;
 	u64 timeout_ns;
 	struct vaal_class *cls;
+	u64 key;
+	bool handed;
+	spinlock_t log_lock;
+	struct vaal_kernel_klog *log;
+};
+
+/**
+ * struct vaal_kernel_klog - a kernel's log, as a controller attached it
+ * @ref: held by the kernel and by each reader copying it out
+ * @len: bytes at @text
+ * @ctrl_id: the controller that attached it
+ * @text: the log, not NUL-terminated
+ */
+struct vaal_kernel_klog {
+	refcount_t ref;
+	u32 len;
+	u32 ctrl_id;
+	char text[];
 };
 
 /**
@@ -349,6 +374,13 @@ int vaal_kernel_unregister(struct vaal_ctx *ctx,
 long vaal_ioc_kernel_register(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg);
 void vaal_kernel_put(struct vaal_kernel *k);
+int vaal_kernel_log(struct vaal_ctx *ctx, struct vaal_kernel_log *req,
+		    sockptr_t buf);
+long vaal_ioc_kernel_log(struct vaal_ctx *ctx, void __user *uarg);
+struct vaal_kernel_klog *vaal_kernel_klog_new(sockptr_t text, u32 len,
+					      u32 ctrl_id);
+void vaal_kernel_klog_put(struct vaal_kernel_klog *log);
+void vaal_kernel_set_log(struct vaal_kernel *k, struct vaal_kernel_klog *log);
 void vaal_kernel_release_all(struct vaal_ctx *ctx);
 struct vaal_kernel *vaal_kernel_get(struct vaal_ctx *ctx, u32 id);
 struct vaal_buf *vaal_buf_get(struct vaal_ctx *ctx, u32 handle);
@@ -431,6 +463,8 @@ long vaal_ioc_ctrl_register(struct vaal_ctx *ctx, struct file *file,
 			    void __user *uarg);
 long vaal_ioc_ctrl_pull(struct vaal_ctx *ctx, void __user *uarg);
 long vaal_ioc_ctrl_complete(struct vaal_ctx *ctx, void __user *uarg);
+long vaal_ioc_ctrl_blob(struct vaal_ctx *ctx, void __user *uarg);
+void vaal_uctrl_kernel_gone(u64 key);
 bool vaal_uctrl_pgoff(unsigned long pgoff);
 bool vaal_uctrl_registered(struct vaal_ctx *ctx);
 int vaal_uctrl_mmap(struct vaal_ctx *ctx, struct vm_area_struct *vma);

@@ -118,6 +118,10 @@ static noinline long vaal_ioctl_ctl(struct vaal_ctx *ctx, struct file *file,
 		return vaal_ioc_ctrl_pull(ctx, uarg);
 	case VAAL_IOC_BASE(VAAL_IOC_CTRL_COMPLETE):
 		return vaal_ioc_ctrl_complete(ctx, uarg);
+	case VAAL_IOC_BASE(VAAL_IOC_CTRL_BLOB):
+		return vaal_ioc_ctrl_blob(ctx, uarg);
+	case VAAL_IOC_BASE(VAAL_IOC_KERNEL_LOG):
+		return vaal_ioc_kernel_log(ctx, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -13,6 +13,7 @@
 #define _VAAL_JOB_H
 
 #include <linux/types.h>
+#include <linux/vaal.h>
 
 #include <vaal_work.h>
 #include "vaal_cq.h"
@@ -53,6 +54,8 @@ struct vaal_kernel;
  * @holds: %VAAL_JOB_HOLD_* bits: the job is freed when none is left
  * @flags: %VAAL_JOB_* bits (under the context's job_lock)
  * @timed_out: it ran past its deadline (under its class's lock)
+ * @geometry: a &struct vaal_launch_geometry follows the scalar bytes
+ *	(rounded up to 8), as the launch carried it; set once, at its build
  * @res: result of a job without @kernel
  * @acc: one access per buffer argument; the scalar bytes follow
  */
@@ -73,6 +76,7 @@ struct vaal_job {
 	u8 holds;
 	u8 flags;
 	bool timed_out;
+	bool geometry;
 	int res;
 	struct vaal_hz_access acc[];
 };
@@ -90,6 +94,23 @@ static inline void *vaal_job_scalars(const struct vaal_job *job,
 				     unsigned int nr_args)
 {
 	return (void *)(job->acc + nr_args);
+}
+
+/* Bytes of a launch's job that carries a geometry after its scalars. */
+static inline size_t vaal_job_bytes_geometry(unsigned int nr_args,
+					     unsigned int scalar_bytes)
+{
+	return vaal_job_bytes(nr_args, (scalar_bytes + 7) & ~7U) +
+	       sizeof(struct vaal_launch_geometry);
+}
+
+/* The geometry of a job with &vaal_job.geometry set. */
+static inline struct vaal_launch_geometry *
+vaal_job_geometry(const struct vaal_job *job, unsigned int nr_args,
+		  unsigned int scalar_bytes)
+{
+	return (struct vaal_launch_geometry *)
+		((u8 *)vaal_job_scalars(job, nr_args) + ((scalar_bytes + 7) & ~7U));
 }
 
 #endif /* _VAAL_JOB_H */

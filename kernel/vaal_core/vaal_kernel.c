@@ -2,7 +2,8 @@
 /*
  * vaal_kernel.c - kernels registered at run time: the functions launches
  * name, with the class of accelerator they run on, their argument
- * signature and, for controllers that load code, a blob.
+ * signature and, for controllers that load code, a blob, a key controllers
+ * know them by across contexts, and the log a controller attaches.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +18,10 @@ static_assert(sizeof(struct vaal_kernel_register) ==
 	      VAAL_KERNEL_REGISTER_SIZE_VER0);
 static_assert(sizeof(struct vaal_kernel_unregister) ==
 	      VAAL_KERNEL_UNREGISTER_SIZE_VER0);
+static_assert(sizeof(struct vaal_kernel_log) == VAAL_KERNEL_LOG_SIZE_VER0);
+
+/* The last kernel key handed out: keys are never reused. */
+static atomic64_t vaal_kernel_keys = ATOMIC64_INIT(0);
 
 unsigned int vaal_max_kernels = 256;
 module_param_named(max_kernels, vaal_max_kernels, uint, 0644);
@@ -97,6 +102,8 @@ static struct vaal_kernel *vaal_kernel_new(const struct vaal_kernel_register *re
 	memcpy(k->arg_mode, req->arg_mode, sizeof(k->arg_mode));
 	k->timeout_ns = req->timeout_ns ?:
 		(u64)READ_ONCE(vaal_default_timeout_ms) * NSEC_PER_MSEC;
+	k->key = atomic64_inc_return(&vaal_kernel_keys);
+	spin_lock_init(&k->log_lock);
 	k->blob_len = req->blob_len;
 	if (!k->blob_len)
 		return k;
@@ -114,10 +121,19 @@ static struct vaal_kernel *vaal_kernel_new(const struct vaal_kernel_register *re
 	return k;
 }
 
+/*
+ * The last reference is gone: the kernel is unregistered (or its context
+ * closed) and no launch of it is left.  User-space controllers that built
+ * something for it hear of its key.
+ */
 static void vaal_kernel_release(struct kref *ref)
 {
 	struct vaal_kernel *k = container_of(ref, struct vaal_kernel, ref);
 
+	if (READ_ONCE(k->handed))
+		vaal_uctrl_kernel_gone(k->key);
+	if (k->log)
+		vaal_kernel_klog_put(k->log);
 	kvfree(k->blob);
 	kfree(k);
 }
@@ -286,6 +302,115 @@ long vaal_ioc_kernel_unregister(struct vaal_ctx *ctx, void __user *uarg)
 	if (ret)
 		return ret;
 	return vaal_kernel_unregister(ctx, &req);
+}
+
+/**
+ * vaal_kernel_klog_new - a log for a kernel, copied from @text
+ * @text: @len bytes of text, user or kernel memory
+ * @len: at most %VAAL_KERNEL_LOG_MAX
+ * @ctrl_id: the controller attaching it
+ *
+ * Return: the log, with one reference, or an ERR_PTR() (-ENOMEM, -EFAULT).
+ */
+struct vaal_kernel_klog *vaal_kernel_klog_new(sockptr_t text, u32 len,
+					      u32 ctrl_id)
+{
+	struct vaal_kernel_klog *log;
+
+	log = kvmalloc(struct_size(log, text, len), GFP_KERNEL_ACCOUNT);
+	if (!log)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_sockptr(log->text, text, len)) {
+		kvfree(log);
+		return ERR_PTR(-EFAULT);
+	}
+	refcount_set(&log->ref, 1);
+	log->len = len;
+	log->ctrl_id = ctrl_id;
+	return log;
+}
+
+void vaal_kernel_klog_put(struct vaal_kernel_klog *log)
+{
+	if (refcount_dec_and_test(&log->ref))
+		kvfree(log);
+}
+
+/**
+ * vaal_kernel_set_log - attach a log to a kernel, in place of its last one
+ * @k: the kernel
+ * @log: the log, whose reference the kernel takes over; NULL for none
+ */
+void vaal_kernel_set_log(struct vaal_kernel *k, struct vaal_kernel_klog *log)
+{
+	struct vaal_kernel_klog *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&k->log_lock, flags);
+	old = k->log;
+	k->log = log;
+	spin_unlock_irqrestore(&k->log_lock, flags);
+	if (old)
+		vaal_kernel_klog_put(old);
+}
+
+/**
+ * vaal_kernel_log - %VAAL_IOC_KERNEL_LOG on the kernel's copy of its
+ *	argument
+ * @ctx: the context
+ * @req: in: size, flags, id, room; out: log_len, controller, kernel_key
+ * @buf: where the first min(room, log_len) bytes of the log go
+ *
+ * Return: 0, -EINVAL, -ENOENT for an id the context has no kernel of,
+ * -EFAULT.
+ */
+int vaal_kernel_log(struct vaal_ctx *ctx, struct vaal_kernel_log *req,
+		    sockptr_t buf)
+{
+	struct vaal_kernel_klog *log;
+	struct vaal_kernel *k;
+	int ret = 0;
+
+	if (req->size < VAAL_KERNEL_LOG_SIZE_VER0 || req->flags ||
+	    memchr_inv(req->reserved, 0, sizeof(req->reserved)) ||
+	    (req->room && sockptr_is_null(buf)))
+		return -EINVAL;
+	k = vaal_kernel_get(ctx, req->id);
+	if (!k)
+		return -ENOENT;
+	spin_lock_irq(&k->log_lock);
+	log = k->log;
+	if (log)
+		refcount_inc(&log->ref);
+	spin_unlock_irq(&k->log_lock);
+	req->log_len = log ? log->len : 0;
+	req->controller = log ? log->ctrl_id : 0;
+	req->kernel_key = k->key;
+	if (log && copy_to_sockptr(buf, log->text, min(req->room, log->len)))
+		ret = -EFAULT;
+	if (log)
+		vaal_kernel_klog_put(log);
+	vaal_kernel_put(k);
+	return ret;
+}
+
+long vaal_ioc_kernel_log(struct vaal_ctx *ctx, void __user *uarg)
+{
+	struct vaal_kernel_log req;
+	u32 usize;
+	int ret;
+
+	ret = vaal_copy_args(&req, sizeof(req), uarg, VAAL_KERNEL_LOG_SIZE_VER0,
+			     &usize);
+	if (ret)
+		return ret;
+	ret = vaal_kernel_log(ctx, &req,
+			      USER_SOCKPTR(u64_to_user_ptr(req.addr)));
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &req, min_t(u32, usize, sizeof(req))))
+		return -EFAULT;
+	return 0;
 }
 
 /* Drop every kernel of a context that is going away. */

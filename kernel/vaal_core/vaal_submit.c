@@ -11,7 +11,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/hrtimer.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/sched/vhost_task.h>	/* after linux/types.h: it needs bool */
@@ -20,6 +22,10 @@
 
 static_assert(sizeof(struct vaal_enter) == VAAL_ENTER_SIZE_VER0);
 static_assert(sizeof(struct vaal_sqe_arg) == 16);
+static_assert(sizeof(struct vaal_launch_geometry) == VAAL_LAUNCH_GEOMETRY_SIZE);
+/* A geometry fits the entries the largest launch took before it: 4. */
+static_assert(VAAL_SQE_MAX_SLOTS == 4);
+static_assert(VAAL_SQE_SLOTS(VAAL_MAX_ARGS, VAAL_MAX_SCALAR_BYTES) == 4);
 
 /* Copy the entries of the submission at ring index @idx into @raw. */
 static int vaal_sqe_fetch(struct vaal_ctx *ctx, u32 idx, u32 avail,
@@ -32,7 +38,9 @@ static int vaal_sqe_fetch(struct vaal_ctx *ctx, u32 idx, u32 avail,
 	if (raw[0].opcode == VAAL_OP_LAUNCH &&
 	    raw[0].nr_args <= VAAL_MAX_ARGS &&
 	    raw[0].scalar_bytes <= VAAL_MAX_SCALAR_BYTES)
-		slots = VAAL_SQE_SLOTS(raw[0].nr_args, raw[0].scalar_bytes);
+		slots = VAAL_SQE_LAUNCH_SLOTS(raw[0].nr_args,
+					      raw[0].scalar_bytes,
+					      raw[0].flags & VAAL_SQE_GEOMETRY);
 	if (slots > avail)
 		return -EINVAL;
 	for (i = 1; i < slots; i++)
@@ -50,19 +58,60 @@ static u16 vaal_sig_modes(const struct vaal_kernel *k)
 	return modes;
 }
 
-/* Does the launch match its kernel's signature, padding zero? */
+/*
+ * A launch geometry's shape: 1 to VAAL_MAX_DIMS dimensions, each used one
+ * with work-items, local sizes in all used dimensions or in none, nothing
+ * in the unused ones.  Whether the device takes it is its controller's
+ * business.
+ */
+static int vaal_geometry_check(const struct vaal_launch_geometry *g)
+{
+	unsigned int i, nr_local = 0;
+
+	if (g->dims < 1 || g->dims > VAAL_MAX_DIMS || g->flags || g->reserved)
+		return -EINVAL;
+	for (i = 0; i < VAAL_MAX_DIMS; i++) {
+		if (i >= g->dims) {
+			if (g->global[i] || g->local[i])
+				return -EINVAL;
+			continue;
+		}
+		if (!g->global[i])
+			return -EINVAL;
+		nr_local += !!g->local[i];
+	}
+	return nr_local && nr_local != g->dims ? -EINVAL : 0;
+}
+
+/*
+ * Does the launch match its kernel's signature, its geometry (if any) its
+ * shape, padding zero?  The geometry is copied to @geo.
+ */
 static int vaal_launch_check(const struct vaal_sqe *raw, unsigned int slots,
-			     const struct vaal_kernel *k)
+			     const struct vaal_kernel *k,
+			     struct vaal_launch_geometry *geo)
 {
 	const u8 *payload = raw[0].payload;
 	size_t used = raw[0].nr_args * sizeof(struct vaal_sqe_arg) +
 		      raw[0].scalar_bytes;
 	size_t room = slots * sizeof(*raw) - offsetof(struct vaal_sqe, payload);
+	size_t geo_at;
 
 	if (raw[0].nr_args != k->nr_args ||
 	    raw[0].scalar_bytes != k->scalar_bytes ||
 	    raw[0].arg_modes != vaal_sig_modes(k))
 		return -EINVAL;
+	if (raw[0].flags & VAAL_SQE_GEOMETRY) {
+		/* The entries are copied whole: the payload runs on in @raw. */
+		geo_at = VAAL_SQE_PAYLOAD_BYTES(raw[0].nr_args,
+						raw[0].scalar_bytes);
+		if (memchr_inv(payload + used, 0, geo_at - used))
+			return -EINVAL;
+		memcpy(geo, payload + geo_at, sizeof(*geo));
+		if (vaal_geometry_check(geo))
+			return -EINVAL;
+		used = geo_at + sizeof(*geo);
+	}
 	if (memchr_inv(payload + used, 0, room - used))
 		return -EINVAL;
 	return 0;
@@ -156,6 +205,7 @@ static struct vaal_job *vaal_launch_rename(struct vaal_ctx *ctx,
 	copy->hz.barrier = false;
 	copy->kernel = NULL;
 	copy->flags = VAAL_JOB_COPY;
+	copy->geometry = false;
 	copy->holds = 0;
 	copy->ctx = ctx;
 	kref_get(&ctx->ref);
@@ -175,6 +225,8 @@ static int vaal_launch_build(struct vaal_ctx *ctx, struct vaal_job **jobp,
 {
 	const u8 *scalars = raw[0].payload +
 			    raw[0].nr_args * sizeof(struct vaal_sqe_arg);
+	bool geometry = raw[0].flags & VAAL_SQE_GEOMETRY;
+	struct vaal_launch_geometry geo;
 	struct vaal_kernel *k;
 	struct vaal_job *job;
 	int ret;
@@ -182,10 +234,12 @@ static int vaal_launch_build(struct vaal_ctx *ctx, struct vaal_job **jobp,
 	k = vaal_kernel_get(ctx, raw[0].kernel);
 	if (!k)
 		return -ENOENT;
-	ret = vaal_launch_check(raw, slots, k);
+	ret = vaal_launch_check(raw, slots, k, &geo);
 	if (ret)
 		goto out_put_kernel;
-	job = kmalloc(vaal_job_bytes(k->nr_args, k->scalar_bytes),
+	job = kmalloc(geometry ? vaal_job_bytes_geometry(k->nr_args,
+							 k->scalar_bytes) :
+			       vaal_job_bytes(k->nr_args, k->scalar_bytes),
 		      GFP_KERNEL_ACCOUNT);
 	if (!job) {
 		ret = -ENOMEM;
@@ -195,6 +249,10 @@ static int vaal_launch_build(struct vaal_ctx *ctx, struct vaal_job **jobp,
 	if (ret)
 		goto out_free_job;
 	memcpy(vaal_job_scalars(job, k->nr_args), scalars, k->scalar_bytes);
+	job->geometry = geometry;
+	if (geometry)
+		memcpy(vaal_job_geometry(job, k->nr_args, k->scalar_bytes), &geo,
+		       sizeof(geo));
 	job->kernel = k;
 	job->hz.nr_acc = k->nr_args;
 	job->hz.barrier = false;
@@ -237,6 +295,7 @@ static struct vaal_job *vaal_simple_build(int res, bool barrier)
 		return NULL;
 	job->kernel = NULL;
 	job->flags = 0;
+	job->geometry = false;
 	job->res = res;
 	job->hz.nr_acc = 0;
 	job->hz.barrier = barrier;
@@ -254,10 +313,11 @@ static noinline struct vaal_job *vaal_job_build(struct vaal_ctx *ctx,
 	int ret = -EINVAL;
 
 	*copyp = NULL;
-	if (raw[0].flags || raw[0].opcode > VAAL_OP_LAST)
+	if (raw[0].flags & ~VAAL_SQE_FLAGS_ALL || raw[0].opcode > VAAL_OP_LAST)
 		goto out_simple;
 	if (raw[0].opcode != VAAL_OP_LAUNCH) {
-		ret = vaal_simple_check(&raw[0]);
+		/* Geometry is a launch's. */
+		ret = raw[0].flags ? -EINVAL : vaal_simple_check(&raw[0]);
 		goto out_simple;
 	}
 	ret = vaal_launch_build(ctx, &job, copyp, raw, slots);
@@ -585,7 +645,7 @@ long __vaal_hot vaal_ioc_enter(struct vaal_ctx *ctx, void __user *uarg)
 		return submitted;
 	if (req.flags & VAAL_ENTER_GETEVENTS) {
 		ret = vaal_cq_wait(ctx, req.min_complete, req.timeout_ns,
-				   req.flags & VAAL_ENTER_TIMEOUT);
+				      req.flags & VAAL_ENTER_TIMEOUT);
 		if (ret && !submitted)
 			return ret;
 	}

@@ -221,6 +221,46 @@ int vaal_kernel_unregister(int fd, __u32 id)
 	return ioctl(fd, VAAL_IOC_KERNEL_UNREGISTER, &req) ? -errno : 0;
 }
 
+/**
+ * vaal_kernel_log - read the log a controller attached to a kernel: the
+ *	build log of its program, why its signature does not fit its code, ...
+ * @fd: the kernel's context
+ * @id: the kernel's id
+ * @buf: room for @room bytes; the log is copied there and NUL-terminated
+ *	(cut short when @room is too small)
+ * @room: bytes at @buf, at least 1
+ * @info: if not NULL, filled on success: the whole log's length, the
+ *	controller that wrote it and the kernel's key
+ *
+ *	char log[4096];
+ *
+ *	if (cqe->res == -EINVAL && !vaal_kernel_log(fd, id, log, sizeof(log), NULL))
+ *		fprintf(stderr, "%s", log);
+ *
+ * Return: the log's length (0: no log), or a negative errno (-ENOENT: no
+ * kernel @id in the context, -EINVAL: no room, -ENOTTY: a vaal_core older
+ * than ABI 0.7).
+ */
+int vaal_kernel_log(int fd, __u32 id, char *buf, size_t room,
+		    struct vaal_kernel_log *info)
+{
+	struct vaal_kernel_log req = {
+		.size = sizeof(req),
+		.id = id,
+		.addr = (__u64)(uintptr_t)buf,
+	};
+
+	if (!room || !buf)
+		return -EINVAL;
+	req.room = room - 1 > VAAL_KERNEL_LOG_MAX ? VAAL_KERNEL_LOG_MAX : room - 1;
+	if (ioctl(fd, VAAL_IOC_KERNEL_LOG, &req))
+		return -errno;
+	buf[req.log_len < req.room ? req.log_len : req.room] = '\0';
+	if (info)
+		*info = req;
+	return req.log_len;
+}
+
 /*
  * Rings.  The submission ring's tail and the completion ring's head are
  * ours: stored with release once what they cover is written (entries) or
@@ -505,6 +545,95 @@ int vaal_prep_launch(const struct vaal_ring *r, struct vaal_sqe *sqe,
 		     const void *scalars, unsigned int scalar_bytes,
 		     __u64 user_data)
 {
+	return vaal_prep_launch_geo(r, sqe, kernel_id, args, modes, nr_args,
+				    scalars, scalar_bytes, NULL, user_data);
+}
+
+/**
+ * vaal_geometry_check - is @g a geometry the core takes?
+ * @g: the geometry
+ *
+ * The shape the core checks: 1 to %VAAL_MAX_DIMS dimensions, a global size
+ * from 1 in each, local sizes all zero or all from 1, zero past @g->dims,
+ * flags and reserved zero.  Whether the device can run it is its
+ * controller's to say.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vaal_geometry_check(const struct vaal_launch_geometry *g)
+{
+	unsigned int i, nr_local = 0;
+
+	if (g->dims < 1 || g->dims > VAAL_MAX_DIMS || g->flags || g->reserved)
+		return -EINVAL;
+	for (i = 0; i < VAAL_MAX_DIMS; i++) {
+		if (i >= g->dims) {
+			if (g->global[i] || g->local[i])
+				return -EINVAL;
+			continue;
+		}
+		if (!g->global[i])
+			return -EINVAL;
+		nr_local += !!g->local[i];
+	}
+	return nr_local && nr_local != g->dims ? -EINVAL : 0;
+}
+
+/**
+ * vaal_geometry - fill a geometry in
+ * @g: filled
+ * @dims: dimensions, 1 to %VAAL_MAX_DIMS
+ * @global: @dims global work sizes
+ * @local: @dims local work sizes, or NULL for the runtime to choose
+ *
+ * Return: 0, or -EINVAL for a geometry the core would refuse.
+ */
+int vaal_geometry(struct vaal_launch_geometry *g, unsigned int dims,
+		  const __u64 *global, const __u32 *local)
+{
+	unsigned int i;
+
+	memset(g, 0, sizeof(*g));
+	if (dims < 1 || dims > VAAL_MAX_DIMS)
+		return -EINVAL;
+	g->dims = dims;
+	for (i = 0; i < dims; i++) {
+		g->global[i] = global[i];
+		g->local[i] = local ? local[i] : 0;
+	}
+	return vaal_geometry_check(g);
+}
+
+/**
+ * vaal_prep_launch_geo - make a run of entries a launch with its geometry
+ * @r: the rings @sqe belongs to
+ * @sqe: the first of VAAL_SQE_LAUNCH_SLOTS(@nr_args, @scalar_bytes,
+ *	@geo ? %VAAL_SQE_GEOMETRY : 0) entries from one vaal_get_sqe() call
+ * @kernel_id: the kernel's id, from vaal_kernel_register()
+ * @args: @nr_args buffer arguments
+ * @modes: %VAAL_ARG_* of each buffer argument, as the kernel's signature
+ *	has them
+ * @nr_args: buffer arguments, as many as the kernel's signature has
+ * @scalars: @scalar_bytes bytes of scalar arguments
+ * @scalar_bytes: as many as the kernel's signature has
+ * @geo: the launch's geometry (global and local work sizes), for classes
+ *	whose controllers load code; NULL for none (ABI 0.7)
+ * @user_data: passed back in the completion
+ *
+ * As vaal_prep_launch(), the geometry following the scalars (rounded up to
+ * 8 bytes) with %VAAL_SQE_GEOMETRY set.
+ *
+ * Return: 0, or -EINVAL for a launch the ABI cannot carry (nothing is
+ * written then).
+ */
+int vaal_prep_launch_geo(const struct vaal_ring *r, struct vaal_sqe *sqe,
+			 __u32 kernel_id, const struct vaal_sqe_arg *args,
+			 const __u8 *modes, unsigned int nr_args,
+			 const void *scalars, unsigned int scalar_bytes,
+			 const struct vaal_launch_geometry *geo,
+			 __u64 user_data)
+{
+	__u8 flags = geo ? VAAL_SQE_GEOMETRY : 0;
 	unsigned int i, slots;
 	struct vaal_sqe *e;
 	__u16 arg_modes = 0;
@@ -512,14 +641,17 @@ int vaal_prep_launch(const struct vaal_ring *r, struct vaal_sqe *sqe,
 
 	ret = launch_check(kernel_id, args, modes, nr_args, scalars,
 			   scalar_bytes);
+	if (!ret && geo)
+		ret = vaal_geometry_check(geo);
 	if (ret)
 		return ret;
-	slots = VAAL_SQE_SLOTS(nr_args, scalar_bytes);
+	slots = VAAL_SQE_LAUNCH_SLOTS(nr_args, scalar_bytes, flags);
 	for (i = 0, e = sqe; i < slots; i++, e = vaal_sqe_next(r, e))
 		memset(e, 0, sizeof(*e));
 	for (i = 0; i < nr_args; i++)
 		arg_modes |= VAAL_SQE_ARG_MODE(i, modes[i]);
 	sqe->opcode = VAAL_OP_LAUNCH;
+	sqe->flags = flags;
 	sqe->nr_args = nr_args;
 	sqe->scalar_bytes = scalar_bytes;
 	sqe->kernel = kernel_id;
@@ -530,6 +662,9 @@ int vaal_prep_launch(const struct vaal_ring *r, struct vaal_sqe *sqe,
 	if (scalar_bytes)
 		payload_write(r, sqe, nr_args * sizeof(*args), scalars,
 			      scalar_bytes);
+	if (geo)
+		payload_write(r, sqe, VAAL_SQE_PAYLOAD_BYTES(nr_args, scalar_bytes),
+			      geo, sizeof(*geo));
 	return 0;
 }
 
@@ -598,6 +733,52 @@ int vaal_queue_launch(struct vaal_ring *r, __u32 kernel_id,
 		return -EAGAIN;
 	return vaal_prep_launch(r, sqe, kernel_id, args, modes, nr_args,
 				scalars, scalar_bytes, user_data);
+}
+
+/**
+ * vaal_queue_launch_geo - get the entries a launch with geometry needs and
+ *	fill them
+ * @r: the rings
+ * @kernel_id: the kernel's id, from vaal_kernel_register()
+ * @args: @nr_args buffer arguments
+ * @modes: %VAAL_ARG_* of each buffer argument
+ * @nr_args: buffer arguments, as many as the kernel's signature has
+ * @scalars: @scalar_bytes bytes of scalar arguments
+ * @scalar_bytes: as many as the kernel's signature has
+ * @geo: the launch's geometry, or NULL (then as vaal_queue_launch())
+ * @user_data: passed back in the completion
+ *
+ *	struct vaal_launch_geometry g;
+ *	__u64 global = n;
+ *
+ *	vaal_geometry(&g, 1, &global, NULL);
+ *	vaal_queue_launch_geo(&r, saxpy, args, modes, 2, &s, 8, &g, 1);
+ *
+ * Return: 0, -EINVAL for a launch the ABI cannot carry, or -EAGAIN when the
+ * submission ring has fewer free entries than the launch takes.
+ */
+int vaal_queue_launch_geo(struct vaal_ring *r, __u32 kernel_id,
+			  const struct vaal_sqe_arg *args, const __u8 *modes,
+			  unsigned int nr_args, const void *scalars,
+			  unsigned int scalar_bytes,
+			  const struct vaal_launch_geometry *geo,
+			  __u64 user_data)
+{
+	struct vaal_sqe *sqe;
+	int ret;
+
+	ret = launch_check(kernel_id, args, modes, nr_args, scalars,
+			   scalar_bytes);
+	if (!ret && geo)
+		ret = vaal_geometry_check(geo);
+	if (ret)
+		return ret;
+	sqe = vaal_get_sqe(r, VAAL_SQE_LAUNCH_SLOTS(nr_args, scalar_bytes,
+						    geo ? VAAL_SQE_GEOMETRY : 0));
+	if (!sqe)
+		return -EAGAIN;
+	return vaal_prep_launch_geo(r, sqe, kernel_id, args, modes, nr_args,
+				    scalars, scalar_bytes, geo, user_data);
 }
 
 static int ring_enter(struct vaal_ring *r, unsigned int to_submit,
@@ -880,6 +1061,71 @@ int vaal_ctrl_pull(int fd, unsigned int flags, struct vaal_ctrl_pull *p)
 	p->size = sizeof(*p);
 	p->flags = flags;
 	return ioctl(fd, VAAL_IOC_CTRL_PULL, p) ? -errno : 0;
+}
+
+/**
+ * vaal_ctrl_blob - copy the code blob of the kernel of work the controller
+ *	holds
+ * @fd: the controller's context
+ * @token: the work's token, from vaal_ctrl_pull()
+ * @buf: room for @room bytes
+ * @room: bytes at @buf, at least &vaal_ctrl_pull.blob_len
+ * @key: if not NULL, the kernel's key on success
+ *
+ * Return: the blob's length, or a negative errno (-ENOENT: a token the
+ * controller does not hold, -ENOSPC: @room is short).
+ */
+int vaal_ctrl_blob(int fd, __u64 token, void *buf, size_t room, __u64 *key)
+{
+	struct vaal_ctrl_blob req = {
+		.size = sizeof(req),
+		.token = token,
+		.addr = (__u64)(uintptr_t)buf,
+		.room = room > UINT32_MAX ? UINT32_MAX : room,
+	};
+
+	if (ioctl(fd, VAAL_IOC_CTRL_BLOB, &req))
+		return -errno;
+	if (key)
+		*key = req.kernel_key;
+	return req.blob_len;
+}
+
+/**
+ * vaal_ctrl_complete_log - give pulled work back, done, with its device
+ *	time and a log for its kernel
+ * @fd: the controller's context
+ * @token: the work's token, from vaal_ctrl_pull()
+ * @res: 0 or a negative errno, for the submitter's completion
+ * @device_ns: the time the work used the device; U64_MAX for the time the
+ *	unit held it
+ * @log: @log_len bytes of text the kernel keeps as its log (the submitter
+ *	reads it with vaal_kernel_log()), or NULL to leave its log alone
+ * @log_len: bytes at @log, at most %VAAL_KERNEL_LOG_MAX (cut there)
+ *
+ * Return: 0 or a negative errno (-ENOENT: a token the controller does not
+ * hold).
+ */
+int vaal_ctrl_complete_log(int fd, __u64 token, int res, __u64 device_ns,
+			   const char *log, size_t log_len)
+{
+	struct vaal_ctrl_complete req = {
+		.size = sizeof(req),
+		.token = token,
+		.res = res,
+	};
+
+	if (device_ns != UINT64_MAX) {
+		req.flags |= VAAL_COMPLETE_DEVICE_NS;
+		req.device_ns = device_ns;
+	}
+	if (log) {
+		req.flags |= VAAL_COMPLETE_LOG;
+		req.log_addr = (__u64)(uintptr_t)log;
+		req.log_len = log_len > VAAL_KERNEL_LOG_MAX ?
+			      VAAL_KERNEL_LOG_MAX : log_len;
+	}
+	return ioctl(fd, VAAL_IOC_CTRL_COMPLETE, &req) ? -errno : 0;
 }
 
 /**

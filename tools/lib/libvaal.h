@@ -71,6 +71,8 @@ int vaal_kernel_register(int fd, const char *class, const char *name,
 			 unsigned int scalar_bytes, const void *blob,
 			 size_t blob_len, __u32 *id);
 int vaal_kernel_unregister(int fd, __u32 id);
+int vaal_kernel_log(int fd, __u32 id, char *buf, size_t room,
+		    struct vaal_kernel_log *info);
 
 /*
  * Rings: what liburing is to io_uring.  A &struct vaal_ring maps the
@@ -161,6 +163,28 @@ int vaal_queue_launch(struct vaal_ring *r, __u32 kernel_id,
 		      unsigned int nr_args, const void *scalars,
 		      unsigned int scalar_bytes, __u64 user_data);
 
+/*
+ * Launch geometry (ABI 0.7): the global and local work sizes of a launch
+ * of a class whose controllers load code (OpenCL, CUDA).  A launch with
+ * geometry takes VAAL_SQE_LAUNCH_SLOTS(nr_args, scalar_bytes,
+ * VAAL_SQE_GEOMETRY) entries.
+ */
+int vaal_geometry(struct vaal_launch_geometry *g, unsigned int dims,
+		  const __u64 *global, const __u32 *local);
+int vaal_geometry_check(const struct vaal_launch_geometry *g);
+int vaal_prep_launch_geo(const struct vaal_ring *r, struct vaal_sqe *sqe,
+			 __u32 kernel_id, const struct vaal_sqe_arg *args,
+			 const __u8 *modes, unsigned int nr_args,
+			 const void *scalars, unsigned int scalar_bytes,
+			 const struct vaal_launch_geometry *geo,
+			 __u64 user_data);
+int vaal_queue_launch_geo(struct vaal_ring *r, __u32 kernel_id,
+			  const struct vaal_sqe_arg *args, const __u8 *modes,
+			  unsigned int nr_args, const void *scalars,
+			  unsigned int scalar_bytes,
+			  const struct vaal_launch_geometry *geo,
+			  __u64 user_data);
+
 int vaal_submit(struct vaal_ring *r);
 int vaal_submit_and_wait(struct vaal_ring *r, unsigned int min_complete);
 int vaal_submit_and_wait_timeout(struct vaal_ring *r,
@@ -187,6 +211,9 @@ int vaal_ctrl_register(int fd, const char *name, const char *class,
 int vaal_ctrl_pull(int fd, unsigned int flags, struct vaal_ctrl_pull *p);
 int vaal_ctrl_complete(int fd, __u64 token, int res);
 int vaal_ctrl_complete_ns(int fd, __u64 token, int res, __u64 device_ns);
+int vaal_ctrl_complete_log(int fd, __u64 token, int res, __u64 device_ns,
+			   const char *log, size_t log_len);
+int vaal_ctrl_blob(int fd, __u64 token, void *buf, size_t room, __u64 *key);
 
 /*
  * Scheduling attributes of a context on one class (vcore_sched): a

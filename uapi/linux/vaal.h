@@ -21,7 +21,7 @@
  * when it grows compatibly.
  */
 #define VAAL_ABI_MAJOR		0
-#define VAAL_ABI_MINOR		6
+#define VAAL_ABI_MINOR		7
 
 /* Feature bits reported in &vaal_query.features. */
 
@@ -46,11 +46,20 @@
 /* Scheduling attributes of a context: VAAL_IOC_SCHED_SET, _GET. */
 #define VAAL_FEAT_SCHED_ATTR	(1ULL << 6)
 
+/*
+ * Controllers that load code (ABI 0.7): launch geometry
+ * (%VAAL_SQE_GEOMETRY), kernel keys, %VAAL_IOC_CTRL_BLOB, retired keys
+ * (%VAAL_PULL_GONE), work deadlines, and kernel logs (%VAAL_COMPLETE_LOG,
+ * %VAAL_IOC_KERNEL_LOG).
+ */
+#define VAAL_FEAT_CODE_LOADING	(1ULL << 7)
+
 #define VAAL_FEATURES_ALL	(VAAL_FEAT_SCHED_PLUGIN | VAAL_FEAT_BUFFERS | \
 				 VAAL_FEAT_KERNELS | VAAL_FEAT_RINGS | \
 				 VAAL_FEAT_CONTROLLERS | \
 				 VAAL_FEAT_USER_CONTROLLERS | \
-				 VAAL_FEAT_SCHED_ATTR)
+				 VAAL_FEAT_SCHED_ATTR | \
+				 VAAL_FEAT_CODE_LOADING)
 
 /**
  * struct vaal_query - what the device offers, filled by %VAAL_IOC_QUERY
@@ -387,10 +396,55 @@ struct vaal_sqe_arg {
 /* Bytes of a launch's payload the first entry holds. */
 #define VAAL_SQE_INLINE_BYTES	48
 
+/* Flags of &vaal_sqe.flags. */
+
+/*
+ * A launch's payload ends with a &struct vaal_launch_geometry, after its
+ * scalars (ABI 0.7).  Only with %VAAL_OP_LAUNCH.
+ */
+#define VAAL_SQE_GEOMETRY	(1U << 0)
+
+#define VAAL_SQE_FLAGS_ALL	(VAAL_SQE_GEOMETRY)
+
+/* Dimensions of a launch's geometry at most. */
+#define VAAL_MAX_DIMS		3
+
+/**
+ * struct vaal_launch_geometry - the work-items of a launch, for controllers
+ *	that load code (ABI 0.7)
+ * @dims: dimensions, 1 to %VAAL_MAX_DIMS
+ * @flags: must be zero
+ * @global: work-items in each dimension (OpenCL's global work size; CUDA's
+ *	grid times its block): from 1 in each of the first @dims, zero in
+ *	the others
+ * @local: work-items of one work-group in each dimension (OpenCL's local
+ *	work size, CUDA's block): zero in all of the first @dims to let the
+ *	runtime choose, else from 1 in each of them; zero in the others
+ * @reserved: must be zero
+ *
+ * The core checks the shape above (-EINVAL in the launch's completion
+ * otherwise) and hands the geometry to a user-space controller with the
+ * work (&vaal_ctrl_pull.geometry); whether the device can run it (work
+ * sizes that divide, a work-group size the device takes) is the
+ * controller's to say, with -EINVAL.  In-kernel controllers ignore it, as
+ * does every class whose kernels are not loaded code.  A launch of a
+ * code-loading class without geometry runs one work-item.
+ */
+struct vaal_launch_geometry {
+	__u32 dims;
+	__u32 flags;
+	__u64 global[VAAL_MAX_DIMS];
+	__u32 local[VAAL_MAX_DIMS];
+	__u32 reserved;
+};
+
+#define VAAL_LAUNCH_GEOMETRY_SIZE	48
+
 /**
  * struct vaal_sqe - a submission, as written to the submission ring
  * @opcode: %VAAL_OP_*
- * @flags: must be zero
+ * @flags: %VAAL_SQE_* flags: %VAAL_SQE_GEOMETRY with %VAAL_OP_LAUNCH;
+ *	otherwise zero
  * @nr_args: launch: buffer arguments, as many as the kernel's signature
  *	has; otherwise zero
  * @scalar_bytes: launch: bytes of scalar arguments, as many as the
@@ -405,10 +459,12 @@ struct vaal_sqe_arg {
  *	%VAAL_OP_BARRIER
  *
  * A launch's payload (@nr_args &struct vaal_sqe_arg, then @scalar_bytes,
- * rounded up to 8 bytes) starts in @args and, when it is longer than
+ * rounded up to 8 bytes, then with %VAAL_SQE_GEOMETRY a &struct
+ * vaal_launch_geometry) starts in @args and, when it is longer than
  * %VAAL_SQE_INLINE_BYTES, goes on through the whole of the entries that
- * follow in the ring: VAAL_SQE_SLOTS() entries in all, all of them
- * submitted together.  Bytes past the payload must be zero.
+ * follow in the ring: VAAL_SQE_LAUNCH_SLOTS() entries in all (VAAL_SQE_SLOTS()
+ * without geometry), all of them submitted together.  Bytes past the
+ * payload, and between the scalars and the geometry, must be zero.
  */
 struct vaal_sqe {
 	__u8 opcode;
@@ -437,8 +493,26 @@ struct vaal_sqe {
 	       VAAL_SQE_INLINE_BYTES + sizeof(struct vaal_sqe) - 1) /	\
 	      sizeof(struct vaal_sqe) : 0))
 
-/* Most entries one launch takes. */
-#define VAAL_SQE_MAX_SLOTS	VAAL_SQE_SLOTS(VAAL_MAX_ARGS, VAAL_MAX_SCALAR_BYTES)
+/*
+ * Bytes of a launch's payload with %VAAL_SQE_* @flags: its arguments, its
+ * scalars, and its geometry with %VAAL_SQE_GEOMETRY (ABI 0.7).
+ */
+#define VAAL_SQE_LAUNCH_BYTES(nr_args, scalar_bytes, flags)		\
+	(VAAL_SQE_PAYLOAD_BYTES(nr_args, scalar_bytes) +		\
+	 ((flags) & VAAL_SQE_GEOMETRY ? VAAL_LAUNCH_GEOMETRY_SIZE : 0))
+
+/* Ring entries a launch with %VAAL_SQE_* @flags takes (ABI 0.7). */
+#define VAAL_SQE_LAUNCH_SLOTS(nr_args, scalar_bytes, flags)		\
+	(1 + (VAAL_SQE_LAUNCH_BYTES(nr_args, scalar_bytes, flags) >	\
+	      VAAL_SQE_INLINE_BYTES ?					\
+	      (VAAL_SQE_LAUNCH_BYTES(nr_args, scalar_bytes, flags) -	\
+	       VAAL_SQE_INLINE_BYTES + sizeof(struct vaal_sqe) - 1) /	\
+	      sizeof(struct vaal_sqe) : 0))
+
+/* Most entries one launch takes, geometry included (4, as before it). */
+#define VAAL_SQE_MAX_SLOTS						\
+	VAAL_SQE_LAUNCH_SLOTS(VAAL_MAX_ARGS, VAAL_MAX_SCALAR_BYTES,	\
+			      VAAL_SQE_GEOMETRY)
 
 /* Flags of &vaal_enter.flags. */
 
@@ -587,7 +661,21 @@ struct vaal_ctrl_register {
 /* Do not wait for work: -EAGAIN when there is none. */
 #define VAAL_PULL_NONBLOCK	(1U << 0)
 
-#define VAAL_PULL_FLAGS_ALL	(VAAL_PULL_NONBLOCK)
+/*
+ * Report the keys of kernels gone (&vaal_ctrl_pull.gone) and return with
+ * them alone when there is no work (ABI 0.7); the structure must be at
+ * least %VAAL_CTRL_PULL_SIZE_VER1.
+ */
+#define VAAL_PULL_GONE		(1U << 1)
+
+#define VAAL_PULL_FLAGS_ALL	(VAAL_PULL_NONBLOCK | VAAL_PULL_GONE)
+
+/* Bits of &vaal_ctrl_pull.events. */
+#define VAAL_PULL_EV_WORK	(1U << 0)	/* work is described */
+#define VAAL_PULL_EV_GONE	(1U << 1)	/* keys in &vaal_ctrl_pull.gone */
+
+/* Keys one pull reports gone at most. */
+#define VAAL_PULL_MAX_GONE	16
 
 /**
  * struct vaal_ctrl_arg - a buffer argument of pulled work
@@ -620,13 +708,34 @@ struct vaal_ctrl_arg {
  * @nr_args: out: buffer arguments in @args
  * @name: out: the kernel's name
  * @scalar_bytes: out: bytes in @scalars
- * @blob_len: out: bytes of the kernel's code blob (not passed here)
+ * @blob_len: out: bytes of the kernel's code blob (%VAAL_IOC_CTRL_BLOB
+ *	copies it)
  * @args: out: the buffer arguments
  * @scalars: out: the scalar arguments
- * @reserved: zero
+ * @reserved: in: must be zero
+ * @kernel_key: out: the kernel's key: unique among every kernel registered
+ *	on the host since vaal_core was loaded, never zero, never reused; a
+ *	controller that loads code keeps what it built for the kernel under
+ *	it (ABI 0.7)
+ * @deadline_ns: out: the CLOCK_MONOTONIC time, in ns, past which the core
+ *	completes the work with -ETIMEDOUT; the unit stays taken until the
+ *	controller completes it, which it should do as soon as it gave up on
+ *	the work (ABI 0.7)
+ * @geometry: out: the launch's geometry; all zero (@geometry.dims 0) for a
+ *	launch without %VAAL_SQE_GEOMETRY (ABI 0.7)
+ * @events: out: %VAAL_PULL_EV_WORK when the fields above describe work;
+ *	%VAAL_PULL_EV_GONE when @gone holds keys (ABI 0.7)
+ * @nr_gone: out: keys in @gone, at most %VAAL_PULL_MAX_GONE (ABI 0.7)
+ * @gone: out: with %VAAL_PULL_GONE, keys of kernels that pulls with
+ *	%VAAL_PULL_GONE handed this controller work of and that are gone for
+ *	good: unregistered, or their context closed, and no launch of them
+ *	left anywhere.  Each is reported once; the controller frees what it
+ *	built for them (ABI 0.7)
  *
  * Waits, interruptibly, until a unit holds work the process has not pulled
- * yet; poll() on the file reports such work as readable.
+ * yet, or, with %VAAL_PULL_GONE, a key is gone; poll() on the file reports
+ * either as readable.  Without %VAAL_PULL_GONE every successful pull
+ * describes work.
  */
 struct vaal_ctrl_pull {
 	__u32 size;
@@ -640,16 +749,32 @@ struct vaal_ctrl_pull {
 	struct vaal_ctrl_arg args[VAAL_MAX_ARGS];
 	__u8 scalars[VAAL_MAX_SCALAR_BYTES];
 	__u64 reserved[2];
+	__u64 kernel_key;
+	__u64 deadline_ns;
+	struct vaal_launch_geometry geometry;
+	__u32 events;
+	__u32 nr_gone;
+	__u64 gone[VAAL_PULL_MAX_GONE];
 };
 
 #define VAAL_CTRL_PULL_SIZE_VER0	400
+#define VAAL_CTRL_PULL_SIZE_VER1	600	/* + kernel_key ... gone */
 
 /* Flags of &vaal_ctrl_complete.flags. */
 
 /* &vaal_ctrl_complete.device_ns holds the time the work used the device. */
 #define VAAL_COMPLETE_DEVICE_NS	(1U << 0)
 
-#define VAAL_COMPLETE_FLAGS_ALL	(VAAL_COMPLETE_DEVICE_NS)
+/*
+ * &vaal_ctrl_complete.log_addr holds a log for the work's kernel (ABI 0.7):
+ * the structure must be at least %VAAL_CTRL_COMPLETE_SIZE_VER1.
+ */
+#define VAAL_COMPLETE_LOG	(1U << 1)
+
+#define VAAL_COMPLETE_FLAGS_ALL	(VAAL_COMPLETE_DEVICE_NS | VAAL_COMPLETE_LOG)
+
+/* Bytes of a kernel's log at most. */
+#define VAAL_KERNEL_LOG_MAX	65536
 
 /**
  * struct vaal_ctrl_complete - give work back, %VAAL_IOC_CTRL_COMPLETE
@@ -665,9 +790,18 @@ struct vaal_ctrl_pull {
  *	held the work.  Without the flag, the unit's time holding it.  Must
  *	be zero without the flag (ABI 0.6)
  * @reserved: in: must be zero
+ * @log_addr: in: with %VAAL_COMPLETE_LOG, the user address of @log_len
+ *	bytes of text the work's kernel keeps as its log, in place of the one
+ *	it had (a build log, why the kernel's signature does not fit its
+ *	code, ...); its context reads it with %VAAL_IOC_KERNEL_LOG.  Must be
+ *	zero without the flag (ABI 0.7)
+ * @log_len: in: with %VAAL_COMPLETE_LOG, bytes at @log_addr, at most
+ *	%VAAL_KERNEL_LOG_MAX, 0 to drop the log; must be zero without the
+ *	flag (ABI 0.7)
+ * @reserved1: in: must be zero
  *
  * -ENOENT for a token the controller does not hold (completed already, or
- * never pulled).
+ * never pulled).  The log is the kernel's before the completion is posted.
  */
 struct vaal_ctrl_complete {
 	__u32 size;
@@ -677,9 +811,83 @@ struct vaal_ctrl_complete {
 	__u32 reserved0;
 	__u64 device_ns;
 	__u64 reserved;
+	__u64 log_addr;
+	__u32 log_len;
+	__u32 reserved1;
 };
 
 #define VAAL_CTRL_COMPLETE_SIZE_VER0	40
+#define VAAL_CTRL_COMPLETE_SIZE_VER1	56	/* + log_addr, log_len */
+
+/**
+ * struct vaal_ctrl_blob - copy the code blob of held work's kernel,
+ *	%VAAL_IOC_CTRL_BLOB (ABI 0.7)
+ * @size: in: sizeof(struct vaal_ctrl_blob) as the caller knows it
+ * @flags: in: must be zero
+ * @token: in: work the controller holds, from %VAAL_IOC_CTRL_PULL
+ * @addr: in: user address of @room bytes
+ * @room: in: bytes at @addr
+ * @blob_len: out: bytes of the blob (&vaal_ctrl_pull.blob_len)
+ * @kernel_key: out: the kernel's key (&vaal_ctrl_pull.kernel_key)
+ * @reserved: in: must be zero
+ *
+ * A controller sees the code of the kernels it runs, and no other: it
+ * fetches a kernel's blob once, with work of it in hand, and keeps what it
+ * built under the kernel's key.  -ENOENT for a token the controller does
+ * not hold, -ENOSPC (with @blob_len written) when @room is short: nothing
+ * is copied then.
+ */
+struct vaal_ctrl_blob {
+	__u32 size;
+	__u32 flags;
+	__u64 token;
+	__u64 addr;
+	__u32 room;
+	__u32 blob_len;
+	__u64 kernel_key;
+	__u64 reserved[2];
+};
+
+#define VAAL_CTRL_BLOB_SIZE_VER0	56
+
+/**
+ * struct vaal_kernel_log - read a kernel's log, %VAAL_IOC_KERNEL_LOG
+ *	(ABI 0.7)
+ * @size: in: sizeof(struct vaal_kernel_log) as the caller knows it
+ * @flags: in: must be zero
+ * @id: in: the kernel's id in the context
+ * @log_len: out: bytes of the log, 0 for none
+ * @addr: in: user address of @room bytes, or 0 with @room 0 to ask the
+ *	length
+ * @room: in: bytes at @addr; the first min(@room, @log_len) bytes of the
+ *	log are copied
+ * @controller: out: id of the controller that wrote the log, 0 for none
+ * @kernel_key: out: the kernel's key, as its controllers know it
+ *	(&vaal_ctrl_pull.kernel_key)
+ * @reserved: in: must be zero
+ *
+ * A controller that loads code attaches a log to a kernel when it
+ * completes a launch of it (%VAAL_COMPLETE_LOG): the build log of the
+ * kernel's program - which fails the launch with -EINVAL when the code
+ * does not build - why the kernel's signature does not fit the code, ...
+ * The log is text, not NUL-terminated, at most %VAAL_KERNEL_LOG_MAX bytes;
+ * it is there once the launch's completion is posted, until the next one
+ * replaces it or the kernel is unregistered.  -ENOENT for an id the
+ * context has no kernel of.
+ */
+struct vaal_kernel_log {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 log_len;
+	__u64 addr;
+	__u32 room;
+	__u32 controller;
+	__u64 kernel_key;
+	__u64 reserved[2];
+};
+
+#define VAAL_KERNEL_LOG_SIZE_VER0	56
 
 /* Flags of &vaal_sched_attr.flags for %VAAL_IOC_SCHED_SET. */
 
@@ -770,5 +978,7 @@ struct vaal_sched_attr {
 	_IOWR(VAAL_IOC_MAGIC, 0x0a, struct vaal_query_controllers)
 #define VAAL_IOC_SCHED_SET	_IOWR(VAAL_IOC_MAGIC, 0x0b, struct vaal_sched_attr)
 #define VAAL_IOC_SCHED_GET	_IOWR(VAAL_IOC_MAGIC, 0x0c, struct vaal_sched_attr)
+#define VAAL_IOC_CTRL_BLOB	_IOWR(VAAL_IOC_MAGIC, 0x0d, struct vaal_ctrl_blob)
+#define VAAL_IOC_KERNEL_LOG	_IOWR(VAAL_IOC_MAGIC, 0x0e, struct vaal_kernel_log)
 
 #endif /* _UAPI_LINUX_VAAL_H */
