@@ -84,6 +84,57 @@ guest_demo() {
 	return $rc
 }
 
+# vm_spec_demo: a VM described in a spec (tools/vcorevm), checked against
+# the host, a bigger one refused with its reason, applied - its cgroup,
+# VIF, mdev and reservation made - and released, leaving nothing.
+vm_spec_demo() {
+	local t vm=$B/tools/vcorevm rc=1
+	t=$(mktemp -d)
+	cat >"$t/demo1.toml" <<-EOF
+	name = "demo1"
+	vcpus = 1
+	memory = "64MiB"
+	weight = 300
+
+	[[vif]]
+	np = "svnic-np0"
+	mac = "52:54:00:00:0d:01"
+	rate = "100mbit"
+	vlan = 10
+
+	[[accel]]
+	class = "cpu"
+	reserve = "1ms/10ms"
+
+	[mdev]
+	type = "vaal-small"
+	EOF
+	sed 's/^name = .*/name = "big1"/; s/0d:01/0d:02/
+	     s|^reserve = .*|reserve = "9ms/10ms"\ncontexts = 64|' \
+		"$t/demo1.toml" >"$t/big1.toml"
+	if modprobe -a vhost_vdpa &&
+	   ip link add vdemo0 type veth peer name vdemo1 &&
+	   ip link set vdemo1 up && ip link set vdemo0 up &&
+	   "$B/tools/svnicctl" np add vdemo0 >/dev/null; then
+		echo "\$ vcorevm check demo1.toml" && "$vm" check "$t/demo1.toml" &&
+		echo "\$ vcorevm check big1.toml (64 contexts of 9ms/10ms)" &&
+		! "$vm" check "$t/big1.toml" &&
+		echo "\$ vcorevm apply demo1.toml" && "$vm" apply "$t/demo1.toml" &&
+		"$vm" show && vdpa dev show &&
+		grep -H . /sys/bus/mdev/devices/*/vaal/reserve &&
+		echo "\$ vcorevm qemu --plain demo1.toml" &&
+		"$vm" qemu --plain "$t/demo1.toml" | tr '\n' ' ' && echo &&
+		echo "\$ vcorevm release demo1" && "$vm" release demo1 &&
+		[ -z "$(vdpa dev show)" ] &&
+		! ls /sys/bus/mdev/devices/*/vaal >/dev/null 2>&1 && rc=0
+	fi
+	"$vm" release demo1 >/dev/null 2>&1
+	"$B/tools/svnicctl" np del svnic-np0 >/dev/null 2>&1
+	ip link del vdemo0 2>/dev/null
+	rm -rf "$t"
+	return $rc
+}
+
 echo
 echo "== V-Core demo report =="
 echo "kernel $(uname -r) in QEMU; V-Core modules:"
@@ -151,6 +202,10 @@ step "an NP on a veth: its backend, NP ABI, batching and uplink counters (svnicc
 	 $B/tools/svnicctl np show svnic-np0; r=\$?; \
 	 $B/tools/svnicctl np del svnic-np0; ip link del vdemo0; exit \$r"
 step "iproute2 vdpa lists management devices (none until NPs exist)" vdpa mgmtdev show
+echo
+echo "-- VMs from a spec, with admission control (vcorevm)"
+step "a VM in a spec: checked, a bigger one refused with its reason, applied, released leaving nothing" \
+	vm_spec_demo
 echo
 echo "-- module life cycle"
 step "rmmod vaal_core refused while modules use it" refused rmmod vaal_core
