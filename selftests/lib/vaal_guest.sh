@@ -12,6 +12,8 @@
 #	GUEST_APPEND	what guest/init is to do (vcore.* parameters)
 #	GUEST_CG	a cgroup for QEMU, or empty
 #	OFF_UNITS	CPUs for QEMU (taskset -c), or empty
+#	GUEST_MODULES	more modules for the guest's initramfs (virtio_net),
+#			loaded before vaal_pci, or unset
 # and defines say() (a line for the log and the TAP stream) before
 # calling these.
 GUEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../vaal_mdev" && pwd)
@@ -65,8 +67,8 @@ mdev_up() {
 }
 
 # The guest's initramfs, $T/initrd: busybox, guest/init, and the modules
-# of 9p over virtio (virtio_pci may be built in), uncompressed for
-# busybox's insmod, in load order in /modules.list.
+# of 9p over virtio (virtio_pci may be built in) and of $GUEST_MODULES,
+# uncompressed for busybox's insmod, in load order in /modules.list.
 initramfs() {
 	local root=$T/root ko name
 	mkdir -p "$root"/{bin,dev,proc,sys,mnt,lib/modules} &&
@@ -74,7 +76,9 @@ initramfs() {
 	cp "$GUEST_DIR/guest/init" "$root/init" &&
 	chmod 755 "$root/init" || return 1
 	: >"$root/modules.list"
-	modprobe --show-depends -a virtio_pci 9p 9pnet_virtio >"$T/deps" || return 1
+	# shellcheck disable=SC2086 # a list of names
+	modprobe --show-depends -a virtio_pci 9p 9pnet_virtio ${GUEST_MODULES:-} \
+		>"$T/deps" || return 1
 	cat "$T/deps"
 	while read -r ko; do
 		name=${ko##*/}

@@ -160,12 +160,12 @@ int cmd_qemu(int argc, char **argv)
 		goto out;
 	}
 	if (run) {
-		exec_argv[0] = (char *)"exec";
-		exec_argv[1] = spec.name;
-		exec_argv[2] = (char *)"--";
+		/* As "vcorevm exec NAME -- QEMU-ARGV": what follows "exec". */
+		exec_argv[0] = spec.name;
+		exec_argv[1] = (char *)"--";
 		for (i = 0; i <= a.n; i++)
-			exec_argv[3 + i] = a.v[i];
-		ret = cmd_exec(a.n + 3, exec_argv);
+			exec_argv[2 + i] = a.v[i];
+		ret = cmd_exec(a.n + 2, exec_argv);
 		goto out;
 	}
 	if (!plain) {
