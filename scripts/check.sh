@@ -175,7 +175,7 @@ vm_tier() {
 
 tier_vm() {
 	banner "vm: selftests on the stock kernel"
-	vm_tier vm --timeout 2100 -- "$TOP/selftests/run_tests.sh" --build "$BUILD"
+	vm_tier vm --timeout 3300 -- "$TOP/selftests/run_tests.sh" --build "$BUILD"
 }
 
 # The demo (scripts/demo.sh, scripts/demo-guest.sh) prints "  [ok]   STEP"

@@ -7,4 +7,4 @@ set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 echo "V-Core demo: booting a VM with the suite loaded"
-exec "$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} -- "$TOP/scripts/demo-guest.sh"
+exec "$TOP/vm/vcore-vm" ${KDIR:+--kdir "$KDIR"} --timeout 900 -- "$TOP/scripts/demo-guest.sh"
