@@ -11,6 +11,7 @@
 # wire through its VIF and its vaal_pci runs vaalctl run crypto sha256
 # against sha256sum; after QEMU exits, release leaves the host as before.
 # Prints TAP; $VCORE_SUITE holds the modules, $VCORE_BUILD the tools.
+# timeout: 900
 set -u
 SUITE=${VCORE_SUITE:?VCORE_SUITE not set}
 BUILD=${VCORE_BUILD:?VCORE_BUILD not set}
@@ -116,7 +117,7 @@ type = "vaal-small"
 [qemu]
 machine = "pc"
 accel = "tcg"
-args = ["-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "file:$T/console", "-monitor", "none", "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"]
+args = ["-cpu", "$GUEST_CPU", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "file:$T/console", "-monitor", "none", "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"]
 
 [boot]
 kernel = "$KERNEL"

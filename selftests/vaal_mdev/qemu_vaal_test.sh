@@ -20,6 +20,7 @@
 # 250 s to run).
 # Prints TAP; $VCORE_SUITE holds the modules, $VCORE_BUILD the tools and
 # the selftests.
+# timeout: 900
 set -u
 SUITE=${VCORE_SUITE:?VCORE_SUITE not set}
 BUILD=${VCORE_BUILD:?VCORE_BUILD not set}
@@ -47,7 +48,7 @@ W_GUEST=100 W_HOST=300
 LOAD_SECS=30 RAMP=3 WINDOW=12
 HOST_LOAD_PID=
 BIG_BYTES=$(((2 << 20) + 8192))	# more pages than one page list holds (512)
-END=570			# s, when the guest must be done: run_tests.sh stops us at 600
+END=870			# s, when the guest must be done: run_tests.sh stops us at 900
 # What guest/init is to do; QEMU runs in the cgroup of weight W_GUEST.
 GUEST_APPEND="vcore.files=/etc/os-release,$T/big.bin vcore.shim=$T/shim.so"
 GUEST_APPEND+=" vcore.dag=$DAG_TESTS vcore.load=$LOAD_SECS"
@@ -240,7 +241,7 @@ host_count() {
 # points.  The guest must still be loading at the window's end.
 share() {
 	local g0 h0 g1 h1 verdict got want
-	wait_console '^GUEST-LOAD load ' 180 || return 1
+	wait_console '^GUEST-LOAD load ' 300 || return 1
 	(echo $BASHPID >"$CG/host/cgroup.procs" &&
 	 exec ${OFF_UNITS:+taskset -c "$OFF_UNITS"} "$BUILD/tools/vaal_load" \
 		-t $((RAMP + WINDOW + 3)) -i 100) >"$T/hostload" 2>&1 &
