@@ -24,7 +24,7 @@ KERNEL=/boot/vmlinuz-$(uname -r)
 PARENT=/sys/class/mdev_bus/vaal
 UUID=$(cat /proc/sys/kernel/random/uuid)
 MDEV=/sys/bus/mdev/devices/$UUID
-BOOT_TIMEOUT=240	# s, from QEMU's start to the guest's first line
+BOOT_TIMEOUT=420	# s, from QEMU's start to the guest's first line
 # The guest's CPU: without CMPXCHG16B, which TCG inside TCG has been seen
 # to get wrong (a double fault with impossible RFLAGS right after one, in
 # SLUB's fast path), the kernel takes the lock-based path instead.
