@@ -221,7 +221,7 @@ tier_debug() {
 	add debug-leak
 	SECONDS=0
 	banner "debug: KUnit and selftests in $kver"
-	vm_tier debug --timeout 3300 --mem 3072 "${kargs[@]}" --kmemleak -- \
+	vm_tier debug --timeout 4200 --mem 3072 "${kargs[@]}" --kmemleak -- \
 		"$TOP/selftests/run_tests.sh" --build "$BUILD" --suite "$BUILD/debug" --kunit
 }
 
