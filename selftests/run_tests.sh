@@ -97,9 +97,11 @@ for t in "${tests[@]}"; do
 	# 600 s, or what a script's "# timeout: SECONDS" line asks (kselftest's
 	# settings, per test): those that boot a guest inside the VM.
 	limit=$(sed -n '1,30s/^# timeout: \([0-9]\+\)$/\1/p' "$t" 2>/dev/null | head -n 1)
+	start=$SECONDS
 	timeout -k 5 "${limit:-600}" "$t" >"$out" 2>&1
 	status=$?
 	sed 's/^/  /' "$out"
+	echo "# time: $name $((SECONDS - start))s"
 	result "$name" "$status"
 done
 

@@ -46,12 +46,17 @@ GUEST_TESTS+=("${more[@]}")
 CG=/sys/fs/cgroup/vaal_guest_test
 W_GUEST=100 W_HOST=300
 LOAD_SECS=30 RAMP=3 WINDOW=12
+# Both loaders keep 48 launches of a LOAD_DIM^2 matmul in flight: at 128,
+# about 0.4 s of the sidecore's work under TCG, so that neither queue runs
+# dry while its loader waits for a vCPU that the nested guest's TCG thread
+# holds (at 64 the host's did, and the guest got 38% of the sidecore).
+LOAD_DIM=128
 HOST_LOAD_PID=
 BIG_BYTES=$(((2 << 20) + 8192))	# more pages than one page list holds (512)
 END=870			# s, when the guest must be done: run_tests.sh stops us at 900
 # What guest/init is to do; QEMU runs in the cgroup of weight W_GUEST.
 GUEST_APPEND="vcore.files=/etc/os-release,$T/big.bin vcore.shim=$T/shim.so"
-GUEST_APPEND+=" vcore.dag=$DAG_TESTS vcore.load=$LOAD_SECS"
+GUEST_APPEND+=" vcore.dag=$DAG_TESTS vcore.load=$LOAD_SECS vcore.load_dim=$LOAD_DIM"
 GUEST_APPEND+=" vcore.tests=$(IFS=,; echo "${GUEST_TESTS[*]}")"
 GUEST_CG=$CG/guest
 OFF_UNITS=
@@ -244,7 +249,7 @@ share() {
 	wait_console '^GUEST-LOAD load ' 300 || return 1
 	(echo $BASHPID >"$CG/host/cgroup.procs" &&
 	 exec ${OFF_UNITS:+taskset -c "$OFF_UNITS"} "$BUILD/tools/vaal_load" \
-		-t $((RAMP + WINDOW + 3)) -i 100) >"$T/hostload" 2>&1 &
+		-d $LOAD_DIM -t $((RAMP + WINDOW + 3)) -i 100) >"$T/hostload" 2>&1 &
 	HOST_LOAD_PID=$!
 	sleep $RAMP
 	g0=$(guest_count) h0=$(host_count)
