@@ -39,7 +39,9 @@
 #include "vaal_internal.h"
 
 static_assert(sizeof(struct vaal_ctrl_register) == VAAL_CTRL_REGISTER_SIZE_VER0);
-static_assert(sizeof(struct vaal_ctrl_pull) == VAAL_CTRL_PULL_SIZE_VER1);
+static_assert(sizeof(struct vaal_ctrl_pull) == VAAL_CTRL_PULL_SIZE_VER2);
+static_assert(offsetof(struct vaal_ctrl_pull, ctx_id) ==
+	      VAAL_CTRL_PULL_SIZE_VER1);
 static_assert(sizeof(struct vaal_ctrl_complete) == VAAL_CTRL_COMPLETE_SIZE_VER1);
 static_assert(sizeof(struct vaal_ctrl_blob) == VAAL_CTRL_BLOB_SIZE_VER0);
 static_assert(offsetof(struct vaal_ctrl_pull, kernel_key) ==
@@ -335,6 +337,7 @@ static void vaal_uctrl_describe(struct vaal_uctrl *u, struct vaal_job *job,
 	}
 	memcpy(p->scalars, vaal_job_scalars(job, k->nr_args), k->scalar_bytes);
 	p->kernel_key = k->key;
+	p->ctx_id = job->ctx->sched.id;
 	/* The watchdog's clock: a unit took the work at start_ns. */
 	p->deadline_ns = job->start_ns + k->timeout_ns;
 	if (job->geometry)

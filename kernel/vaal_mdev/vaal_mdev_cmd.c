@@ -216,7 +216,7 @@ static int vaal_mdev_cmd_query(struct vaal_mdev_state *st,
 		return ret;
 	/* The limits are the guest's own. */
 	q.nr_controllers = ret;
-	q.features &= ~VAAL_FEAT_USER_CONTROLLERS;
+	q.features &= ~(VAAL_FEAT_USER_CONTROLLERS | VAAL_FEAT_CTRL_CTX_ID);
 	q.nr_contexts = st->nr_ctxs;
 	q.max_contexts = type->max_contexts;
 	q.max_buffer_bytes = min(q.max_buffer_bytes, type->max_buf_bytes);

@@ -8,6 +8,8 @@
  * controller wrote.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -194,6 +196,76 @@ TEST_F(umap, device_time_from_the_controller)
 	ASSERT_TRUE(rt_reap(&self->ring, &cqe));
 	EXPECT_EQ(0, cqe.res);
 	EXPECT_EQ(12345, cqe.device_ns);
+}
+
+/* The context's id in /proc/self/fdinfo/@fd (vaal-ctx-id), or 0. */
+static __u64 fdinfo_ctx_id(int fd)
+{
+	unsigned long long id = 0;
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "vaal-ctx-id: %llu", &id) == 1)
+			break;
+	fclose(f);
+	return id;
+}
+
+/*
+ * The pull names the submitter's context as its fdinfo does (ABI 0.8),
+ * and another context's work by another id; a pull of the 0.7 size is
+ * answered in that size.
+ */
+TEST_F(umap, names_the_context_of_the_work)
+{
+	struct vaal_kernel_register kr = {
+		.size = sizeof(kr), .class = CLASS, .name = "nop",
+	};
+	struct vaal_query q = { .size = sizeof(q) };
+	struct vaal_sqe_arg arg = {};
+	struct vaal_ctrl_pull *p;
+	struct rt_ring ring2;
+	int other;
+
+	ASSERT_EQ(0, ioctl(self->user, VAAL_IOC_QUERY, &q));
+	EXPECT_TRUE(q.features & VAAL_FEAT_CTRL_CTX_ID);
+	EXPECT_EQ(VAAL_CTRL_PULL_SIZE_VER2, self->pull.size);
+	EXPECT_NE(0, self->pull.ctx_id);
+	EXPECT_EQ(fdinfo_ctx_id(self->user), self->pull.ctx_id);
+	ASSERT_EQ(0, complete(self->ctrl, self->pull.token));
+
+	/* Another context's launches of a kernel of no buffer. */
+	other = open("/dev/vaal", O_RDWR);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, ioctl(other, VAAL_IOC_KERNEL_REGISTER, &kr));
+	ASSERT_EQ(0, rt_init(&ring2, other, 4, 0, 0));
+	rt_launch(&ring2, kr.id, 6, &arg, 0, NULL, NULL, 0);
+	rt_launch(&ring2, kr.id, 7, &arg, 0, NULL, NULL, 0);
+	ASSERT_EQ(2, rt_submit(&ring2, 0));
+	p = calloc(1, sizeof(*p));
+	ASSERT_NE(NULL, p);
+
+	/* A pull of the 0.7 size is answered in that size. */
+	p->size = VAAL_CTRL_PULL_SIZE_VER1;
+	p->ctx_id = 0x5a5a;
+	ASSERT_EQ(0, ioctl(self->ctrl, VAAL_IOC_CTRL_PULL, p));
+	EXPECT_EQ(VAAL_CTRL_PULL_SIZE_VER1, p->size);
+	EXPECT_EQ(0x5a5a, p->ctx_id);
+	ASSERT_EQ(0, complete(self->ctrl, p->token));
+
+	memset(p, 0, sizeof(*p));
+	p->size = sizeof(*p);
+	ASSERT_EQ(0, ioctl(self->ctrl, VAAL_IOC_CTRL_PULL, p));
+	EXPECT_EQ(fdinfo_ctx_id(other), p->ctx_id);
+	EXPECT_NE(self->pull.ctx_id, p->ctx_id);
+	EXPECT_EQ(0, complete(self->ctrl, p->token));
+	free(p);
+	close(other);
 }
 
 TEST_HARNESS_MAIN

@@ -21,7 +21,7 @@
  * when it grows compatibly.
  */
 #define VAAL_ABI_MAJOR		0
-#define VAAL_ABI_MINOR		7
+#define VAAL_ABI_MINOR		8
 
 /* Feature bits reported in &vaal_query.features. */
 
@@ -54,12 +54,20 @@
  */
 #define VAAL_FEAT_CODE_LOADING	(1ULL << 7)
 
+/*
+ * A user-space controller's pull names the context the work belongs to
+ * (&vaal_ctrl_pull.ctx_id, ABI 0.8), so that a controller that loads code
+ * can keep a device context per vaal context.
+ */
+#define VAAL_FEAT_CTRL_CTX_ID	(1ULL << 8)
+
 #define VAAL_FEATURES_ALL	(VAAL_FEAT_SCHED_PLUGIN | VAAL_FEAT_BUFFERS | \
 				 VAAL_FEAT_KERNELS | VAAL_FEAT_RINGS | \
 				 VAAL_FEAT_CONTROLLERS | \
 				 VAAL_FEAT_USER_CONTROLLERS | \
 				 VAAL_FEAT_SCHED_ATTR | \
-				 VAAL_FEAT_CODE_LOADING)
+				 VAAL_FEAT_CODE_LOADING | \
+				 VAAL_FEAT_CTRL_CTX_ID)
 
 /**
  * struct vaal_query - what the device offers, filled by %VAAL_IOC_QUERY
@@ -731,6 +739,11 @@ struct vaal_ctrl_arg {
  *	good: unregistered, or their context closed, and no launch of them
  *	left anywhere.  Each is reported once; the controller frees what it
  *	built for them (ABI 0.7)
+ * @ctx_id: out: with %VAAL_PULL_EV_WORK, the id of the context the work
+ *	belongs to, as its fdinfo names it (vaal-ctx-id): unique among
+ *	the contexts opened since vaal_core was loaded, never reused.  Every
+ *	kernel belongs to one context, so the context is gone once the keys
+ *	of all its kernels it was handed are (ABI 0.8)
  *
  * Waits, interruptibly, until a unit holds work the process has not pulled
  * yet, or, with %VAAL_PULL_GONE, a key is gone; poll() on the file reports
@@ -755,10 +768,12 @@ struct vaal_ctrl_pull {
 	__u32 events;
 	__u32 nr_gone;
 	__u64 gone[VAAL_PULL_MAX_GONE];
+	__u64 ctx_id;
 };
 
 #define VAAL_CTRL_PULL_SIZE_VER0	400
 #define VAAL_CTRL_PULL_SIZE_VER1	600	/* + kernel_key ... gone */
+#define VAAL_CTRL_PULL_SIZE_VER2	608	/* + ctx_id */
 
 /* Flags of &vaal_ctrl_complete.flags. */
 
