@@ -118,13 +118,14 @@ $(BUILD)/tools/vaal_example: tools/examples/vaal_example.c $(LIBVAAL)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
-$(BUILD)/tools/vaal_nop_bench: tools/bench/vaal_nop_bench.c $(LIBVAAL)
+$(BUILD)/tools/vaal_nop_bench: tools/bench/vaal_nop_bench.c $(LIBVAAL) \
+			       tools/bench/bench.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
 # NOPs through the VAAL mdev by a user-space VFIO driver (the selftest's).
 $(BUILD)/tools/vaal_vfio_bench: tools/bench/vaal_vfio_bench.c $(LIBVAAL) \
-				selftests/lib/vfio_drv.h
+				selftests/lib/vfio_drv.h tools/bench/bench.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
@@ -135,7 +136,8 @@ $(BUILD)/tools/vcs_share_bench: tools/bench/vcs_share_bench.c $(LIBVAAL) \
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
 # sha256 of a large buffer by the client's clock, in a guest and on the host.
-$(BUILD)/tools/vaal_sha_bench: tools/bench/vaal_sha_bench.c $(LIBVAAL)
+$(BUILD)/tools/vaal_sha_bench: tools/bench/vaal_sha_bench.c $(LIBVAAL) \
+			       tools/bench/bench.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
@@ -146,7 +148,8 @@ $(BUILD)/tools/vaal_load: tools/bench/vaal_load.c $(LIBVAAL) \
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
 # svnic's VIF against vhost-net through the user-space vhost driver.
-$(BUILD)/tools/svnic_vhost_bench: tools/bench/svnic_vhost_bench.c $(VHOST_DRV)
+$(BUILD)/tools/svnic_vhost_bench: tools/bench/svnic_vhost_bench.c $(VHOST_DRV) \
+				  tools/bench/bench.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
@@ -165,7 +168,7 @@ $(BUILD)/tools/vaal_opencld: $(wildcard tools/vaal_opencld/*.[ch]) $(LIBVAAL)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) -lOpenCL -lpthread
 
 $(BUILD)/tools/vaal_opencl_bench: tools/bench/vaal_opencl_bench.c $(LIBVAAL) \
-				  selftests/lib/vaal_opencld.h
+				  selftests/lib/vaal_opencld.h tools/bench/bench.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) -lOpenCL
 

@@ -122,6 +122,7 @@
 #include <sys/wait.h>
 
 #include "../lib/vhost_drv.h"
+#include "bench.h"
 
 #define ETH_P_BENCH	0x88b5	/* throughput frames: counted, dropped */
 #define ETH_P_PING	0x88b6	/* echoed by the responder */
@@ -199,28 +200,6 @@ struct result {
 static pid_t dev_tid;
 
 static char script[PATH_MAX + 64];
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The median of @n values (sorted in place). */
-static double median_of(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* svnic_vhost_bench.sh ARGS...; its exit status. */
 static int net(const char *fmt, ...)
@@ -555,10 +534,10 @@ static void tx_prepare(struct vdrv *d, __u16 type, size_t len, __u16 *freel,
 /* Wait (spinning, yielding) until the device used all posted; 0 or -1. */
 static int tx_drain(struct vdrv *d, double timeout)
 {
-	double end = now_s() + timeout;
+	double end = bench_now_s() + timeout;
 
 	while (vdrv_used_idx(d, VDRV_TX) != d->vq[VDRV_TX].avail_idx) {
-		if (now_s() > end)
+		if (bench_now_s() > end)
 			return -1;
 		sched_yield();
 	}
@@ -635,10 +614,10 @@ static int tput(struct vdrv *d, size_t len, int stats, struct tput *r)
 			prog, self, dev_tid);
 		return -1;
 	}
-	t0 = now_s();
+	t0 = bench_now_s();
 	end = t0 + opt.seconds;
 	last = t0;
-	for (t = t0; t < end; t = now_s()) {
+	for (t = t0; t < end; t = bench_now_s()) {
 		gap = t - last > gap ? t - last : gap;
 		last = t;
 		if (tx_reclaim(d, freel, &nfree))
@@ -655,7 +634,7 @@ static int tput(struct vdrv *d, size_t len, int stats, struct tput *r)
 			prog, len, vdrv_used_idx(d, VDRV_TX), d->vq[VDRV_TX].avail_idx);
 		return -1;
 	}
-	t1 = now_s();
+	t1 = bench_now_s();
 	if (cpu_now(self, &drv1, &dev1)) {
 		fprintf(stderr, "%s: the device's thread (%d) is gone\n", prog,
 			dev_tid);
@@ -715,14 +694,14 @@ static int ping_wait(struct vdrv *d, __u32 seq)
 {
 	struct vring_used_elem *e;
 	static unsigned int given;
-	double end = now_s() + 1;
+	double end = bench_now_s() + 1;
 	unsigned char *b;
 	__u32 got;
 
 	for (;;) {
 		e = vdrv_used_next(d, VDRV_RX);
 		if (!e && !opt.irq) {
-			if (now_s() > end)
+			if (bench_now_s() > end)
 				return -1;
 			sched_yield();
 			continue;
@@ -762,8 +741,8 @@ static double rtt(struct vdrv *d, struct result *r)
 		return -1;
 	tx_prepare(d, ETH_P_PING, PING_LEN, freel, &nfree);
 	rx_fill(d);
-	end = now_s() + PING_SECONDS;
-	for (i = 0; i < total && now_s() < end; i++) {
+	end = bench_now_s() + PING_SECONDS;
+	for (i = 0; i < total && bench_now_s() < end; i++) {
 		__u32 seq = htonl(i);
 		__u16 h;
 
@@ -774,8 +753,8 @@ static double rtt(struct vdrv *d, struct result *r)
 		       ETH_HLEN, &seq, sizeof(seq));
 		if (i == opt.warmup &&
 		    cpu_now(gettid(), &drv0, &dev0) == 0)
-			t_first = now_s();
-		t0 = now_s();
+			t_first = bench_now_s();
+		t0 = bench_now_s();
 		vdrv_post(d, VDRV_TX, h);
 		if (i >= opt.warmup)
 			kicks += vdrv_notify(d, VDRV_TX);
@@ -787,7 +766,7 @@ static double rtt(struct vdrv *d, struct result *r)
 			continue;
 		}
 		if (i >= opt.warmup)
-			us[k++] = (now_s() - t0) * 1e6;
+			us[k++] = (bench_now_s() - t0) * 1e6;
 	}
 	if (k < (opt.pings < MIN_PINGS ? opt.pings : MIN_PINGS))
 		fprintf(stderr, "%s: %d of %d round trips (%d lost)\n", prog, k,
@@ -796,7 +775,7 @@ static double rtt(struct vdrv *d, struct result *r)
 		fprintf(stderr, "%s: no CPU time of the device (%d)\n", prog,
 			dev_tid);
 	else
-		ret = median_of(us, k);
+		ret = bench_median(us, k);
 	if (ret > 0) {
 		/* The timed pings: those after the warm-up, lost ones too. */
 		r->rtt_dev_ns = (dev1 - dev0) / (i - opt.warmup);
@@ -806,7 +785,7 @@ static double rtt(struct vdrv *d, struct result *r)
 		       lost);
 		printf("#   %s round trip: device on a CPU %.1f us a round trip (%.0f%% of the time), driver %.1f us, %.2f kicks a round trip\n",
 		       side_name[cur_side], r->rtt_dev_ns / 1e3,
-		       100 * (dev1 - dev0) / ((now_s() - t_first) * 1e9),
+		       100 * (dev1 - dev0) / ((bench_now_s() - t_first) * 1e9),
 		       (drv1 - drv0) / (i - opt.warmup) / 1e3, r->rtt_kicks);
 	}
 	free(us);
@@ -920,7 +899,7 @@ static double median_side(const struct result *x, int n,
 
 	for (i = 0; i < n; i++)
 		v[i] = f(&x[i]);
-	return median_of(v, n);
+	return bench_median(v, n);
 }
 
 /* The median over @n rounds of svnic's figure over the peer's. */
@@ -932,7 +911,7 @@ static double median_ratio(const struct result *sv, const struct result *p,
 
 	for (i = 0; i < n; i++)
 		v[i] = f(&sv[i]) / f(&p[i]);
-	return median_of(v, n);
+	return bench_median(v, n);
 }
 
 static double pps64(const struct result *r) { return r->t64.pps; }
@@ -1127,7 +1106,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < opt.rounds; i++) {
-		double t = now_s();
+		double t = bench_now_s();
 
 		snprintf(round, sizeof(round), "round %d", i + 1);
 		if (opt.only >= 0) {
@@ -1145,7 +1124,7 @@ int main(int argc, char **argv)
 		}
 		for (s = 0; s < NR_SIDES; s++)
 			print_result(side_name[s], round, &res[s][i]);
-		printf("#   %s: %.1f s\n", round, now_s() - t);
+		printf("#   %s: %.1f s\n", round, bench_now_s() - t);
 	}
 	if (opt.only < 0)
 		report(res, opt.rounds);

@@ -29,36 +29,13 @@
 #include <unistd.h>
 
 #include "../lib/libvaal.h"
+#include "bench.h"
 
 #define RING_ENTRIES	64
 #define BATCH		32
 #define MAX_REPS	64
 
 static const char *prog = "vaal_nop_bench";
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_REPS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /* --- io_uring, raw ------------------------------------------------------ */
 
@@ -213,7 +190,7 @@ static int round_of(struct bench *b, enum side s, enum mode m)
 static int run(struct bench *b, enum side s, enum mode m, long rounds,
 	       double *ns_per_op)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	long i;
 	int ret;
 
@@ -222,14 +199,14 @@ static int run(struct bench *b, enum side s, enum mode m, long rounds,
 		if (ret)
 			return ret;
 	}
-	*ns_per_op = (now_ns() - t0) / ((double)rounds * mode_batch[m]);
+	*ns_per_op = (bench_now_ns() - t0) / ((double)rounds * mode_batch[m]);
 	return 0;
 }
 
 /* Warm up, and find how many rounds take about @ms milliseconds. */
 static int calibrate(struct bench *b, enum side s, enum mode m, double ms)
 {
-	double t0 = now_ns(), t;
+	double t0 = bench_now_ns(), t;
 	long n = 0;
 	int ret;
 
@@ -238,7 +215,7 @@ static int calibrate(struct bench *b, enum side s, enum mode m, double ms)
 		if (ret)
 			return ret;
 		n++;
-		t = now_ns() - t0;
+		t = bench_now_ns() - t0;
 	} while (t < ms * 1e6 / 4);
 	b->rounds[s][m] = (long)(n * ms * 1e6 / t) + 1;
 	return 0;
@@ -352,12 +329,12 @@ int main(int argc, char **argv)
 	for (m = 0; m < NR_MODES; m++) {
 		if (vaal) {
 			printf("bench vaal.vm.nop_%s_vs_io_uring %.2f ratio\n",
-			       mode_name[m], median(ratio[m], reps));
+			       mode_name[m], bench_median(ratio[m], reps));
 			printf("bench vaal.vm.nop_%s_ns_per_op %.1f ns/op\n",
-			       mode_name[m], median(ns[VAAL][m], reps));
+			       mode_name[m], bench_median(ns[VAAL][m], reps));
 		}
 		printf("bench vaal.vm.io_uring_nop_%s_ns_per_op %.1f ns/op\n",
-		       mode_name[m], median(ns[IO_URING][m], reps));
+		       mode_name[m], bench_median(ns[IO_URING][m], reps));
 	}
 	if (vaal) {
 		vaal_ring_exit(&b.r);

@@ -35,6 +35,7 @@
 
 #include "../lib/libvaal.h"
 #include "../../selftests/lib/vaal_opencld.h"
+#include "bench.h"
 
 #define BATCH		32
 #define MAX_REPS	64
@@ -42,30 +43,6 @@
 #define DEADLINE_NS	(600 * 1000000000ULL)
 
 static const char *prog = "vaal_opencl_bench";
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_REPS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /* --- the runtime, directly ------------------------------------------------ */
 
@@ -284,7 +261,7 @@ static int round_of(struct bench *b, int side, int mode)
 /* Time @rounds rounds; us per launch in @us. */
 static int run(struct bench *b, int side, int mode, long rounds, double *us)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	long i;
 	int ret;
 
@@ -293,7 +270,7 @@ static int run(struct bench *b, int side, int mode, long rounds, double *us)
 		if (ret)
 			return ret;
 	}
-	*us = (now_ns() - t0) / 1e3 / ((double)rounds * mode_launches[mode]);
+	*us = (bench_now_ns() - t0) / 1e3 / ((double)rounds * mode_launches[mode]);
 	return 0;
 }
 
@@ -309,13 +286,13 @@ static int calibrate(struct bench *b, int mode, double ms)
 		if (ret)
 			return ret;
 	}
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	do {
 		ret = round_of(b, DIRECT, mode);
 		if (ret)
 			return ret;
 		n++;
-		t = now_ns() - t0;
+		t = bench_now_ns() - t0;
 	} while (t < ms * 1e6 / 4);
 	b->rounds[mode] = (long)(n * ms * 1e6 / t) + 1;
 	return 0;
@@ -456,11 +433,11 @@ int main(int argc, char **argv)
 		if (!on[m])
 			continue;
 		printf("bench vaal.vm.opencl_%s_vs_direct %.3f ratio\n",
-		       mode_name[m], median(ratio[m], reps));
+		       mode_name[m], bench_median(ratio[m], reps));
 		printf("bench vaal.vm.opencl_%s_us %.1f us/launch\n",
-		       mode_name[m], median(us[OURS][m], reps));
+		       mode_name[m], bench_median(us[OURS][m], reps));
 		printf("bench vaal.vm.opencl_direct_%s_us %.1f us/launch\n",
-		       mode_name[m], median(us[DIRECT][m], reps));
+		       mode_name[m], bench_median(us[DIRECT][m], reps));
 	}
 	ocld_stop(&d, SIGTERM);
 	unlink(d.err_path);

@@ -28,25 +28,11 @@
 #include <unistd.h>
 
 #include "../lib/libvaal.h"
+#include "bench.h"
 
 #define MAX_REPS	64
 
 static const char *prog = "vaal_sha_bench";
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int fail(const char *what, int err)
 {
@@ -66,13 +52,13 @@ static double launch(struct vaal_ring *r, __u32 id, struct vaal_buffer *in,
 	struct vaal_cqe *cqe;
 	double t0, t1;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	*err = vaal_queue_launch(r, id, a, modes, 2, NULL, 0, 1);
 	if (!*err)
 		*err = vaal_submit_and_wait(r, 1);
 	if (*err >= 0)
 		*err = vaal_peek_cqe(r, &cqe);
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	if (*err < 0)
 		return -1;
 	*err = cqe->res;
@@ -143,7 +129,7 @@ int main(int argc, char **argv)
 	printf("sha256 ");
 	for (i = 0; i < 32; i++)
 		printf("%02x", ((unsigned char *)out.map)[i]);
-	qsort(ns, reps, sizeof(ns[0]), cmp_double);
+	qsort(ns, reps, sizeof(ns[0]), bench_cmp_double);
 	printf("\nns %.0f %.0f %.0f\n", ns[reps / 2], ns[0], ns[reps - 1]);
 	return 0;
 usage:

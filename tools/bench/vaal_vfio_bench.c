@@ -35,6 +35,7 @@
 
 #include "../lib/libvaal.h"
 #include "../../selftests/lib/vfio_drv.h"
+#include "bench.h"
 
 #define RING_ENTRIES	64
 #define BATCH		32
@@ -42,30 +43,6 @@
 #define MEM_SIZE	(4UL << 20)
 
 static const char *prog = "vaal_vfio_bench";
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_REPS];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /* --- the VFIO driver ------------------------------------------------------- */
 
@@ -161,7 +138,7 @@ static int round_of(struct bench *b, enum side s, enum mode m)
 static int run(struct bench *b, enum side s, enum mode m, long rounds,
 	       double *ns_per_op)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	long i;
 	int ret;
 
@@ -170,14 +147,14 @@ static int run(struct bench *b, enum side s, enum mode m, long rounds,
 		if (ret)
 			return ret;
 	}
-	*ns_per_op = (now_ns() - t0) / ((double)rounds * mode_batch[m]);
+	*ns_per_op = (bench_now_ns() - t0) / ((double)rounds * mode_batch[m]);
 	return 0;
 }
 
 /* Warm up, and find how many rounds take about @ms milliseconds. */
 static int calibrate(struct bench *b, enum side s, enum mode m, double ms)
 {
-	double t0 = now_ns(), t;
+	double t0 = bench_now_ns(), t;
 	long n = 0;
 	int ret;
 
@@ -186,7 +163,7 @@ static int calibrate(struct bench *b, enum side s, enum mode m, double ms)
 		if (ret)
 			return ret;
 		n++;
-		t = now_ns() - t0;
+		t = bench_now_ns() - t0;
 	} while (t < ms * 1e6 / 4);
 	b->rounds[s][m] = (long)(n * ms * 1e6 / t) + 1;
 	return 0;
@@ -335,11 +312,11 @@ int main(int argc, char **argv)
 
 	for (m = 0; m < NR_MODES; m++) {
 		printf("bench vaal.vm.vfio_nop_%s_vs_host %.2f ratio\n",
-		       mode_name[m], median(ratio[m], reps));
+		       mode_name[m], bench_median(ratio[m], reps));
 		printf("bench vaal.vm.vfio_nop_%s_ns_per_op %.1f ns/op\n",
-		       mode_name[m], median(ns[VFIO][m], reps));
+		       mode_name[m], bench_median(ns[VFIO][m], reps));
 		printf("bench vaal.vm.host_nop_%s_ns_per_op %.1f ns/op\n",
-		       mode_name[m], median(ns[HOST][m], reps));
+		       mode_name[m], bench_median(ns[HOST][m], reps));
 	}
 	status = 0;
 	goto out;
