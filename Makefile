@@ -240,6 +240,14 @@ $(BUILD)/native/vcorevm_spec_test: selftests/vmspec/vm_spec_native.sh \
 	@printf '#!/bin/sh\nexec %s %s "$$@"\n' $(TOP)/$< $(BUILD)/native/vcorevm_san >$@
 	@chmod +x $@
 
+# DKMS builds the modules for the VM's kernel here, into build/dkms (a
+# minute; vm_install_test.sh installs them in the VM with dkms install).
+native: $(BUILD)/native/dkms_build_test
+$(BUILD)/native/dkms_build_test: selftests/tools/dkms_native.sh
+	@mkdir -p $(@D)
+	@printf '#!/bin/sh\nexec %s %s %s "$$@"\n' $(TOP)/$< $(KDIR) $(BUILD) >$@
+	@chmod +x $@
+
 # The tools' JSON writer links nothing else.
 $(BUILD)/native/json_writer_test: tools/testing/native/json_writer_test.c \
 				  tools/lib/json_writer.c tools/lib/json_writer.h \

@@ -9,7 +9,9 @@
 # depmod knows them, so that modprobe finds every one with no path and
 # loads one the suite had not loaded (vaal_pci).  Staged (DESTDIR) with
 # DKMS=1, the module sources come with a dkms.conf that dkms takes and
-# that names every module the Kbuild file builds.  Prints TAP;
+# that names every module the Kbuild file builds.  What dkms built for
+# this kernel on the host (selftests/tools/dkms_native.sh) dkms installs,
+# and modprobe loads it with no path.  Prints TAP;
 # $VCORE_BUILD holds the build tree.
 set -u
 BUILD=${VCORE_BUILD:?VCORE_BUILD not set}
@@ -34,6 +36,7 @@ CASES=(
 	"modprobe finds every module in updates/vcore with no path"
 	"modprobe vaal_pci loads the installed module, modprobe -r unloads it"
 	"staged with DKMS=1: the sources and a dkms.conf that dkms adds, naming every module"
+	"dkms install of what DKMS built for this kernel: modprobe finds every module in updates/dkms with no path and loads one"
 )
 
 echo "TAP version 13"
@@ -140,6 +143,38 @@ modprobe_load() {
 	[ ! -e /sys/module/vaal_pci ]
 }
 
+# The DKMS tree that dkms built for this kernel on the host, against the
+# same headers (selftests/tools/dkms_native.sh, the native tier: compiling
+# under TCG would take most of an hour): dkms install puts its modules in
+# updates/dkms, where modprobe finds them, instead of those of make
+# install, and loads one.
+dkms_install() {
+	local tree=$BUILD/dkms/tree m p
+	[ -d "$tree/vcore/0.1/$KVER" ] ||
+		{ echo "no $tree/vcore/0.1/$KVER: the native tier's dkms_build_test builds it"; return 1; }
+	cp -a "$tree" "$T/dkmstree" &&
+	rm -rf "/lib/modules/$KVER/updates/vcore" || return 1
+	dkms install vcore/0.1 -k "$KVER" --dkmstree "$T/dkmstree" \
+		--sourcetree "$BUILD/dkms/stage/usr/src" >"$T/dkms.log" 2>&1 ||
+		{ cat "$T/dkms.log"; return 1; }
+	dkms status vcore/0.1 --dkmstree "$T/dkmstree" \
+		--sourcetree "$BUILD/dkms/stage/usr/src" | tee "$T/status"
+	grep -q "^vcore/0.1, $KVER, [^:]*: installed" "$T/status" || return 1
+	for m in "${MODS[@]}"; do
+		p=$(modinfo -n "$m") || return 1
+		echo "$m: $p"
+		[[ $p == /lib/modules/$KVER/updates/dkms/$m.ko* ]] || return 1
+	done
+	modprobe --show-depends vaal_mdev | tee "$T/deps"
+	grep -q "updates/dkms/vaal_core.ko" "$T/deps" || return 1
+	modprobe vaal_pci || return 1
+	LOADED_PCI=1
+	p=$(modinfo -n vaal_pci) &&
+	[ "$(cat /sys/module/vaal_pci/srcversion)" = "$(modinfo -F srcversion "$p")" ] &&
+	modprobe -r vaal_pci || return 1
+	LOADED_PCI=
+}
+
 staged_dkms() {
 	local d=$T/stage src names m
 	KDIR=$KDIR BUILD=$BUILD DESTDIR=$d DKMS=1 "$TOP/scripts/install.sh" || return 1
@@ -166,4 +201,5 @@ check "${CASES[3]}" udev_units
 check "${CASES[4]}" modprobe_paths
 check "${CASES[5]}" modprobe_load
 check "${CASES[6]}" staged_dkms
+check "${CASES[7]}" dkms_install
 [ $failed = 0 ]
