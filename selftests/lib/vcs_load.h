@@ -73,6 +73,9 @@ struct load_period {
  * @dry: times it found none of its launches in flight when it reaped:
  *	it may have left the class idle to others meanwhile
  * @t0_ns: a real-time client's first period start (CLOCK_MONOTONIC)
+ * @delay_ns: how long a real-time client waits, set up, before its first
+ *	period (a period more than that): time for an admin to reserve for
+ *	its context
  * @nr_periods: a real-time client's periods; 0 for a saturating loader
  * @rec: a real-time client's record of each period
  */
@@ -80,6 +83,7 @@ struct load_shm {
 	long completed;
 	long dry;
 	long long t0_ns;
+	long long delay_ns;
 	long nr_periods;
 	struct load_period rec[];
 };
@@ -94,6 +98,8 @@ struct load_shm {
  * @submitted: launches it submitted, once reaped
  * @completed: launches that completed
  * @failed: of which with an error
+ * @delay_ns: a real-time client's wait before its first period, set
+ *	before it starts
  */
 struct loader {
 	const char *cgroup;
@@ -102,6 +108,7 @@ struct loader {
 	struct load_shm *shm;
 	size_t shm_len;
 	long submitted, completed, failed;
+	long long delay_ns;
 };
 
 static inline double now_s(void)
@@ -409,7 +416,7 @@ static inline int load_periodic(struct load_ctx *c, struct load_shm *shm,
 				int fd_out, long long period_ns)
 {
 	long sub = 0, done = 0, failed = 0, k;
-	long long t0 = now_ns() + period_ns, start, t;
+	long long t0 = now_ns() + period_ns + shm->delay_ns, start, t;
 	struct vaal_cqe *cqe;
 	int ret;
 
@@ -502,6 +509,7 @@ static inline int load_fork(struct loader *l, const char *class,
 	}
 	l->shm_len = len;
 	l->shm->nr_periods = nr_periods;
+	l->shm->delay_ns = l->delay_ns;
 	if (pipe(p))
 		return -1;
 	l->pid = fork();
@@ -549,6 +557,66 @@ static inline long load_wait_periods(struct loader *l)
 	    sscanf(buf, "%ld", &n) != 1)
 		return -1;
 	return n;
+}
+
+static inline int load_cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Microseconds of the @q quantile of @n values @v (sorted in place). */
+static inline double load_quantile_us(long long *v, long n, double q)
+{
+	if (!n)
+		return -1;
+	qsort(v, n, sizeof(*v), load_cmp_ll);
+	return v[(long)(q * (n - 1))] / 1e3;
+}
+
+/*
+ * What @rt's records of its @n periods of @period_ns say, every period
+ * counted: those whose launch completed inside the period by the client's
+ * own clock (met), printed as @what.  The periods met, or -1.
+ */
+static inline long load_judge_periods(const struct loader *rt, long n,
+				      long long period_ns, const char *what)
+{
+	long k, met = 0, launched = 0, late = 0;
+	long long *wake, *resp;
+
+	wake = calloc(n + 1, sizeof(*wake));
+	resp = calloc(n + 1, sizeof(*resp));
+	if (!wake || !resp) {
+		free(wake);
+		free(resp);
+		return -1;
+	}
+	for (k = 0; k < n; k++) {
+		const struct load_period *p = &rt->shm->rec[k];
+
+		if (p->submit_ns < 0)
+			continue;
+		wake[launched] = p->submit_ns;
+		resp[launched++] = p->complete_ns - p->submit_ns;
+		met += p->complete_ns >= 0 && p->complete_ns < period_ns;
+		late += p->submit_ns >= period_ns / 2;
+	}
+	printf("# %s, by the client: %ld periods, %ld met (launch completed inside its period), %ld missed: %ld without a launch (the client woke after the period), %ld launched late (after half the period), %ld launched in time and served late\n",
+	       what, n, met, n - met, n - launched, late,
+	       n - met - (n - launched) - late);
+	printf("#   submission after the period's start: median %.0f us, 99%% %.0f us, max %.0f us\n",
+	       load_quantile_us(wake, launched, 0.5),
+	       load_quantile_us(wake, launched, 0.99),
+	       load_quantile_us(wake, launched, 1));
+	printf("#   submission to completion: median %.0f us, 99%% %.0f us, max %.0f us\n",
+	       load_quantile_us(resp, launched, 0.5),
+	       load_quantile_us(resp, launched, 0.99),
+	       load_quantile_us(resp, launched, 1));
+	free(wake);
+	free(resp);
+	return met;
 }
 
 /* Launches @l completed so far. */

@@ -399,56 +399,6 @@ static long long rt_ctx(void)
 	return id;
 }
 
-
-/* Microseconds of the @q quantile of @n values @v (sorted in place). */
-static int cmp_ll(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double quantile_us(long long *v, long n, double q)
-{
-	if (!n)
-		return -1;
-	qsort(v, n, sizeof(*v), cmp_ll);
-	return v[(long)(q * (n - 1))] / 1e3;
-}
-
-/*
- * What the real-time client's records say: every one of its @n periods
- * counted; @met, those whose launch completed inside the period by its
- * clock.  Prints them as @what.
- */
-static long rt_judge(const struct loader *rt, long n, const char *what)
-{
-	static long long wake[RT_PERIODS], resp[RT_PERIODS];
-	const long long period = RT_PERIOD_US * 1000LL;
-	long k, met = 0, launched = 0, late = 0;
-
-	for (k = 0; k < n; k++) {
-		const struct load_period *p = &rt->shm->rec[k];
-
-		if (p->submit_ns < 0)
-			continue;
-		wake[launched] = p->submit_ns;
-		resp[launched++] = p->complete_ns - p->submit_ns;
-		met += p->complete_ns >= 0 && p->complete_ns < period;
-		late += p->submit_ns >= period / 2;
-	}
-	printf("# %s, by the client: %ld periods, %ld met (launch completed inside its period), %ld missed: %ld without a launch (the client woke after the period), %ld launched late (after half the period), %ld launched in time and served late\n",
-	       what, n, met, n - met, n - launched, late,
-	       n - met - (n - launched) - late);
-	printf("#   submission after the period's start: median %.0f us, 99%% %.0f us, max %.0f us\n",
-	       quantile_us(wake, launched, 0.5),
-	       quantile_us(wake, launched, 0.99), quantile_us(wake, launched, 1));
-	printf("#   submission to completion: median %.0f us, 99%% %.0f us, max %.0f us\n",
-	       quantile_us(resp, launched, 0.5),
-	       quantile_us(resp, launched, 0.99), quantile_us(resp, launched, 1));
-	return met;
-}
-
 /*
  * The real-time client in cgroup rt, with its reservation: @n periods,
  * judged.  Its periods met, or -1.
@@ -474,7 +424,7 @@ static long rt_run(struct __test_metadata *_metadata, struct share *s,
 		return -1;
 	*sched_p -= p0;
 	*sched_m -= m0;
-	met = rt_judge(rt, n, what);
+	met = load_judge_periods(rt, n, RT_PERIOD_US * 1000LL, what);
 	printf("#   vcore_sched's count (refills at picks, met when the whole budget went): %lld of %lld periods\n",
 	       *sched_m, *sched_p);
 	return met;
