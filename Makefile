@@ -90,6 +90,12 @@ TOOLS += $(BUILD)/tools/vaal_ctrld
 TOOLS += $(BUILD)/tools/vaal_load $(BUILD)/tools/vaal_sha_bench
 # The OpenCL controller (selftests/tools/vaal_opencld_test.sh), its bench.
 TOOLS += $(BUILD)/tools/vaal_opencld $(BUILD)/tools/vaal_opencl_bench
+# The CUDA controller, where the CUDA headers are (below).
+CUDA_HOME	?= /usr/local/cuda
+NVCC		?= $(CUDA_HOME)/bin/nvcc
+ifneq ($(wildcard $(CUDA_HOME)/include/cuda.h),)
+TOOLS += $(BUILD)/tools/vaal_cudad
+endif
 
 # V-Core VMs from a spec: admission control, apply, QEMU and libvirt
 # (Documentation/vm-spec.rst).
@@ -171,6 +177,32 @@ $(BUILD)/tools/vaal_opencl_bench: tools/bench/vaal_opencl_bench.c $(LIBVAAL) \
 				  selftests/lib/vaal_opencld.h tools/bench/bench.h
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) -lOpenCL
+
+# The CUDA controller (selftests/tools/vaal_cudad_test.sh), where the CUDA
+# headers are: it loads libcuda.so.1 at run time and links nothing of CUDA.
+# Its library's GPU test and benchmark (scripts/gpu-check.sh) also want
+# nvcc, for their PTX.
+VCUDA_SRCS	:= tools/vaal_cudad/vcuda.c tools/vaal_cudad/vcuda_module.c \
+		   tools/vaal_cudad/vcuda_run.c tools/vaal_cudad/vcuda.h
+CUDAD_SRCS	:= $(filter-out %_test.c %_bench.c,$(wildcard tools/vaal_cudad/*.[ch]))
+
+$(BUILD)/tools/vaal_cudad: $(CUDAD_SRCS) $(LIBVAAL)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -I$(CUDA_HOME)/include -o $@ $(filter %.c,$^) -ldl -lpthread
+
+$(BUILD)/tools/vcuda_test $(BUILD)/tools/vcuda_bench: $(BUILD)/tools/%: \
+		tools/vaal_cudad/%.c $(VCUDA_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) -I$(CUDA_HOME)/include -o $@ $(filter %.c,$^) -ldl
+
+$(BUILD)/tools/vcuda_test_kernels.ptx: tools/vaal_cudad/vcuda_test_kernels.cu
+	@mkdir -p $(@D)
+	$(NVCC) -ptx -arch=sm_90 -o $@ $<
+
+# What scripts/gpu-check.sh runs on a GPU host.
+.PHONY: vcuda-gpu
+vcuda-gpu: $(BUILD)/tools/vcuda_test $(BUILD)/tools/vcuda_bench \
+	   $(BUILD)/tools/vcuda_test_kernels.ptx
 
 $(BUILD)/tools/svnicctl: tools/svnicctl/svnicctl.c $(SVNIC_NL) $(JSON_WRITER)
 	@mkdir -p $(@D)

@@ -5,7 +5,8 @@
 # building the modules and the tools.
 #
 #   $PREFIX/sbin (/usr/local/sbin)   vcorevm, vaalctl, svnicctl, vaal_ctrld,
-#                                    vaal_opencld (those built)
+#                                    vaal_opencld, vaal_cudad (where the
+#                                    CUDA headers were: built)
 #   /etc/libvirt/hooks/qemu.d/vcore  libvirt's hook for V-Core VMs
 #   /etc/udev/rules.d/70-vaal.rules  /dev/vaal for the kvm group, 0660
 #   /etc/systemd/system/             the controller daemons' units
@@ -46,6 +47,11 @@ for t in vcorevm vaalctl svnicctl vaal_ctrld vaal_opencld; do
 	install -m 0755 "$BUILD/tools/$t" "$DESTDIR$SBIN/$t"
 	say "$SBIN/$t"
 done
+# The CUDA controller is built only where the CUDA headers are.
+if [ -x "$BUILD/tools/vaal_cudad" ]; then
+	install -m 0755 "$BUILD/tools/vaal_cudad" "$DESTDIR$SBIN/vaal_cudad"
+	say "$SBIN/vaal_cudad"
+fi
 
 # --- libvirt's hook, udev, systemd ----------------------------------------
 install -d "$DESTDIR/etc/libvirt/hooks/qemu.d"
@@ -64,6 +70,8 @@ say /etc/udev/rules.d/70-vaal.rules
 install -d "$DESTDIR/etc/systemd/system"
 for unit in "$TOP"/tools/*/*.service; do
 	[ -e "$unit" ] || continue
+	[ "${unit##*/}" = vaal_cudad.service ] &&
+		[ ! -x "$BUILD/tools/vaal_cudad" ] && continue
 	sed "s|/usr/local/sbin/|$SBIN/|g" "$unit" \
 		>"$DESTDIR/etc/systemd/system/${unit##*/}"
 	say "/etc/systemd/system/${unit##*/}"
