@@ -8,10 +8,14 @@
 # one that skipped itself whole ("1..0 # SKIP") counts as one skipped test.
 # Exit status 0 when nothing failed.
 #
-#   run_tests.sh [--build DIR] [--suite DIR] [--kunit] [TEST...]
+#   run_tests.sh [--build DIR] [--suite DIR] [--kunit] [--exclude FILE]
+#                [TEST...]
 #
 # TEST is a selftest binary or *_test.sh script; by default every one, in
-# the order of COMPONENTS (modules last: it unloads and reloads the suite).
+# the order of COMPONENTS (modules last: it unloads and reloads the suite),
+# less those FILE lists, one "COMPONENT/NAME REASON" a line (the debug
+# tier's selftests/debug-exclude): each is named, with its reason, as not
+# run.
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,14 +23,16 @@ COMPONENTS=(vaal_core vcore_sched vaal_mdev svnic tools modules)
 build=$TOP/build
 suite=
 kunit=0
-tests=()
+exclude=
+tests=() notrun=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) build=$2; shift 2 ;;
 	--suite) suite=$2; shift 2 ;;
 	--kunit) kunit=1; shift ;;
-	-*) echo "usage: $0 [--build DIR] [--suite DIR] [--kunit] [TEST...]" >&2; exit 2 ;;
+	--exclude) exclude=$2; shift 2 ;;
+	-*) echo "usage: $0 [--build DIR] [--suite DIR] [--kunit] [--exclude FILE] [TEST...]" >&2; exit 2 ;;
 	*) tests+=("$1"); shift ;;
 	esac
 done
@@ -39,6 +45,33 @@ if [ ${#tests[@]} -eq 0 ]; then
 			[ -x "$t" ] && tests+=("$t")
 		done
 	done
+fi
+
+# excluded NAME: the reason $exclude gives for not running NAME; false when
+# it does not list it.
+excluded() {
+	local name why
+	[ -n "$exclude" ] || return 1
+	while read -r name why; do
+		case $name in '' | '#'*) continue ;; esac
+		[ "$name" = "$1" ] && { echo "$why"; return 0; }
+	done <"$exclude"
+	return 1
+}
+
+if [ -n "$exclude" ]; then
+	[ -r "$exclude" ] || { echo "run_tests: cannot read $exclude" >&2; exit 2; }
+	kept=() notrun=()
+	for t in "${tests[@]}"; do
+		name=${t#"$build/selftests/"}
+		name=${name#"$TOP/selftests/"}
+		if why=$(excluded "$name"); then
+			notrun+=("# not run here: $name: $why")
+		else
+			kept+=("$t")
+		fi
+	done
+	tests=("${kept[@]}")
 fi
 
 kunit_mods=()
@@ -89,6 +122,7 @@ result() {
 
 echo "KTAP version 1"
 echo "1..$((${#tests[@]} + ${#kunit_mods[@]}))"
+[ ${#notrun[@]} = 0 ] || printf '%s\n' "${notrun[@]}"
 
 for t in "${tests[@]}"; do
 	name=${t#"$build/selftests/"}

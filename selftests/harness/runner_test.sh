@@ -5,7 +5,8 @@
 # scripts/check.sh fail a program whose TAP plan disagrees with what it ran
 # or that declares none, count a program that skipped itself whole, fail a
 # skip that selftests/expected-skips does not list, fail the lint tier when
-# "make lint" fails without a TAP line, count the demo's steps; and
+# "make lint" fails without a TAP line, count the demo's steps; run_tests.sh
+# leaves out, by name and with its reason, what an exclude file lists; and
 # scripts/bench.sh prints no figure from a failed measurement and fails.
 # Runs on the host, no VM: the runners run fake tests, check.sh and bench.sh
 # run from a copy of the tree with fake programs in it.  Prints TAP.
@@ -89,7 +90,7 @@ RUN=$TOP/selftests/run_tests.sh
 F=$T/fake
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..18"
 
 # --- run_tests.sh -----------------------------------------------------------
 fake "$F/good.sh" "TAP version 13" "1..2" "ok 1 a" "ok 2 b"
@@ -127,6 +128,17 @@ run_tests_skipped_file_counts() {
 		     "^# skip: $F/skipall.sh: # SKIP no widget here$"
 }
 run_case run_tests_skipped_file_counts
+
+# A test the exclude file lists (as the debug tier's) is not run - this
+# one would fail - and is named with its reason; the plan counts the rest.
+run_tests_excluded_not_run() {
+	printf '# a comment\n%s not for this tier\n' "$F/plan3_ran2.sh" >"$T/excl"
+	ran 0 "$RUN" --exclude "$T/excl" "$F/good.sh" "$F/plan3_ran2.sh" &&
+		says "^1\.\.1$" "^# not run here: $F/plan3_ran2.sh: not for this tier$" \
+		     "^# totals: pass:2 fail:0 skip:0$" &&
+		lacks "plan3_ran2.sh exited|^(not )?ok 2 "
+}
+run_case run_tests_excluded_not_run
 
 # KUnit's debugfs results: a suite at the top, its cases at four spaces,
 # parameters at eight (no plan there).  Here suite_b lost its cases.
