@@ -53,7 +53,7 @@ define build_modules
 	@for d in Kbuild $(KSRC_DIRS); do \
 		mkdir -p $(2)/$$(dirname $$d) && cp -rsf $(TOP)/$$d $(2)/$$(dirname $$d)/; \
 	done
-	$(MAKE) -C $(1) M=$(2) W=1 VCORE_WERROR=y $(3) modules
+	+$(MAKE) -C $(1) M=$(2) W=1 VCORE_WERROR=y $(3) modules
 endef
 
 modules: deps

@@ -12,7 +12,8 @@
 #   vm       selftests in the VM on the stock Debian kernel
 #   demo     make demo's steps, each one a test
 #   debug    KUnit and selftests in the debug kernel (KASAN, UBSAN,
-#            lockdep, kmemleak, ...), then a kmemleak scan
+#            lockdep, kmemleak, ...), but those selftests/debug-exclude
+#            lists, then a kmemleak scan
 # With no TIER, all of them.  A test program whose TAP plan disagrees with
 # the results it printed, or that exited non-zero, failed.  A skipped test
 # that selftests/expected-skips does not list for its tier counts as a
@@ -98,7 +99,8 @@ banner() { printf '\n==== %s ====\n' "$*"; }
 
 tier_build() {
 	banner "build: modules (W=1), tools, selftests, native"
-	if "${MAKE[@]}" all native; then
+	# make check ran deps first: the rest may go on every CPU.
+	if "${MAKE[@]}" -j"$(nproc)" all native; then
 		echo "ok 1 build"
 		tp=1
 		add build
@@ -222,7 +224,8 @@ tier_debug() {
 	SECONDS=0
 	banner "debug: KUnit and selftests in $kver"
 	vm_tier debug --timeout 4200 --mem 3072 "${kargs[@]}" --kmemleak -- \
-		"$TOP/selftests/run_tests.sh" --build "$BUILD" --suite "$BUILD/debug" --kunit
+		"$TOP/selftests/run_tests.sh" --build "$BUILD" --suite "$BUILD/debug" --kunit \
+		--exclude "$TOP/selftests/debug-exclude"
 }
 
 for t in "${tiers[@]}"; do

@@ -41,7 +41,7 @@ for d in Kbuild kernel firmware uapi selftests/harness/module; do
 	mkdir -p "$lint_tree/$(dirname $d)"
 	cp -rsf "$TOP/$d" "$lint_tree/$(dirname $d)/"
 done
-make -s -C "$KDIR" M="$lint_tree" C=2 W=1 VCORE_WERROR=y modules >"$log" 2>&1
+make -s -j"$(nproc)" -C "$KDIR" M="$lint_tree" C=2 W=1 VCORE_WERROR=y modules >"$log" 2>&1
 status=$?
 if grep -Eq '(warning|error):' "$log"; then
 	status=1
@@ -49,30 +49,62 @@ fi
 grep -Ev '^\s*(CHECK|CC|LD|MODPOST|BTF|make)' "$log" >"$log.f"; mv "$log.f" "$log"
 verdict "sparse C=2 W=1 (kernel modules)" $status
 
-for f in "$@"; do
-	"$CHECKPATCH" --no-tree -f --quiet --no-summary --show-types \
-		"$f" >"$log" 2>&1
-	status=$?
-	# checkpatch checks the SPDX line of C files only where it expects one.
-	if ! head -n 2 "$f" | grep -q 'SPDX-License-Identifier: '; then
-		echo "$f: no SPDX-License-Identifier line" >>"$log"
-		status=1
-	fi
-	verdict "checkpatch $f" $status
-done
+# The checkers run file by file on every CPU, each into a log of its own
+# (DIR/CHECKER.N and its status in DIR/CHECKER.N.rc); the verdicts follow
+# in the files' order.
+out=$(mktemp -d)
+trap 'rm -f "$log"; rm -rf "$out"' EXIT
 
+# one CHECKER N FILE: run CHECKER on FILE into $out/CHECKER.N.
+one() {
+	local c=$1 i=$2 f=$3 o=$out/$1.$2 st
+	case $c in
+	checkpatch)
+		"$CHECKPATCH" --no-tree -f --quiet --no-summary --show-types \
+			"$f" >"$o" 2>&1
+		st=$?
+		# checkpatch checks the SPDX line of C files only where it
+		# expects one.
+		if ! head -n 2 "$f" | grep -q 'SPDX-License-Identifier: '; then
+			echo "$f: no SPDX-License-Identifier line" >>"$o"
+			st=1
+		fi
+		;;
+	kernel-doc)
+		"$LINUX_SRC/scripts/kernel-doc" -none -Wall "$f" >"$o" 2>&1
+		[ -s "$o" ] && st=1 || st=0
+		;;
+	shellcheck)
+		shellcheck -x -S warning -f gcc "$f" >"$o" 2>&1
+		st=$?
+		;;
+	esac
+	echo "$st" >"$o.rc"
+}
+export -f one
+export out CHECKPATCH LINUX_SRC
+
+# checks CHECKER FILE...: CHECKER on each FILE, in parallel; then a verdict
+# for each, in order.
+checks() {
+	local c=$1 i=0 f
+	shift
+	for f in "$@"; do
+		printf '%s\0%s\0%s\0' "$c" $((i++)) "$f"
+	done | xargs -0 -n 3 -P "$(nproc)" bash -c 'one "$@"' one
+	i=0
+	for f in "$@"; do
+		cp "$out/$c.$i" "$log"
+		verdict "$c $f" "$(cat "$out/$c.$i.rc" 2>/dev/null || echo 1)"
+		i=$((i + 1))
+	done
+}
+
+checks checkpatch "$@"
 # kernel-doc: every documented struct member, parameter and return value.
-for f in "$@"; do
-	"$LINUX_SRC/scripts/kernel-doc" -none -Wall "$f" >"$log" 2>&1
-	[ -s "$log" ] && status=1 || status=0
-	verdict "kernel-doc $f" $status
-done
-
+checks kernel-doc "$@"
 # Shell scripts: warnings and errors of the checker.
-for f in "${scripts[@]}"; do
-	shellcheck -x -S warning -f gcc "$f" >"$log" 2>&1
-	verdict "shellcheck $f" $?
-done
+checks shellcheck "${scripts[@]}"
 
 echo "# lint: $((n - failed)) passed, $failed failed"
 [ $failed = 0 ]
