@@ -112,6 +112,8 @@ install: modules tools
 		DKMS='$(DKMS)' $(TOP)/scripts/install.sh
 
 LIBVAAL		:= tools/lib/libvaal.c tools/lib/libvaal.h uapi/linux/vaal.h
+# What the user-space controller daemons share.
+CTRLD		:= tools/lib/ctrld.c tools/lib/ctrld.h
 SVNIC_NL	:= tools/lib/svnic_nl.c tools/lib/svnic_nl.h uapi/linux/svnic.h
 VHOST_DRV	:= tools/lib/vhost_drv.c tools/lib/vhost_drv.h
 JSON_WRITER	:= tools/lib/json_writer.c tools/lib/json_writer.h
@@ -160,7 +162,7 @@ $(BUILD)/tools/svnic_vhost_bench: tools/bench/svnic_vhost_bench.c $(VHOST_DRV) \
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^)
 
 # The CPU controllers' built-in kernels, built in user space as natively.
-$(BUILD)/tools/vaal_ctrld: tools/vaal_ctrld/vaal_ctrld.c $(LIBVAAL) \
+$(BUILD)/tools/vaal_ctrld: tools/vaal_ctrld/vaal_ctrld.c $(LIBVAAL) $(CTRLD) \
 			   kernel/vaal_cpu/vaal_cpu_kernels.c \
 			   kernel/vaal_cpu/vaal_cpu_kernels.h
 	@mkdir -p $(@D)
@@ -169,7 +171,7 @@ $(BUILD)/tools/vaal_ctrld: tools/vaal_ctrld/vaal_ctrld.c $(LIBVAAL) \
 
 # The OpenCL controller and its benchmark against the runtime called
 # directly: any ICD (ocl-icd).
-$(BUILD)/tools/vaal_opencld: $(wildcard tools/vaal_opencld/*.[ch]) $(LIBVAAL)
+$(BUILD)/tools/vaal_opencld: $(wildcard tools/vaal_opencld/*.[ch]) $(LIBVAAL) $(CTRLD)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -o $@ $(filter %.c,$^) -lOpenCL -lpthread
 
@@ -186,7 +188,7 @@ VCUDA_SRCS	:= tools/vaal_cudad/vcuda.c tools/vaal_cudad/vcuda_module.c \
 		   tools/vaal_cudad/vcuda_run.c tools/vaal_cudad/vcuda.h
 CUDAD_SRCS	:= $(filter-out %_test.c %_bench.c,$(wildcard tools/vaal_cudad/*.[ch]))
 
-$(BUILD)/tools/vaal_cudad: $(CUDAD_SRCS) $(LIBVAAL)
+$(BUILD)/tools/vaal_cudad: $(CUDAD_SRCS) $(LIBVAAL) $(CTRLD)
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) -I$(CUDA_HOME)/include -o $@ $(filter %.c,$^) -ldl -lpthread
 

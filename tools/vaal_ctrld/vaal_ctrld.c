@@ -31,6 +31,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "../lib/ctrld.h"
 #include "../lib/libvaal.h"
 #include "vaal_cpu_kernels.h"
 
@@ -286,37 +287,6 @@ static void print_usage(FILE *f)
 		prog, VAAL_DEFAULT_PATH, MAX_UNITS);
 }
 
-/* A number from 1 to @max; 0 when @s is not one. */
-static unsigned long parse_count(const char *opt, const char *s,
-				 unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || !v || v > max) {
-		fprintf(stderr, "%s: %s wants a number from 1 to %lu, not '%s'\n",
-			prog, opt, max, s);
-		return 0;
-	}
-	return v;
-}
-
-static const char *register_hint(int err)
-{
-	switch (err) {
-	case -EPERM:
-		return " (needs CAP_SYS_ADMIN)";
-	case -EEXIST:
-		return " (a controller of that name exists)";
-	case -ENOTTY:
-		return " (the running vaal_core has no user-space controllers)";
-	default:
-		return "";
-	}
-}
-
 /* Stop the workers: break blocked pulls until every one has returned. */
 static void join_workers(pthread_t *threads, unsigned int nr)
 {
@@ -374,17 +344,17 @@ int main(int argc, char **argv)
 			opt_class = optarg;
 			break;
 		case OPT_THREADS:
-			opt_threads = parse_count("--threads", optarg, MAX_UNITS);
+			opt_threads = ctrld_parse_count(prog, "--threads", optarg, MAX_UNITS);
 			if (!opt_threads)
 				return 2;
 			break;
 		case OPT_ONCE:
-			opt_once = parse_count("--once", optarg, ULONG_MAX);
+			opt_once = ctrld_parse_count(prog, "--once", optarg, ULONG_MAX);
 			if (!opt_once)
 				return 2;
 			break;
 		case OPT_FAIL_AFTER:
-			opt_fail_after = parse_count("--fail-after", optarg,
+			opt_fail_after = ctrld_parse_count(prog, "--fail-after", optarg,
 						     ULONG_MAX);
 			if (!opt_fail_after)
 				return 2;
@@ -426,7 +396,7 @@ int main(int argc, char **argv)
 				 &id);
 	if (ret) {
 		fprintf(stderr, "%s: register controller %s: %s%s\n", prog,
-			opt_name, strerror(-ret), register_hint(ret));
+			opt_name, strerror(-ret), ctrld_register_hint(ret));
 		return 1;
 	}
 

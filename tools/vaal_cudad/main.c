@@ -28,8 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
 #include "vaal_cudad.h"
 
@@ -53,16 +51,11 @@ static int stop_signal;	/* atomic: the signal that stops us */
  */
 void vlog(const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
-	int n;
 
-	n = snprintf(line, sizeof(line), "%s: %s: ", prog, opt.name);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	ctrld_vlog(prog, opt.name, fmt, ap);
 	va_end(ap);
-	strcat(line, "\n");
-	fputs(line, stderr);
 }
 
 static void print_usage(FILE *f)
@@ -90,23 +83,6 @@ static void print_usage(FILE *f)
 		"\n"
 		"Units: devices x units, at most %d.\n",
 		prog, VCUDA_EX_UNAVAILABLE, VAAL_DEFAULT_PATH, MAX_UNITS);
-}
-
-/* A number from 1 to @max; 0 when @s is not one. */
-static unsigned long parse_count(const char *o, const char *s,
-				 unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || !v || v > max) {
-		fprintf(stderr, "%s: %s wants a number from 1 to %lu, not '%s'\n",
-			prog, o, max, s);
-		return 0;
-	}
-	return v;
 }
 
 static int parse_args(int argc, char **argv)
@@ -138,13 +114,13 @@ static int parse_args(int argc, char **argv)
 			opt.class = optarg;
 			break;
 		case OPT_DEVICES:
-			opt.max_devices = parse_count("--devices", optarg,
+			opt.max_devices = ctrld_parse_count(prog, "--devices", optarg,
 						      MAX_UNITS);
 			if (!opt.max_devices)
 				return 2;
 			break;
 		case OPT_UNITS:
-			opt.units = parse_count("--units", optarg, MAX_UNITS);
+			opt.units = ctrld_parse_count(prog, "--units", optarg, MAX_UNITS);
 			if (!opt.units)
 				return 2;
 			break;
@@ -207,29 +183,6 @@ static int units_init(void)
 	return 0;
 }
 
-static void sd_notify_ready(void)
-{
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len;
-	int fd;
-
-	if (!path || !*path)
-		return;
-	len = strlen(path);
-	if (len >= sizeof(sa.sun_path))
-		return;
-	memcpy(sa.sun_path, path, len);
-	if (sa.sun_path[0] == '@')
-		sa.sun_path[0] = '\0';	/* abstract namespace */
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
-	       offsetof(struct sockaddr_un, sun_path) + len);
-	close(fd);
-}
-
 static void on_signal(int sig)
 {
 	/* SIGUSR1 only interrupts: a blocked pull returns -EINTR. */
@@ -256,20 +209,6 @@ static void signals_init(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-static const char *register_hint(int err)
-{
-	switch (err) {
-	case -EPERM:
-		return " (needs CAP_SYS_ADMIN)";
-	case -EEXIST:
-		return " (a controller of that name exists)";
-	case -ENOTTY:
-		return " (the running vaal_core has no user-space controllers)";
-	default:
-		return "";
-	}
-}
-
 /* Open the device and register the controller: 0 or exit status. */
 static int ctrl_register(__u32 *id)
 {
@@ -293,7 +232,7 @@ static int ctrl_register(__u32 *id)
 	ret = vaal_ctrl_register(ctrl_fd, opt.name, opt.class, nr_units, id);
 	if (ret) {
 		fprintf(stderr, "%s: register controller %s: %s%s\n", prog,
-			opt.name, strerror(-ret), register_hint(ret));
+			opt.name, strerror(-ret), ctrld_register_hint(ret));
 		return 1;
 	}
 	return 0;
@@ -311,7 +250,7 @@ static void say_ready(__u32 id)
 		vcuda_device_name(i, name, sizeof(name));
 		vlog("device %u: %s: %u units", i, name, opt.units);
 	}
-	sd_notify_ready();
+	ctrld_sd_notify_ready();
 }
 
 int main(int argc, char **argv)

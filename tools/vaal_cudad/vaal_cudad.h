@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/ctrld.h"
 #include "../lib/libvaal.h"
 #include "vcuda.h"
 

@@ -36,8 +36,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 
 #include "vaal_opencld.h"
 
@@ -67,16 +65,11 @@ static int stop_signal;	/* atomic: the signal that stops us */
  */
 void vlog(const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
-	int n;
 
-	n = snprintf(line, sizeof(line), "%s: %s: ", prog, opt.name);
 	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	ctrld_vlog(prog, opt.name, fmt, ap);
 	va_end(ap);
-	strcat(line, "\n");
-	fputs(line, stderr);
 }
 
 uint64_t mono_ns(void)
@@ -361,30 +354,6 @@ static int units_init(void)
 	return 0;
 }
 
-/* Tell systemd we are ready, when it asked (Type=notify). */
-static void sd_notify_ready(void)
-{
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len;
-	int fd;
-
-	if (!path || !*path)
-		return;
-	len = strlen(path);
-	if (len >= sizeof(sa.sun_path))
-		return;
-	memcpy(sa.sun_path, path, len);
-	if (sa.sun_path[0] == '@')
-		sa.sun_path[0] = '\0';	/* abstract namespace */
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
-	       offsetof(struct sockaddr_un, sun_path) + len);
-	close(fd);
-}
-
 static void on_signal(int sig)
 {
 	/* SIGUSR1 only interrupts: a blocked pull returns -EINTR. */
@@ -428,23 +397,6 @@ static void print_usage(FILE *f)
 		prog, VAAL_DEFAULT_PATH, MAX_UNITS);
 }
 
-/* A number from 1 to @max; 0 when @s is not one. */
-static unsigned long parse_count(const char *o, const char *s,
-				 unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || !v || v > max) {
-		fprintf(stderr, "%s: %s wants a number from 1 to %lu, not '%s'\n",
-			prog, o, max, s);
-		return 0;
-	}
-	return v;
-}
-
 static int parse_type(const char *s)
 {
 	static const struct {
@@ -467,20 +419,6 @@ static int parse_type(const char *s)
 	fprintf(stderr, "%s: --type wants all, cpu, gpu, accelerator or default, not '%s'\n",
 		prog, s);
 	return -1;
-}
-
-static const char *register_hint(int err)
-{
-	switch (err) {
-	case -EPERM:
-		return " (needs CAP_SYS_ADMIN)";
-	case -EEXIST:
-		return " (a controller of that name exists)";
-	case -ENOTTY:
-		return " (the running vaal_core has no user-space controllers)";
-	default:
-		return "";
-	}
 }
 
 static int parse_args(int argc, char **argv)
@@ -528,23 +466,23 @@ static int parse_args(int argc, char **argv)
 				return 2;
 			break;
 		case OPT_DEVICES:
-			opt.max_devices = parse_count("--devices", optarg,
+			opt.max_devices = ctrld_parse_count(prog, "--devices", optarg,
 						      MAX_UNITS);
 			if (!opt.max_devices)
 				return 2;
 			break;
 		case OPT_QUEUES:
-			opt.queues = parse_count("--queues", optarg, MAX_UNITS);
+			opt.queues = ctrld_parse_count(prog, "--queues", optarg, MAX_UNITS);
 			if (!opt.queues)
 				return 2;
 			break;
 		case OPT_DEPTH:
-			opt.depth = parse_count("--depth", optarg, MAX_UNITS);
+			opt.depth = ctrld_parse_count(prog, "--depth", optarg, MAX_UNITS);
 			if (!opt.depth)
 				return 2;
 			break;
 		case OPT_THREADS:
-			opt.threads = parse_count("--threads", optarg, 64);
+			opt.threads = ctrld_parse_count(prog, "--threads", optarg, 64);
 			if (!opt.threads)
 				return 2;
 			break;
@@ -555,13 +493,13 @@ static int parse_args(int argc, char **argv)
 			opt.cache_dir = optarg;
 			break;
 		case OPT_GUARD:
-			v = parse_count("--guard", optarg, 65536);
+			v = ctrld_parse_count(prog, "--guard", optarg, 65536);
 			if (!v)
 				return 2;
 			opt.guard = v << 20;
 			break;
 		case OPT_FAIL_AFTER:
-			opt.fail_after = parse_count("--fail-after", optarg,
+			opt.fail_after = ctrld_parse_count(prog, "--fail-after", optarg,
 						     ULONG_MAX);
 			if (!opt.fail_after)
 				return 2;
@@ -656,7 +594,7 @@ int main(int argc, char **argv)
 	ret = vaal_ctrl_register(ctrl_fd, opt.name, opt.class, nr_units, &id);
 	if (ret) {
 		fprintf(stderr, "%s: register controller %s: %s%s\n", prog,
-			opt.name, strerror(-ret), register_hint(ret));
+			opt.name, strerror(-ret), ctrld_register_hint(ret));
 		return 1;
 	}
 	ret = loop_start();
@@ -674,7 +612,7 @@ int main(int argc, char **argv)
 				     opt.depth,
 				     devs[i].in_place ? "in place" : "copied",
 				     devs[i].spirv ? "SPIR-V" : "no SPIR-V");
-		sd_notify_ready();
+		ctrld_sd_notify_ready();
 		sigemptyset(&empty);
 		while (!__atomic_load_n(&stop_signal, __ATOMIC_RELAXED) &&
 		       !is_stopping())

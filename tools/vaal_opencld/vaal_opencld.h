@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/ctrld.h"
 #include "../lib/libvaal.h"
 
 #define MAX_UNITS	256	/* &vaal_ctrl_register.nr_units at most */
