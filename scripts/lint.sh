@@ -14,7 +14,8 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 CHECKPATCH=$LINUX_SRC/scripts/checkpatch.pl
 n=0 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+out=$(mktemp -d)	# the checkers' logs, below
+trap 'rm -f "$log"; rm -rf "$out"' EXIT
 
 verdict() {	# verdict NAME STATUS: print the TAP line, with findings
 	n=$((n + 1))
@@ -50,10 +51,8 @@ grep -Ev '^\s*(CHECK|CC|LD|MODPOST|BTF|make)' "$log" >"$log.f"; mv "$log.f" "$lo
 verdict "sparse C=2 W=1 (kernel modules)" $status
 
 # The checkers run file by file on every CPU, each into a log of its own
-# (DIR/CHECKER.N and its status in DIR/CHECKER.N.rc); the verdicts follow
-# in the files' order.
-out=$(mktemp -d)
-trap 'rm -f "$log"; rm -rf "$out"' EXIT
+# ($out/CHECKER.N and its status in $out/CHECKER.N.rc); the verdicts
+# follow in the files' order.
 
 # one CHECKER N FILE: run CHECKER on FILE into $out/CHECKER.N.
 one() {

@@ -26,18 +26,8 @@ n=0 failed=0
 
 # shellcheck source=selftests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
-
-# fails_with STATUS PATTERN COMMAND...: COMMAND exits with STATUS and says
-# PATTERN (a fixed string) on standard error.
-fails_with() {
-	local want=$1 pattern=$2 err rc
-	shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	echo "$err"
-	echo "exit status $rc"
-	[ $rc -eq "$want" ] && grep -qF -- "$pattern" <<<"$err"
-}
+# shellcheck source=selftests/lib/ctrld.sh
+. "$(dirname "$0")/../lib/ctrld.sh"
 
 # start NAME ARGS...: vaal_ctrld in the background, its output in
 # $T/NAME.out and $T/NAME.err; sets $pid and $id once it is ready.

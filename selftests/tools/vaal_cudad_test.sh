@@ -24,23 +24,13 @@ n=0 failed=0
 
 # shellcheck source=selftests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=selftests/lib/ctrld.sh
+. "$(dirname "$0")/../lib/ctrld.sh"
 
 if [ ! -x "$D" ]; then
 	echo "1..0 # SKIP no CUDA headers (CUDA_HOME)"
 	exit 0
 fi
-
-# fails_with STATUS PATTERN COMMAND...: COMMAND exits with STATUS and says
-# PATTERN (a fixed string) on standard error.
-fails_with() {
-	local want=$1 pattern=$2 err rc
-	shift 2
-	err=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	echo "$err"
-	echo "exit status $rc"
-	[ $rc -eq "$want" ] && grep -qF -- "$pattern" <<<"$err"
-}
 
 # no_cuda_controller: no controller of class cuda is listed.
 no_cuda_controller() {

@@ -3,6 +3,8 @@
  * ctrld.c - what the user-space controller daemons of /dev/vaal share
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,4 +107,47 @@ void ctrld_vlog(const char *prog, const char *name, const char *fmt,
 	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	strcat(line, "\n");
 	fputs(line, stderr);
+}
+
+/**
+ * ctrld_msg - a malloc'ed message, for a kernel's log
+ * @fmt: printf format
+ *
+ * Return: the message, or NULL when memory runs out.
+ */
+char *ctrld_msg(const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return ret < 0 ? NULL : s;
+}
+
+/**
+ * ctrld_signals - take SIGTERM, SIGINT and SIGUSR1 with @handler, without
+ *	SA_RESTART (so that one breaks a blocked pull), and block them in the
+ *	calling thread and the threads it makes from now on; each daemon
+ *	unblocks them where it waits for them
+ * @handler: the handler of all three
+ */
+void ctrld_signals(void (*handler)(int))
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }

@@ -325,10 +325,9 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dev = NULL;
-	struct sigaction sa;
 	pthread_t *threads;
 	unsigned int i, started;
-	sigset_t set, empty;
+	sigset_t empty;
 	int opt, ret, sig;
 	__u32 id;
 
@@ -405,17 +404,7 @@ int main(int argc, char **argv)
 	 * SIGTERM and SIGINT, so that the main thread takes them; it keeps
 	 * every signal blocked but while it waits in sigsuspend().
 	 */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	ctrld_signals(on_signal);
 	main_thread = pthread_self();
 
 	for (started = 0; started < opt_threads; started++) {

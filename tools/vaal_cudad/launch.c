@@ -25,24 +25,6 @@
 
 #define AUTO_BLOCK	256	/* threads of a block the daemon chooses */
 
-/**
- * msg - a malloc'ed message, for a kernel's log
- * @fmt: printf format
- *
- * Return: the message, or NULL when memory runs out.
- */
-char *msg(const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return ret < 0 ? NULL : s;
-}
-
 static void work_complete(const struct vaal_ctrl_pull *p, int res,
 			  uint64_t ns, const char *log)
 {
@@ -91,7 +73,7 @@ static int grid_of(const struct vaal_ctrl_pull *p, struct vcuda_work *w,
 	return 0;
 
 out_bad:
-	*log = msg("%s: %s: kernel '%s': geometry not for CUDA: dimension %u, global %llu, local %u: the global size must be a multiple of the local one, and at most 2^31 - 1 blocks\n",
+	*log = ctrld_msg("%s: %s: kernel '%s': geometry not for CUDA: dimension %u, global %llu, local %u: the global size must be a multiple of the local one, and at most 2^31 - 1 blocks\n",
 		   prog, opt.name, p->name, i,
 		   (unsigned long long)g->global[i], g->local[i]);
 	return -EINVAL;
@@ -110,7 +92,7 @@ static int buffers(struct unit *u, const struct vaal_ctrl_pull *p,
 		a = &p->args[i];
 		map = slot_map(u, i, a);
 		if (!map) {
-			*log = msg("%s: %s: kernel '%s': buffer argument %u (%u bytes at %llu of %llu): %s\n",
+			*log = ctrld_msg("%s: %s: kernel '%s': buffer argument %u (%u bytes at %llu of %llu): %s\n",
 				   prog, opt.name, p->name, i, a->length,
 				   (unsigned long long)a->offset,
 				   (unsigned long long)a->buf_bytes,
@@ -137,18 +119,18 @@ static void work_done(struct unit *u, const struct vaal_ctrl_pull *p,
 	if (res == -ETIMEDOUT) {
 		outcome = VCTX_ABANDON;
 		slots_abandon(u);
-		log = msg("%s: %s: kernel '%s' ran past its deadline on unit %u: a CUDA kernel cannot be stopped: its CUDA context (vaal context %llu) is abandoned with it, and the next launch gets a new one\n",
+		log = ctrld_msg("%s: %s: kernel '%s' ran past its deadline on unit %u: a CUDA kernel cannot be stopped: its CUDA context (vaal context %llu) is abandoned with it, and the next launch gets a new one\n",
 			  prog, opt.name, p->name, u->idx,
 			  (unsigned long long)p->ctx_id);
 	} else if (res && vcuda_is_sticky(w->err)) {
 		outcome = VCTX_POISONED;
-		log = msg("%s: %s: kernel '%s' (key %llu) faulted: %s: its CUDA context (vaal context %llu) is destroyed, and the next launch gets a new one\n",
+		log = ctrld_msg("%s: %s: kernel '%s' (key %llu) faulted: %s: its CUDA context (vaal context %llu) is destroyed, and the next launch gets a new one\n",
 			  prog, opt.name, p->name,
 			  (unsigned long long)p->kernel_key,
 			  vcuda_err_name(w->err),
 			  (unsigned long long)p->ctx_id);
 	} else if (res) {
-		log = msg("%s: %s: kernel '%s': %s: %s (grid %u %u %u, block %u %u %u)\n",
+		log = ctrld_msg("%s: %s: kernel '%s': %s: %s (grid %u %u %u, block %u %u %u)\n",
 			  prog, opt.name, p->name, w->what,
 			  vcuda_err_name(w->err), w->grid[0], w->grid[1],
 			  w->grid[2], w->block[0], w->block[1], w->block[2]);

@@ -190,25 +190,6 @@ static void on_signal(int sig)
 		__atomic_store_n(&stop_signal, sig, __ATOMIC_RELAXED);
 }
 
-/* Signals: no SA_RESTART, so that one breaks a blocked pull. */
-static void signals_init(void)
-{
-	struct sigaction sa;
-	sigset_t set;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
-
 /* Open the device and register the controller: 0 or exit status. */
 static int ctrl_register(__u32 *id)
 {
@@ -264,7 +245,8 @@ int main(int argc, char **argv)
 		ret = cuda_check();
 	if (ret)
 		return ret;
-	signals_init();
+	/* No SA_RESTART: a signal breaks a blocked pull. */
+	ctrld_signals(on_signal);
 	if (units_init())
 		return 1;
 	ret = ctrl_register(&id);

@@ -126,7 +126,6 @@ void vctx_free_all(void);
 
 /* launch.c */
 void work_run(const struct vaal_ctrl_pull *p);
-char *msg(const char *fmt, ...);
 
 /* bufs.c */
 void *slot_map(struct unit *u, unsigned int i, const struct vaal_ctrl_arg *a);

@@ -115,7 +115,7 @@ static int gen_new_locked(struct cctx *cc, char **log)
 	if (g && g->streams)
 		err = vcuda_ctx_create(cc->dev, &g->vc);
 	if (err) {
-		*log = msg("%s: %s: cannot create a CUDA context on device %d for context %llu: %s\n",
+		*log = ctrld_msg("%s: %s: cannot create a CUDA context on device %d for context %llu: %s\n",
 			   prog, opt.name, cc->dev,
 			   (unsigned long long)cc->ctx_id, vcuda_err_name(err));
 		if (g)
@@ -199,7 +199,7 @@ static int kent_load_locked(struct kent *k, struct cgen *g,
 		k->serial = g->serial;
 		return 0;
 	}
-	*log = msg("%s: %s: kernel '%s' (key %llu): %s", prog, opt.name,
+	*log = ctrld_msg("%s: %s: kernel '%s' (key %llu): %s", prog, opt.name,
 		   p->name, (unsigned long long)p->kernel_key,
 		   why ? why : "out of memory\n");
 	if (ret == -EINVAL && *log) {
@@ -234,7 +234,7 @@ static int work_prepare_locked(struct cctx *cc, struct kent *k,
 	if (!st->s) {
 		err = vcuda_stream_create(&cc->cur->vc, st);
 		if (err) {
-			*log = msg("%s: %s: cannot create a stream: %s\n", prog,
+			*log = ctrld_msg("%s: %s: cannot create a stream: %s\n", prog,
 				   opt.name, vcuda_err_name(err));
 			return vcuda_errno(err);
 		}

@@ -25,19 +25,6 @@
 static int closing;	/* under every unit's lock: the file is going */
 unsigned int nr_abandoned;	/* atomic: kernels left running */
 
-/* A malloc'ed message for a kernel's log; NULL when memory runs out. */
-static char *msg(const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	ret = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	return ret < 0 ? NULL : s;
-}
-
 static void *cookie(const struct unit *u, uint32_t gen)
 {
 	return (void *)(((uintptr_t)gen << 16) | u->idx);
@@ -133,14 +120,14 @@ static void CL_CALLBACK on_done(cl_event ev, cl_int status, void *data)
 	}
 	if (__atomic_load_n(&u->faulted, __ATOMIC_ACQUIRE)) {
 		res = -EFAULT;
-		log = msg("%s: %s: kernel '%s' (key %llu) read or wrote outside its buffer arguments, or wrote one it only reads: the launch on unit %u faulted and is void\n",
+		log = ctrld_msg("%s: %s: kernel '%s' (key %llu) read or wrote outside its buffer arguments, or wrote one it only reads: the launch on unit %u faulted and is void\n",
 			  prog, opt.name, kent_name(u->kent),
 			  (unsigned long long)kent_key(u->kent), u->idx);
 		__atomic_store_n(&u->faulted, 0, __ATOMIC_RELAXED);
 		slots_refresh(u);
 	} else if (status < 0) {
 		res = -EIO;
-		log = msg("%s: %s: kernel '%s' (key %llu): the runtime aborted the launch: %s\n",
+		log = ctrld_msg("%s: %s: kernel '%s' (key %llu): the runtime aborted the launch: %s\n",
 			  prog, opt.name, kent_name(u->kent),
 			  (unsigned long long)kent_key(u->kent),
 			  cl_err_name(status));
@@ -218,7 +205,7 @@ void work_launch(struct unit *u, uint32_t gen, const struct vaal_ctrl_pull *p,
 	kern = kent_kernel(k, u, &err);
 	if (!kern) {
 		res = cl_errno(err);
-		log = msg("%s: %s: kernel '%s': %s\n", prog, opt.name,
+		log = ctrld_msg("%s: %s: kernel '%s': %s\n", prog, opt.name,
 			  kent_name(k), cl_err_name(err));
 		goto out_fail;
 	}
@@ -226,7 +213,7 @@ void work_launch(struct unit *u, uint32_t gen, const struct vaal_ctrl_pull *p,
 		tmp_of[i] = -1;
 		res = slot_mem(u, i, &p->args[i], &mem, &tmp);
 		if (res) {
-			log = msg("%s: %s: kernel '%s': buffer argument %u (%llu bytes at %llu of %llu): %s\n",
+			log = ctrld_msg("%s: %s: kernel '%s': buffer argument %u (%llu bytes at %llu of %llu): %s\n",
 				  prog, opt.name, kent_name(k), i,
 				  (unsigned long long)p->args[i].length,
 				  (unsigned long long)p->args[i].offset,
@@ -282,7 +269,7 @@ void work_launch(struct unit *u, uint32_t gen, const struct vaal_ctrl_pull *p,
 
 out_cl:
 	res = cl_errno(err);
-	log = msg("%s: %s: kernel '%s': cannot launch it: %s (dimensions %u, global %zu %zu %zu, local %zu %zu %zu)\n",
+	log = ctrld_msg("%s: %s: kernel '%s': cannot launch it: %s (dimensions %u, global %zu %zu %zu, local %zu %zu %zu)\n",
 		  prog, opt.name, kent_name(k), cl_err_name(err), dims,
 		  global[0], global[1], global[2], local[0], local[1], local[2]);
 out_fail:
@@ -374,7 +361,7 @@ void unit_abandon(struct unit *u, uint32_t gen)
 	k = u->kent;
 	u->kent = NULL;
 	token = u->token;
-	log = msg("%s: %s: kernel '%s' ran past its deadline on unit %u: abandoned%s\n",
+	log = ctrld_msg("%s: %s: kernel '%s' ran past its deadline on unit %u: abandoned%s\n",
 		  prog, opt.name, k ? kent_name(k) : "?", u->idx, what);
 	if (!closing)
 		ret = vaal_ctrl_complete_log(ctrl_fd, token, -ETIMEDOUT,

@@ -545,8 +545,7 @@ static void devices_free(void)
 int main(int argc, char **argv)
 {
 	struct vaal_query q;
-	struct sigaction sa;
-	sigset_t set, empty;
+	sigset_t empty;
 	int ret, sig;
 	__u32 id;
 
@@ -561,17 +560,7 @@ int main(int argc, char **argv)
 	 * SIGUSR1 but the pullers, which take SIGUSR1, and this one while it
 	 * waits in sigsuspend().
 	 */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	ctrld_signals(on_signal);
 
 	ctrl_fd = vaal_open(opt.device);
 	if (ctrl_fd < 0) {
